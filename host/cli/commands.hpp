@@ -1,0 +1,35 @@
+/// @file commands.hpp
+/// The subcommands of the reerisk CLI: one options struct and a setup/run pair each.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace rr {
+
+struct RunCommandOptions {
+  std::string scenario;
+  std::string output;
+  std::uint64_t paths = 0;     ///< 0 = run.paths of the scenario
+  std::int64_t seed = -1;      ///< -1 = run.seed of the scenario
+  std::string backend = "auto";
+  int threads = 0;
+  std::uint64_t batch = 0;
+  bool quiet = false;
+  bool force = false;
+  bool print_config = false;
+};
+
+struct ValidateCommandOptions {
+  std::string scenario;
+};
+
+void setup_run_command(CLI::App& app, RunCommandOptions& options);
+int run_run_command(const RunCommandOptions& options);
+
+void setup_validate_command(CLI::App& app, ValidateCommandOptions& options);
+int run_validate_command(const ValidateCommandOptions& options);
+
+}  // namespace rr

@@ -1,0 +1,49 @@
+// reerisk command line: turns exceptions into exit codes (0 ok, 2 bad input, 1 runtime
+// failure, 128 + signal when interrupted).
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "reerisk/errors.hpp"
+#include "reerisk/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "reerisk: Monte Carlo risk engine for rare-earth supply disruption.\n"
+      "Simulates daily supply paths (export controls, licensing, smuggling, plants, inventories,\n"
+      "a strategic stockpile) and reports how likely each consumer segment is to run out.\n\n"
+      "  reerisk run configs/baseline.toml            # simulate, print the summary table\n"
+      "  reerisk run configs/baseline.toml -o out.h5  # ... and write the results to HDF5\n"
+      "  reerisk validate my_scenario.toml            # check a scenario, simulate nothing\n",
+      "reerisk"};
+  app.set_version_flag("--version", std::string("reerisk ") + rr::kVersion + " (git " +
+                                        rr::kGitSha + ", " +
+                                        (rr::kBuiltWithCuda ? "CPU + CUDA backends" : "CPU backend only") +
+                                        ")");
+  app.require_subcommand(1);
+  rr::RunCommandOptions run_options;
+  rr::ValidateCommandOptions validate_options;
+  rr::setup_run_command(app, run_options);
+  rr::setup_validate_command(app, validate_options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (app.got_subcommand("run")) return rr::run_run_command(run_options);
+    if (app.got_subcommand("validate")) return rr::run_validate_command(validate_options);
+  } catch (const rr::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const rr::Interrupted& e) {
+    std::cerr << "reerisk: " << e.what() << "; no output was written\n";
+    return 128 + e.signal_number();
+  } catch (const std::exception& e) {
+    std::cerr << "reerisk: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

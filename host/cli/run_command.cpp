@@ -1,0 +1,136 @@
+#include <csignal>
+#include <iostream>
+
+#include "commands.hpp"
+#include "progress_bar.hpp"
+#include "reerisk/engine.hpp"
+#include "reerisk/errors.hpp"
+#include "reerisk/model_spec_builder.hpp"
+#include "reerisk/result_file.hpp"
+#include "reerisk/scenario_loader.hpp"
+#include "reerisk/summary.hpp"
+
+namespace rr {
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+
+/// Routes SIGINT/SIGTERM to a flag the engine polls between batches, for the scope of a run.
+class StopSignalScope {
+ public:
+  StopSignalScope() {
+    g_stop_signal.store(0);
+    old_int_ = std::signal(SIGINT, on_stop_signal);
+    old_term_ = std::signal(SIGTERM, on_stop_signal);
+  }
+  ~StopSignalScope() {
+    std::signal(SIGINT, old_int_);
+    std::signal(SIGTERM, old_term_);
+  }
+
+ private:
+  void (*old_int_)(int);
+  void (*old_term_)(int);
+};
+
+BackendChoice parse_backend(const std::string& s) {
+  if (s == "cpu") return BackendChoice::kCpu;
+  if (s == "cuda") return BackendChoice::kCuda;
+  return BackendChoice::kAuto;
+}
+
+}  // namespace
+
+void setup_run_command(CLI::App& app, RunCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Simulate a scenario and print P(stockout) per segment and material");
+  cmd->add_option("scenario", o.scenario, "Scenario TOML file (see configs/schema.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", o.output,
+                  "Write the full results to this HDF5 file (written atomically)");
+  cmd->add_option("--paths", o.paths, "Number of paths (default: run.paths of the scenario)")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 62));
+  cmd->add_option("--seed", o.seed, "Random seed (default: run.seed of the scenario)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--backend", o.backend,
+                  "auto: the GPU when one is usable, else the CPU; cpu; cuda (fails without GPU)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--batch", o.batch,
+                  "Paths per batch (memory bound; default 16384 on the CPU, 1048576 on a GPU)")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  cmd->add_flag("-q,--quiet", o.quiet, "No progress bar and no notes on stderr");
+  cmd->add_flag("--force", o.force, "Overwrite an existing output file");
+  cmd->add_flag("--print-config", o.print_config,
+                "Print the effective run configuration before running");
+}
+
+int run_run_command(const RunCommandOptions& o) {
+  const Scenario sc = load_scenario_file(o.scenario);
+  if (sc.sweep) {
+    throw InputError(o.scenario +
+                     ": this scenario has a [sweep] section; running sweeps is not implemented "
+                     "yet (its keys and values were validated). Remove [sweep] to run the base "
+                     "scenario.");
+  }
+  const auto spec = build_model_spec(sc);
+  if (!o.output.empty()) check_output_path(o.output, o.force);
+
+  const BackendSelection backend = select_backend(parse_backend(o.backend), o.threads);
+  RunOptions ro;
+  ro.seed = o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : sc.seed;
+  ro.n_paths = o.paths > 0 ? o.paths : sc.paths;
+  ro.batch = o.batch;
+  ro.threads = o.threads;
+  if (!backend.note.empty() && !o.quiet) std::cerr << "reerisk: " << backend.note << "\n";
+  if (o.print_config) {
+    std::cout << "scenario   " << o.scenario << "\nstart      " << sc.start << "\nhorizon    "
+              << sc.horizon_days << " days\npaths      " << ro.n_paths << "\nseed       "
+              << ro.seed << "\nbackend    " << backend.name << " (" << backend.device << ")\n"
+              << "batch      " << (ro.batch ? std::to_string(ro.batch) : std::string("default"))
+              << "\nallocation "
+              << (sc.allocation == Allocation::kPriority ? "priority" : "pro_rata") << "\n"
+              << "output     " << (o.output.empty() ? std::string("(none)") : o.output) << "\n\n";
+  }
+
+  RunResult result;
+  {
+    StopSignalScope signals;
+    ProgressBar bar(!o.quiet, sc.horizon_days);
+    ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+    ro.stop_signal = &g_stop_signal;
+    result = run_paths(*spec, backend, ro);
+  }
+  const Summary summary = summarize(sc, *spec, result.tally);
+  std::cout << sc.source_name << ": " << ro.n_paths << " paths x " << sc.horizon_days
+            << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
+            << " (" << backend.device << ")\n";
+  std::cout << "P(out<=Nd): first stockout within the first N days, with its 95% Wilson "
+               "interval; days50/days90: median and P90 stockout days per path\n\n";
+  std::cout << format_summary_table(summary);
+  char rate[128];
+  std::snprintf(rate, sizeof rate, "\n%.2f s, %.3g path-days/s\n", result.wall_seconds,
+                result.path_days_per_second);
+  std::cout << rate;
+
+  if (!o.output.empty()) {
+    ResultMetadata meta;
+    meta.seed = ro.seed;
+    meta.first_path = 0;
+    meta.n_paths = ro.n_paths;
+    meta.backend = backend.name;
+    meta.device = backend.device;
+    meta.wall_seconds = result.wall_seconds;
+    meta.path_days_per_second = result.path_days_per_second;
+    write_result_file(o.output, sc, *spec, result.tally, summary, meta, o.force);
+    std::cout << "wrote " << o.output << "\n";
+  }
+  return 0;
+}
+
+}  // namespace rr

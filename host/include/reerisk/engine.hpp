@@ -1,0 +1,52 @@
+/// @file engine.hpp
+/// Runs the paths of a scenario on the chosen backend, batch by batch, into one tally.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "reerisk/model_spec.hpp"
+
+namespace rr {
+
+enum class BackendChoice { kAuto, kCpu, kCuda };
+
+/// The backend a run will use, and why.
+struct BackendSelection {
+  bool cuda = false;
+  std::string name;    ///< "cpu" or "cuda"
+  std::string device;  ///< GPU name, or "CPU (N threads)"
+  std::string note;    ///< e.g. why auto fell back to the CPU ("" when nothing to say)
+};
+
+/// Picks the backend for @p choice. auto: CUDA when a device is present, else the CPU with a
+/// note saying why. cuda: throws std::runtime_error with a clear sentence when no GPU is usable.
+BackendSelection select_backend(BackendChoice choice, int threads);
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::uint64_t first_path = 0;   ///< global index of the first path (shards, halves)
+  std::uint64_t n_paths = 0;
+  std::uint64_t batch = 0;        ///< paths per batch; 0 = backend default
+  int threads = 0;                ///< CPU threads; 0 = all
+  /// Called after each batch with (paths done, paths total).
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Polled between batches; when it becomes non-zero the run stops with Interrupted.
+  const std::atomic<int>* stop_signal = nullptr;
+};
+
+struct RunResult {
+  std::vector<std::uint64_t> tally;  ///< TallyLayout(spec) counters, summed over all paths
+  double wall_seconds = 0.0;
+  double path_days_per_second = 0.0;
+};
+
+/// Simulates paths [first_path, first_path + n_paths) of @p spec.
+/// @throws Interrupted when stop_signal is raised, std::runtime_error on backend failure.
+RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
+                    const RunOptions& options);
+
+}  // namespace rr

@@ -1,0 +1,42 @@
+/// @file result_file.hpp
+/// Self-describing HDF5 result files (layout: docs/output-format.md), written atomically.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reerisk/model_spec.hpp"
+#include "reerisk/scenario.hpp"
+#include "reerisk/summary.hpp"
+
+namespace rr {
+
+/// Identifies reerisk result files; readers refuse anything else.
+constexpr const char* kResultFiletype = "reerisk-result";
+/// Bumped on every incompatible layout change; readers refuse newer versions.
+constexpr int kResultFormatVersion = 1;
+
+/// How a result was produced (root attributes).
+struct ResultMetadata {
+  std::uint64_t seed = 0;
+  std::uint64_t first_path = 0;
+  std::uint64_t n_paths = 0;
+  std::string backend;
+  std::string device;
+  double wall_seconds = 0.0;
+  double path_days_per_second = 0.0;
+};
+
+/// Refuses (InputError) an output path whose directory does not exist, or that exists
+/// while @p force is false, before any simulation starts.
+void check_output_path(const std::string& path, bool force);
+
+/// Writes a result file: to a temporary file beside @p path, flushed and fsync'ed, then
+/// renamed over @p path. On any failure the temporary file is removed and @p path is
+/// untouched, so a file at @p path is always complete.
+void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
+                       const std::vector<std::uint64_t>& tally, const Summary& summary,
+                       const ResultMetadata& meta, bool force);
+
+}  // namespace rr

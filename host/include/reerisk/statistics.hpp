@@ -1,0 +1,28 @@
+/// @file statistics.hpp
+/// Intervals and quantiles from integer counts.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace rr {
+
+/// z for a two-sided 95% interval.
+constexpr double kZ95 = 1.959963984540054;
+
+/// A proportion with its confidence interval.
+struct Proportion {
+  double p = 0.0;
+  double lo = 0.0;
+  double hi = 0.0;
+};
+
+/// Wilson score interval for @p k successes out of @p n (Wilson 1927); well behaved at 0
+/// and 1, unlike the normal approximation.
+Proportion wilson(std::uint64_t k, std::uint64_t n, double z = kZ95);
+
+/// Smallest bin index whose cumulative count reaches q * total (the inverse empirical CDF,
+/// "type 1"); exact for integer-valued outcomes binned at unit resolution.
+std::size_t quantile_bin(const std::uint64_t* counts, std::size_t n_bins, double q);
+
+}  // namespace rr

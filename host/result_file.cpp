@@ -1,0 +1,405 @@
+// HDF5 result writer (HDF5 1.10 C API + the high-level dimension-scale API).
+#include "reerisk/result_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "reerisk/calendar.hpp"
+#include "reerisk/errors.hpp"
+#include "reerisk/tally_layout.hpp"
+#include "reerisk/version.hpp"
+
+namespace rr {
+namespace {
+
+/// Owns an HDF5 identifier and closes it with the matching H5?close.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + what);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what + " failed");
+}
+
+std::string basename_stem(const std::string& path) {
+  std::string b = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const auto dot = b.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) b = b.substr(0, dot);
+  return b.empty() ? std::string("scenario") : b;
+}
+
+void attr_string(hid_t obj, const char* name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, value.empty() ? 1 : value.size()), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  check(H5Tset_strpad(type, H5T_STR_NULLPAD), "H5Tset_strpad");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  check(H5Awrite(attr, type, value.empty() ? "" : value.data()), "H5Awrite");
+}
+
+template <class T>
+void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  check(H5Awrite(attr, type, &value), "H5Awrite");
+}
+
+/// Writes one labelled dataset; @p dims name the dimension scales to attach, in order.
+class GroupWriter {
+ public:
+  explicit GroupWriter(hid_t group) : group_(group) {}
+
+  /// Creates a dimension scale @p name of length values.size().
+  template <class T>
+  void scale(const char* name, hid_t type, const std::vector<T>& values, const char* units,
+             const char* long_name) {
+    const hsize_t n = values.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "space");
+    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, name);
+    if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "H5Dwrite");
+    check(H5DSset_scale(ds, name), "H5DSset_scale");
+    if (units[0]) attr_string(ds, "units", units);
+    attr_string(ds, "long_name", long_name);
+  }
+
+  /// Creates a string-valued scale (variable-length UTF-8).
+  void string_scale(const char* name, const std::vector<std::string>& values,
+                    const char* long_name) {
+    string_dataset(name, values, {}, long_name);
+    Handle ds(H5Dopen2(group_, name, H5P_DEFAULT), H5Dclose, name);
+    check(H5DSset_scale(ds, name), "H5DSset_scale");
+  }
+
+  /// A variable-length UTF-8 string dataset, optionally attached to a scale (1-D).
+  void string_dataset(const char* name, const std::vector<std::string>& values,
+                      const std::string& dim, const char* long_name) {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
+    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+    std::vector<const char*> ptrs;
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    const hsize_t n = values.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "space");
+    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, name);
+    if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "H5Dwrite");
+    attr_string(ds, "long_name", long_name);
+    if (!dim.empty()) attach(ds, {dim});
+  }
+
+  /// A numeric dataset of shape given by @p dims (scale names), row-major @p data.
+  template <class T>
+  void dataset(const char* name, hid_t type, const std::vector<std::string>& dims,
+               const std::vector<T>& data, const char* units, const char* long_name,
+               const char* description) {
+    std::vector<hsize_t> shape;
+    hsize_t total = 1;
+    for (const auto& d : dims) {
+      shape.push_back(scale_length(d));
+      total *= shape.back();
+    }
+    if (total != data.size()) {
+      throw std::logic_error(std::string("result_file: shape mismatch for ") + name);
+    }
+    Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+                 H5Sclose, "space");
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dcpl");
+    // Chunk and compress the large day-resolved arrays; small ones stay contiguous.
+    if (total >= 4096 && !shape.empty() && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+      std::vector<hsize_t> chunk(shape.size(), 1);
+      chunk.back() = shape.back();
+      check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
+      check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+      check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+    }
+    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+              name);
+    if (total) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "H5Dwrite");
+    if (units[0]) attr_string(ds, "units", units);
+    attr_string(ds, "long_name", long_name);
+    attr_string(ds, "description", description);
+    attach(ds, dims);
+  }
+
+ private:
+  hsize_t scale_length(const std::string& dim) {
+    Handle ds(H5Dopen2(group_, dim.c_str(), H5P_DEFAULT), H5Dclose, dim.c_str());
+    Handle space(H5Dget_space(ds), H5Sclose, "space");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space, &n, nullptr);
+    return n;
+  }
+
+  void attach(hid_t ds, const std::vector<std::string>& dims) {
+    for (size_t i = 0; i < dims.size(); ++i) {
+      Handle scale(H5Dopen2(group_, dims[i].c_str(), H5P_DEFAULT), H5Dclose, dims[i].c_str());
+      check(H5DSattach_scale(ds, scale, static_cast<unsigned>(i)), "H5DSattach_scale");
+    }
+  }
+
+  hid_t group_;
+};
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
+                    const std::vector<std::uint64_t>& tally, const Summary& s,
+                    const ResultMetadata& meta) {
+  const TallyLayout L(spec);
+  attr_string(file, "filetype", kResultFiletype);
+  attr_scalar(file, "format_version", H5T_NATIVE_INT, kResultFormatVersion);
+  attr_string(file, "reerisk_version", kVersion);
+  attr_string(file, "git_sha", kGitSha);
+  attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
+  attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
+  attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
+  attr_string(file, "backend", meta.backend);
+  attr_string(file, "device", meta.device);
+  attr_string(file, "created_utc", utc_now());
+  attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, meta.wall_seconds);
+  attr_scalar(file, "path_days_per_second", H5T_NATIVE_DOUBLE, meta.path_days_per_second);
+  attr_string(file, "scenario_source", sc.source_name);
+  {
+    // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
+    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+    Handle ds(H5Dcreate2(file, "scenario_text", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, "scenario_text");
+    const char* text = sc.text.c_str();
+    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite");
+  }
+
+  const std::string group_name = basename_stem(sc.source_name);
+  attr_string(file, "scenarios", group_name);
+  Handle group(H5Gcreate2(file, group_name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               H5Gclose, "scenario group");
+  attr_string(group, "start", sc.start);
+  attr_scalar(group, "horizon_days", H5T_NATIVE_INT32, sc.horizon_days);
+  attr_scalar(group, "n_paths", H5T_NATIVE_UINT64, s.paths);
+  GroupWriter g(group);
+
+  // Dimension scales.
+  std::vector<std::int32_t> days(L.H), stockout_days(L.H + 1), months(L.K);
+  std::vector<std::string> dates(L.H), month_dates(L.K);
+  for (int t = 0; t < L.H; ++t) {
+    days[t] = t;
+    dates[t] = iso_date(sc.start_day + t);
+  }
+  for (int d = 0; d <= L.H; ++d) stockout_days[d] = d;
+  for (int k = 0; k < L.K; ++k) {
+    months[k] = spec.month_start_day[k];
+    month_dates[k] = iso_date(sc.start_day + spec.month_start_day[k]);
+  }
+  std::vector<std::string> segs, mats, regs, plants;
+  for (const auto& x : sc.segments) segs.push_back(x.name);
+  for (const auto& x : sc.materials) mats.push_back(x.name);
+  for (const auto& x : sc.regimes) regs.push_back(x.name);
+  for (const auto& x : sc.plants) plants.push_back(x.name);
+  std::vector<double> quantiles(std::begin(kQuantileLevels), std::end(kQuantileLevels));
+  std::vector<double> tonne_edges(kTonneSlots), price_slot(kPriceSlots);
+  for (int b = 0; b < kTonneSlots; ++b) tonne_edges[b] = tonne_bin_upper_edge(b);
+  for (int b = 0; b < kPriceSlots; ++b) price_slot[b] = b;
+  std::vector<std::int32_t> start_bins(L.K + 2);
+  for (int b = 0; b < L.K + 2; ++b) start_bins[b] = b - 1;
+
+  g.scale("day", H5T_NATIVE_INT32, days, "days since start", "day index t from run.start");
+  g.string_dataset("date", dates, "day", "calendar date of day t");
+  g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "days", "total stockout days per path");
+  g.scale("month", H5T_NATIVE_INT32, months, "days since start", "day index of each month start");
+  g.string_dataset("month_date", month_dates, "month", "calendar date of each month start");
+  g.string_scale("segment", segs, "consumer segment");
+  g.string_scale("material", mats, "material");
+  g.string_scale("regime", regs, "control regime state");
+  g.string_scale("plant", plants, "plant outside China");
+  g.scale("quantile", H5T_NATIVE_DOUBLE, quantiles, "1", "quantile level");
+  g.scale("tonne_bin", H5T_NATIVE_DOUBLE, tonne_edges, "t",
+          "upper edge of each log-spaced tonnage bin (bin 0: exactly 0; last: >= its edge)");
+  g.scale("price_bin", H5T_NATIVE_DOUBLE, price_slot, "1",
+          "price-multiplier bin index (0: exactly 1; last: the cap)");
+  g.scale("start_month_bin", H5T_NATIVE_INT32, start_bins, "",
+          "plant start month index (-1: before day 0; n_months: never within the horizon)");
+
+  const size_t S = L.S, M = L.M, H = L.H, K = L.K;
+  std::vector<double> cdf(S * M * H), cdf_lo(S * M * H), cdf_hi(S * M * H);
+  std::vector<double> ins(S * M * H), ins_lo(S * M * H), ins_hi(S * M * H);
+  std::vector<double> days_mean(S * M), short_mean(S * M);
+  std::vector<std::int64_t> days_q(S * M * 4);
+  std::vector<double> short_q(S * M * 4);
+  for (size_t c = 0; c < s.cells.size(); ++c) {
+    const auto& cell = s.cells[c];
+    for (size_t t = 0; t < H; ++t) {
+      cdf[c * H + t] = cell.p_stockout_by_day[t].p;
+      cdf_lo[c * H + t] = cell.p_stockout_by_day[t].lo;
+      cdf_hi[c * H + t] = cell.p_stockout_by_day[t].hi;
+      ins[c * H + t] = cell.p_in_stockout[t].p;
+      ins_lo[c * H + t] = cell.p_in_stockout[t].lo;
+      ins_hi[c * H + t] = cell.p_in_stockout[t].hi;
+    }
+    days_mean[c] = cell.stockout_days_mean;
+    short_mean[c] = cell.shortfall_mean_t;
+    for (int q = 0; q < 4; ++q) {
+      days_q[c * 4 + q] = cell.stockout_days_quantile[q];
+      short_q[c * 4 + q] = cell.shortfall_quantile_t[q];
+    }
+  }
+  const std::vector<std::string> smd = {"segment", "material", "day"};
+  g.dataset("p_stockout_by_day", H5T_NATIVE_DOUBLE, smd, cdf, "1",
+            "P(first stockout on or before day t)",
+            "fraction of paths whose first stockout day is <= t (stockout-probability CDF)");
+  g.dataset("p_stockout_by_day_lo", H5T_NATIVE_DOUBLE, smd, cdf_lo, "1",
+            "lower 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, lower end");
+  g.dataset("p_stockout_by_day_hi", H5T_NATIVE_DOUBLE, smd, cdf_hi, "1",
+            "upper 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, upper end");
+  g.dataset("p_in_stockout", H5T_NATIVE_DOUBLE, smd, ins, "1", "P(in stockout on day t)",
+            "fraction of paths whose demand is not fully met on day t");
+  g.dataset("p_in_stockout_lo", H5T_NATIVE_DOUBLE, smd, ins_lo, "1",
+            "lower 95% Wilson bound of p_in_stockout", "95% Wilson score interval, lower end");
+  g.dataset("p_in_stockout_hi", H5T_NATIVE_DOUBLE, smd, ins_hi, "1",
+            "upper 95% Wilson bound of p_in_stockout", "95% Wilson score interval, upper end");
+
+  std::vector<std::uint64_t> days_hist(tally.begin() + L.stockout_days,
+                                       tally.begin() + L.stockout_days + S * M * (H + 1));
+  g.dataset("stockout_days_count", H5T_NATIVE_UINT64, {"segment", "material", "stockout_days"},
+            days_hist, "paths", "paths by total stockout days",
+            "number of paths with exactly this many stockout days over the horizon");
+  g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, {"segment", "material", "quantile"},
+            days_q, "days", "quantiles of total stockout days per path",
+            "exact quantiles (inverse empirical CDF) of the per-path stockout-day count");
+  g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, {"segment", "material"}, days_mean, "days",
+            "mean total stockout days per path", "exact mean over paths");
+  std::vector<std::uint64_t> short_hist(tally.begin() + L.shortfall_hist,
+                                        tally.begin() + L.shortfall_hist + S * M * kTonneSlots);
+  g.dataset("shortfall_count", H5T_NATIVE_UINT64, {"segment", "material", "tonne_bin"},
+            short_hist, "paths", "paths by total shortfall (log-spaced bins)",
+            "number of paths whose total unmet demand falls in each tonnage bin");
+  g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, {"segment", "material", "quantile"},
+            short_q, "t", "quantiles of total shortfall per path",
+            "upper edge of the tonnage bin holding the quantile (conservative)");
+  g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, {"segment", "material"}, short_mean, "t",
+            "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
+
+  std::vector<double> occ(K * L.R);
+  for (size_t k = 0; k < K; ++k) {
+    for (int r = 0; r < L.R; ++r) occ[k * L.R + r] = s.regime_occupancy[k][r];
+  }
+  g.dataset("regime_occupancy", H5T_NATIVE_DOUBLE, {"month", "regime"}, occ, "1",
+            "share of paths in each regime at each month start",
+            "state after the month start's chain step and events");
+  g.dataset("smuggled_mean", H5T_NATIVE_DOUBLE, {"material"}, s.smuggled_mean_t, "t",
+            "mean smuggled tonnes per path", "includes seized batches");
+  g.dataset("seized_mean", H5T_NATIVE_DOUBLE, {"material"}, s.seized_mean_t, "t",
+            "mean seized tonnes per path", "smuggled batches seized by customs");
+  std::vector<std::uint64_t> smug_hist(tally.begin() + L.smuggled_hist,
+                                       tally.begin() + L.smuggled_hist + M * kTonneSlots);
+  std::vector<std::uint64_t> seiz_hist(tally.begin() + L.seized_hist,
+                                       tally.begin() + L.seized_hist + M * kTonneSlots);
+  g.dataset("smuggled_count", H5T_NATIVE_UINT64, {"material", "tonne_bin"}, smug_hist, "paths",
+            "paths by smuggled tonnes", "log-spaced bins of per-path smuggled tonnes");
+  g.dataset("seized_count", H5T_NATIVE_UINT64, {"material", "tonne_bin"}, seiz_hist, "paths",
+            "paths by seized tonnes", "log-spaced bins of per-path seized tonnes");
+  g.dataset("smuggled_batches", H5T_NATIVE_UINT64, {"material"}, s.smuggled_batches, "batches",
+            "smuggled batches over all paths", "monthly batches with tonnes > 0");
+  g.dataset("seized_batches", H5T_NATIVE_UINT64, {"material"}, s.seized_batches, "batches",
+            "seized batches over all paths", "batches seized whole by customs");
+  std::vector<double> price_q(K * M * 4);
+  for (size_t k = 0; k < K; ++k) {
+    for (size_t m = 0; m < M; ++m) {
+      for (int q = 0; q < 4; ++q) price_q[(k * M + m) * 4 + q] = s.price_quantiles[k][m][q];
+    }
+  }
+  g.dataset("price_multiplier_quantile", H5T_NATIVE_DOUBLE, {"month", "material", "quantile"},
+            price_q, "1", "quantiles of the monthly Western price multiplier",
+            "upper edge of the log-spaced bin holding the quantile");
+  std::vector<std::uint64_t> price_hist(tally.begin() + L.price_hist,
+                                        tally.begin() + L.price_hist + K * M * kPriceSlots);
+  g.dataset("price_multiplier_count", H5T_NATIVE_UINT64, {"month", "material", "price_bin"},
+            price_hist, "paths", "paths by monthly price multiplier bin",
+            "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
+  g.dataset("plant_cancelled", H5T_NATIVE_UINT64, {"plant"}, s.plant_cancelled, "paths",
+            "paths on which the plant is cancelled", "count over all paths");
+  std::vector<std::uint64_t> starts(tally.begin() + L.plant_start,
+                                    tally.begin() + L.plant_start + L.P * (K + 2));
+  g.dataset("plant_start_count", H5T_NATIVE_UINT64, {"plant", "start_month_bin"}, starts,
+            "paths", "paths by plant start month",
+            "actual start month of non-cancelled plants");
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path, bool force) {
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw InputError(path + ": the output directory " + dir + " does not exist");
+  }
+  if (!force && stat(path.c_str(), &st) == 0) {
+    throw InputError(path + ": the output file exists; use --force to overwrite it");
+  }
+}
+
+void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
+                       const std::vector<std::uint64_t>& tally, const Summary& summary,
+                       const ResultMetadata& meta, bool force) {
+  check_output_path(path, force);
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
+  try {
+    {
+      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                  ("file " + tmp).c_str());
+      write_contents(file, scenario, spec, tally, summary, meta);
+      check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+    }
+    const int fd = open(tmp.c_str(), O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+      const int err = errno;
+      if (fd >= 0) close(fd);
+      throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(err));
+    }
+    close(fd);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+    }
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+}
+
+}  // namespace rr

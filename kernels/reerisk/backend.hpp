@@ -1,0 +1,44 @@
+/// @file backend.hpp
+/// The boundary between host code and the simulation backends. Plain std types only:
+/// no Thrust type crosses it (Thrust's cpp_integration rule), so host/ never needs nvcc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reerisk/model_spec.hpp"
+
+namespace rr {
+
+/// One batch of consecutive paths.
+struct BatchRequest {
+  std::uint64_t seed = 0;
+  std::uint64_t first_path = 0;  ///< global index of the first path
+  std::uint64_t n_paths = 0;
+  int threads = 1;               ///< CPU worker threads (ignored on the GPU)
+  int device = 0;                ///< CUDA device ordinal (ignored on the CPU)
+};
+
+namespace omp_backend {
+/// Simulates a batch on the CPU (OpenMP) and adds its counters to @p tally
+/// (sized TallyLayout(spec).size).
+void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
+                    std::vector<std::uint64_t>& tally);
+/// Hardware threads OpenMP would use by default.
+int max_threads();
+}  // namespace omp_backend
+
+namespace cuda_backend {
+/// Whether this build contains the CUDA backend.
+bool compiled();
+/// Number of usable CUDA devices; 0 with a reason in @p why when there is none.
+int device_count(std::string* why);
+/// Name of CUDA device @p device ("" when unavailable).
+std::string device_name(int device);
+/// Simulates a batch on CUDA device request.device and adds its counters to @p tally.
+void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
+                    std::vector<std::uint64_t>& tally);
+}  // namespace cuda_backend
+
+}  // namespace rr

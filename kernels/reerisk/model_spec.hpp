@@ -1,0 +1,104 @@
+/// @file model_spec.hpp
+/// The scenario as the path model sees it: one trivially copyable struct of fixed-size
+/// arrays, copied once to the device. The host's Scenario (std::vector, names) is converted
+/// into it by host/model_spec_builder.cpp, which also enforces the limits below.
+#pragma once
+
+#include <cstdint>
+
+#include "reerisk/dist.hpp"
+
+namespace rr {
+
+constexpr int kMaxMaterials = 8;
+constexpr int kMaxSegments = 16;
+constexpr int kMaxPlants = 16;
+constexpr int kMaxRegimes = 8;
+constexpr int kMaxEvents = 16;
+constexpr int kMaxMonths = 1201;        ///< month starts in the horizon (100 years + 1)
+constexpr int kMaxHorizonDays = 36525;  ///< 100 years
+constexpr int kMaxPending = 96;         ///< batches in transit per path (all materials)
+
+enum class Allocation : std::int32_t { kProRata = 0, kPriority = 1 };
+
+/// One control regime (MODEL.md §1, "Control regime").
+struct RegimeSpec {
+  bool licensing = false;
+  bool defense_allowed = true;
+  Dist licence_days;                         ///< licence lead time, days
+  Dist approval;                             ///< q, drawn once per regime episode
+  Dist throttle[kMaxMaterials];              ///< share of the baseline flow requested
+  double transition[kMaxRegimes] = {};       ///< monthly transition row (sums to 1)
+  double initial_probability = 0.0;
+};
+
+/// A scheduled event: at the start of `day`, jump to `to_regime` with `probability`.
+struct EventSpec {
+  std::int32_t day = 0;
+  std::int32_t to_regime = 0;
+  double probability = 0.0;
+};
+
+/// A separation/refining plant outside China.
+struct PlantSpec {
+  double output_t_per_day[kMaxMaterials] = {};  ///< nameplate / 365
+  double planned_start_day = 0.0;               ///< days after run.start (may be < 0)
+  Dist delay_months;
+  double cancel_probability = 0.0;
+  Dist ramp_months;
+  double first_year_cap = 1.0;
+  double outage_probability_per_month = 0.0;
+  Dist outage_days;
+  double offtake[kMaxSegments] = {};            ///< share of output routed to each segment
+};
+
+/// A consumer segment (region x sector).
+struct SegmentSpec {
+  bool defense = false;
+  std::int32_t priority = 0;
+  double demand_t_per_day[kMaxMaterials] = {};  ///< mean daily demand
+  double demand_cv = 0.0;
+  Dist cover_days;
+  double target_cover_days = 0.0;
+  bool stockpile_participant = false;
+};
+
+/// The scenario, fully resolved to day indices and per-day rates.
+struct ModelSpec {
+  std::int32_t horizon_days = 0;
+  std::int32_t n_materials = 0;
+  std::int32_t n_segments = 0;
+  std::int32_t n_plants = 0;
+  std::int32_t n_regimes = 0;
+  std::int32_t n_events = 0;
+  std::int32_t n_months = 0;                  ///< month starts in [0, horizon), day 0 first
+  Allocation allocation = Allocation::kProRata;
+
+  std::int32_t month_start_day[kMaxMonths] = {};  ///< ascending; [0] == 0
+
+  // Materials
+  double china_t_per_month[kMaxMaterials] = {};   ///< baseline_t_per_year / 12
+  std::int32_t shipping_days[kMaxMaterials] = {};
+  double price_elasticity[kMaxMaterials] = {};
+  double price_cap[kMaxMaterials] = {};
+
+  RegimeSpec regimes[kMaxRegimes];
+  EventSpec events[kMaxEvents];                   ///< sorted by day, then file order
+
+  // Smuggling
+  Dist leakage;
+  Dist interdiction;
+  std::int32_t smuggling_delay_days = 0;
+
+  PlantSpec plants[kMaxPlants];
+  SegmentSpec segments[kMaxSegments];
+
+  // Strategic stockpile (initial tonnes = ceiling = cover_days x participants' daily demand)
+  bool has_stockpile = false;
+  double stockpile_cover_days = 0.0;
+  double stockpile_release_below_days = 0.0;
+  double stockpile_max_release_t_per_day[kMaxMaterials] = {};
+  bool stockpile_refill = false;
+};
+
+}  // namespace rr

@@ -1,0 +1,122 @@
+/// @file tally_layout.hpp
+/// Where each counter of a run's tally lives.
+///
+/// A run reduces its paths into one flat array of 64-bit integer counters (histograms and
+/// fixed-point sums). Integer addition is associative and exact, so the tally is identical
+/// bit for bit however the paths are split into threads, batches, GPUs or processes: two
+/// partial tallies of disjoint path ranges simply add up.
+#pragma once
+
+#include <cstdint>
+
+#include "reerisk/model_spec.hpp"
+
+namespace rr {
+
+/// Log-spaced tonnage bins: [0] exactly zero, [1] (0, 1e-3 t), [2 .. kTonneBins+1] decades
+/// 1e-3 .. 1e7 t with kTonneBinsPerDecade bins each, [kTonneBins+2] >= 1e7 t.
+constexpr int kTonneBinsPerDecade = 10;
+constexpr int kTonneDecades = 10;
+constexpr double kTonneLowestEdge = 1e-3;
+constexpr int kTonneBins = kTonneBinsPerDecade * kTonneDecades;
+constexpr int kTonneSlots = kTonneBins + 3;
+
+/// Price multiplier bins: [0] exactly 1, [1 .. kPriceBins] log-spaced over (1, cap),
+/// [kPriceBins+1] exactly the cap.
+constexpr int kPriceBins = 100;
+constexpr int kPriceSlots = kPriceBins + 2;
+
+/// Fixed-point unit of tonnage sums: 1 kg. Per-path totals are rounded to whole kg before
+/// they are added, so means are exact sums of integers (error below 0.5 kg per path).
+constexpr double kSumUnitsPerTonne = 1000.0;
+
+/// Offsets of every counter block in the flat tally. Pure arithmetic on the scenario's
+/// dimensions, identical on host and device.
+struct TallyLayout {
+  std::int32_t H = 0;  ///< horizon days
+  std::int32_t M = 0;  ///< materials
+  std::int32_t S = 0;  ///< segments
+  std::int32_t P = 0;  ///< plants
+  std::int32_t R = 0;  ///< regimes
+  std::int32_t K = 0;  ///< months
+
+  // Per segment x material blocks, each laid out [s][m][...]
+  std::uint64_t first_stockout = 0;   ///< [s][m][H+1]: first stockout day; slot H = never
+  std::uint64_t stockout_days = 0;    ///< [s][m][H+1]: total stockout days per path
+  std::uint64_t run_starts = 0;       ///< [s][m][H]: a stockout spell starts on day t
+  std::uint64_t run_ends = 0;         ///< [s][m][H]: a spell ended the day before t
+  std::uint64_t shortfall_hist = 0;   ///< [s][m][kTonneSlots]: total shortfall per path
+  std::uint64_t shortfall_sum = 0;    ///< [s][m]: sum of per-path shortfall, kg
+  // System-wide
+  std::uint64_t regime_occupancy = 0; ///< [K][R]: state at each month start
+  std::uint64_t smuggled_hist = 0;    ///< [m][kTonneSlots]: smuggled tonnes per path
+  std::uint64_t seized_hist = 0;      ///< [m][kTonneSlots]: seized tonnes per path
+  std::uint64_t smuggled_sum = 0;     ///< [m]: kg
+  std::uint64_t seized_sum = 0;       ///< [m]: kg
+  std::uint64_t smuggled_batches = 0; ///< [m]: batches with tonnes > 0
+  std::uint64_t seized_batches = 0;   ///< [m]
+  std::uint64_t price_hist = 0;       ///< [K][m][kPriceSlots]
+  std::uint64_t plant_start = 0;      ///< [p][K+2]: [0] before day 0, [1+k] month k, [K+1] never in horizon
+  std::uint64_t plant_cancelled = 0;  ///< [p]
+  std::uint64_t paths = 0;            ///< [1]: paths simulated
+  std::uint64_t overflow = 0;         ///< [1]: paths whose transit list overflowed
+  std::uint64_t size = 0;
+
+  RR_HD TallyLayout() {}
+
+  /// Layout for a scenario's dimensions.
+  RR_HD explicit TallyLayout(const ModelSpec& spec)
+      : H(spec.horizon_days), M(spec.n_materials), S(spec.n_segments), P(spec.n_plants),
+        R(spec.n_regimes), K(spec.n_months) {
+    const std::uint64_t sm = static_cast<std::uint64_t>(S) * M;
+    std::uint64_t at = 0;
+    first_stockout = at;   at += sm * (H + 1);
+    stockout_days = at;    at += sm * (H + 1);
+    run_starts = at;       at += sm * H;
+    run_ends = at;         at += sm * H;
+    shortfall_hist = at;   at += sm * kTonneSlots;
+    shortfall_sum = at;    at += sm;
+    regime_occupancy = at; at += static_cast<std::uint64_t>(K) * R;
+    smuggled_hist = at;    at += static_cast<std::uint64_t>(M) * kTonneSlots;
+    seized_hist = at;      at += static_cast<std::uint64_t>(M) * kTonneSlots;
+    smuggled_sum = at;     at += M;
+    seized_sum = at;       at += M;
+    smuggled_batches = at; at += M;
+    seized_batches = at;   at += M;
+    price_hist = at;       at += static_cast<std::uint64_t>(K) * M * kPriceSlots;
+    plant_start = at;      at += static_cast<std::uint64_t>(P) * (K + 2);
+    plant_cancelled = at;  at += P;
+    paths = at;            at += 1;
+    overflow = at;         at += 1;
+    size = at;
+  }
+
+  /// Index of segment s, material m in a per-(s, m) block.
+  RR_HD std::uint64_t sm(int s, int m) const { return static_cast<std::uint64_t>(s) * M + m; }
+};
+
+/// Bin of a non-negative tonnage in the log-spaced tonnage histogram.
+RR_HD_INLINE int tonne_bin(double tonnes) {
+  if (!(tonnes > 0.0)) return 0;
+  if (tonnes < kTonneLowestEdge) return 1;
+  const int k = static_cast<int>(floor(log10(tonnes / kTonneLowestEdge) * kTonneBinsPerDecade));
+  if (k >= kTonneBins) return kTonneBins + 2;
+  return 2 + (k < 0 ? 0 : k);
+}
+
+/// Bin of a price multiplier in [1, cap].
+RR_HD_INLINE int price_bin(double multiplier, double cap) {
+  if (multiplier <= 1.0) return 0;
+  if (multiplier >= cap) return kPriceBins + 1;
+  int k = static_cast<int>(floor(log(multiplier) / log(cap) * kPriceBins));
+  if (k < 0) k = 0;
+  if (k >= kPriceBins) k = kPriceBins - 1;
+  return 1 + k;
+}
+
+/// Whole kilograms of a tonnage, for the exact fixed-point sums.
+RR_HD_INLINE std::uint64_t to_sum_units(double tonnes) {
+  return tonnes > 0.0 ? static_cast<std::uint64_t>(tonnes * kSumUnitsPerTonne + 0.5) : 0u;
+}
+
+}  // namespace rr
