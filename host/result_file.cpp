@@ -52,14 +52,15 @@ std::string basename_stem(const std::string& path) {
   return b.empty() ? std::string("scenario") : b;
 }
 
+/// A variable-length UTF-8 string attribute (h5py and xarray read it as str).
 void attr_string(hid_t obj, const char* name, const std::string& value) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, value.empty() ? 1 : value.size()), "H5Tset_size");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-  check(H5Tset_strpad(type, H5T_STR_NULLPAD), "H5Tset_strpad");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
   Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  check(H5Awrite(attr, type, value.empty() ? "" : value.data()), "H5Awrite");
+  const char* text = value.c_str();
+  check(H5Awrite(attr, type, &text), "H5Awrite");
 }
 
 template <class T>

@@ -1,0 +1,138 @@
+"""The reerisk CLI as a user meets it: exit codes, messages that name file:line, the summary
+table and the HDF5 file. Run by ctest with REERISK_BINARY and REERISK_SOURCE_DIR set."""
+import glob
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+BIN = os.environ["REERISK_BINARY"]
+SRC = os.environ["REERISK_SOURCE_DIR"]
+BASELINE = os.path.join(SRC, "configs", "baseline.toml")
+
+
+def reerisk(*args, timeout=600):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+class ValidateTest(unittest.TestCase):
+    def test_every_broken_scenario_names_its_line_and_exits_2(self):
+        files = sorted(glob.glob(os.path.join(SRC, "tests", "scenarios", "bad", "*.toml")))
+        self.assertGreaterEqual(len(files), 8)
+        for path in files:
+            with self.subTest(path=os.path.basename(path)):
+                with open(path) as f:
+                    first = f.readline()
+                m = re.match(r"# expect: (\d+): (.*)$", first.strip())
+                self.assertIsNotNone(m, "first line must be '# expect: LINE: fragment'")
+                line, fragment = m.group(1), m.group(2)
+                r = reerisk("validate", path)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"{path}:{line}:", r.stderr)
+                self.assertIn(fragment, r.stderr)
+
+    def test_baseline_is_valid(self):
+        r = reerisk("validate", BASELINE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("valid scenario", r.stdout)
+
+    def test_missing_file_is_bad_input(self):
+        r = reerisk("validate", "/nonexistent/x.toml")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot open", r.stderr)
+
+
+class CliTest(unittest.TestCase):
+    def test_version_and_help(self):
+        r = reerisk("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"reerisk \d+\.\d+\.\d+")
+        r = reerisk("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("run", r.stdout)
+        self.assertIn("validate", r.stdout)
+
+    def test_bad_options_exit_2(self):
+        self.assertEqual(reerisk("run", BASELINE, "--backend", "tpu").returncode, 2)
+        self.assertEqual(reerisk("run", BASELINE, "--paths", "0").returncode, 2)
+        self.assertEqual(reerisk("frobnicate").returncode, 2)
+
+    def test_cuda_backend_without_gpu_fails_with_a_sentence(self):
+        r = reerisk("run", BASELINE, "--paths", "100", "--backend", "cuda", "--quiet")
+        if r.returncode == 0:
+            self.skipTest("a CUDA GPU is present")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("--backend cuda was requested but no CUDA GPU can be used", r.stderr)
+
+    def test_auto_falls_back_to_the_cpu_and_says_so(self):
+        r = reerisk("run", BASELINE, "--paths", "200")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        if "backend cuda" not in r.stdout:
+            self.assertIn("using the CPU backend", r.stderr)
+
+    def test_sweep_scenarios_are_refused_until_sweeps_exist(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s.toml")
+            with open(BASELINE) as f:
+                text = f.read() + (
+                '\n[sweep]\n[[sweep.param]]\nkey = "stockpile.cover_days"\nvalues = [0, 60]\n')
+            with open(path, "w") as f:
+                f.write(text)
+            r = reerisk("run", path, "--paths", "10")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("not implemented yet", r.stderr)
+
+
+class RunOutputTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = os.path.join(cls.tmp.name, "baseline.h5")
+        cls.result = reerisk("run", BASELINE, "--paths", "3000", "--seed", "5", "-o", cls.out)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_run_prints_the_table(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        for seg in ("us_defense", "us_auto", "eu_auto", "japan_industry"):
+            self.assertIn(seg, self.result.stdout)
+        self.assertIn("P(out<=90d)", self.result.stdout)
+        self.assertIn("path-days/s", self.result.stdout)
+
+    def test_result_file_is_self_describing(self):
+        with h5py.File(self.out, "r") as f:
+            self.assertEqual(f.attrs["filetype"], "reerisk-result")
+            self.assertEqual(f.attrs["format_version"], 1)
+            self.assertEqual(f.attrs["n_paths"], 3000)
+            self.assertEqual(f.attrs["seed"], 5)
+            with open(BASELINE) as src:
+                self.assertEqual(f["scenario_text"][()].decode(), src.read())
+            g = f["baseline"]
+            cdf = g["p_stockout_by_day"][...]
+            self.assertEqual(cdf.shape, (4, 3, 1096))
+            self.assertTrue(np.all(np.diff(cdf, axis=2) >= 0), "CDF must not decrease")
+            self.assertTrue(np.all(g["p_stockout_by_day_lo"][...] <= cdf))
+            self.assertTrue(np.all(g["p_stockout_by_day_hi"][...] >= cdf))
+            self.assertEqual(g["p_stockout_by_day"].attrs["units"], "1")
+            # The stockout-day histogram counts every path once.
+            self.assertTrue(np.all(g["stockout_days_count"][...].sum(axis=2) == 3000))
+            # P(stockout by horizon) = 1 - P(no stockout day at all).
+            never = g["stockout_days_count"][..., 0] / 3000.0
+            np.testing.assert_allclose(cdf[..., -1], 1 - never, atol=1e-12)
+
+    def test_existing_output_is_not_clobbered(self):
+        r = reerisk("run", BASELINE, "--paths", "10", "-o", self.out)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--force", r.stderr)
+        with h5py.File(self.out, "r") as f:
+            self.assertEqual(f.attrs["n_paths"], 3000)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,237 @@
+// Each mechanism of MODEL.md §1/§6 in a scenario small enough to work out by hand.
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "reerisk/path_model.hpp"
+#include "reerisk/summary.hpp"
+#include "support/test_support.hpp"
+
+namespace rr {
+namespace {
+
+using test::load;
+using test::minimal_scenario;
+using test::run_cpu;
+
+std::uint64_t first_stockout_on(const test::Loaded& l, const std::vector<std::uint64_t>& tally,
+                                int s, int m, int t) {
+  return tally[l.layout.first_stockout + l.layout.sm(s, m) * (l.layout.H + 1) + t];
+}
+
+const char* kTwoSegments = R"(
+[run]
+start = "2026-11-10"
+horizon_days = 200
+allocation = "%ALLOC%"
+
+[[material]]
+name = "X"
+china_baseline_t_per_year = %CHINA%
+shipping_days = 0
+
+[[regime]]
+name = "r"
+defense_allowed = %DEFENSE%
+throttle = { X = %THROTTLE% }
+
+[smuggling]
+leakage = %LEAK%
+interdiction = 0
+
+[[segment]]
+name = "defense"
+defense = true
+priority = 1
+demand_t_per_year = { X = 365 }
+cover_days = 10
+target_cover_days = 20
+
+[[segment]]
+name = "civil"
+priority = 2
+demand_t_per_year = { X = 365 }
+cover_days = 10
+target_cover_days = 20
+)";
+
+std::string two_segments(const std::string& alloc, double china, bool defense_allowed,
+                         double throttle, double leak) {
+  std::string s = kTwoSegments;
+  auto put = [&](const std::string& key, const std::string& v) {
+    s.replace(s.find(key), key.size(), v);
+  };
+  put("%ALLOC%", alloc);
+  put("%CHINA%", std::to_string(china));
+  put("%DEFENSE%", defense_allowed ? "true" : "false");
+  put("%THROTTLE%", std::to_string(throttle));
+  put("%LEAK%", std::to_string(leak));
+  return s;
+}
+
+TEST(MechanismTest, DefenseSegmentsGetNoChinaMaterialWhenTheRegimeForbidsIt) {
+  // Ample China flow (10x both demands), no other supply.
+  const auto banned = load(two_segments("pro_rata", 7300, false, 1.0, 0.0));
+  const auto t1 = run_cpu(*banned.spec, 1, 200);
+  EXPECT_EQ(first_stockout_on(banned, t1, 0, 0, 10), 200u);                // defense: at its cover
+  EXPECT_EQ(first_stockout_on(banned, t1, 1, 0, banned.layout.H), 200u);   // civil: never
+  const auto allowed = load(two_segments("pro_rata", 7300, true, 1.0, 0.0));
+  const auto t2 = run_cpu(*allowed.spec, 1, 200);
+  EXPECT_EQ(first_stockout_on(allowed, t2, 0, 0, allowed.layout.H), 200u);  // defense: never
+}
+
+TEST(MechanismTest, SmuggledMaterialNeverReachesDefense) {
+  // Exports blocked; everything blocked is smuggled and nothing is seized.
+  const auto l = load(two_segments("pro_rata", 7300, true, 0.0, 1.0));
+  const auto t = run_cpu(*l.spec, 1, 200);
+  EXPECT_EQ(first_stockout_on(l, t, 0, 0, 10), 200u);
+  EXPECT_EQ(first_stockout_on(l, t, 1, 0, l.layout.H), 200u);
+  EXPECT_EQ(t[l.layout.seized_batches], 0u);
+}
+
+TEST(MechanismTest, PriorityServesTheLowerNumberFirst) {
+  // Non-China supply only (a plant at 1 t/day) for two segments each needing 1 t/day.
+  std::string text = two_segments("priority", 0, true, 1.0, 0.0);
+  text += "\n[[plant]]\nname = \"P\"\nplanned_start = \"2020-01-01\"\noutput_t_per_year = { X = 365 }\n";
+  const auto l = load(text);
+  const auto t = run_cpu(*l.spec, 1, 100);
+  EXPECT_EQ(first_stockout_on(l, t, 0, 0, l.layout.H), 100u);  // priority 1: never runs out
+  EXPECT_EQ(first_stockout_on(l, t, 1, 0, 10), 100u);          // priority 2: at its cover
+  // Pro rata: both get half, both run out at the same time (cover 10 d at 0.5 t/day net).
+  std::string pr = two_segments("pro_rata", 0, true, 1.0, 0.0);
+  pr += "\n[[plant]]\nname = \"P\"\nplanned_start = \"2020-01-01\"\noutput_t_per_year = { X = 365 }\n";
+  const auto l2 = load(pr);
+  const auto t2 = run_cpu(*l2.spec, 1, 100);
+  std::uint64_t day_def = 0, day_civ = 0;
+  for (int d = 0; d < l2.layout.H; ++d) {
+    if (first_stockout_on(l2, t2, 0, 0, d)) day_def = d;
+    if (first_stockout_on(l2, t2, 1, 0, d)) day_civ = d;
+  }
+  EXPECT_EQ(day_def, day_civ);
+  EXPECT_GT(day_def, 10u);
+}
+
+/// Stockpile scenario: one segment, 1 t/day demand, cover 10 d, no supply; stockpile of 60 d
+/// released below 5 d of cover.
+std::string stockpile_scenario(double max_release, const std::string& extra = "") {
+  return minimal_scenario(200, "10", 365, 0,
+                          "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 60\n"
+                          "release_below_days = 5\nmax_release_t_per_day = { X = " +
+                              std::to_string(max_release) + " }\n" + extra);
+}
+
+TEST(MechanismTest, StockpileReleasesBelowItsTriggerUntilEmpty) {
+  // From day 6 the stockpile tops the segment up to 5 days each day, one day of demand at a
+  // time, for 60 days; then 4 days of stock remain: first stockout on day 10 + 60 = 70.
+  const auto l = load(stockpile_scenario(10.0));
+  const auto t = run_cpu(*l.spec, 1, 50);
+  EXPECT_EQ(first_stockout_on(l, t, 0, 0, 70), 50u);
+}
+
+TEST(MechanismTest, StockpileReleaseIsCappedPerDay) {
+  // 0.5 t/day released against 1 t/day used: 4 t left after day 5 fall by 0.5 t/day, gone
+  // after day 13, so day 14 is short.
+  const auto l = load(stockpile_scenario(0.5));
+  const auto t = run_cpu(*l.spec, 1, 50);
+  EXPECT_EQ(first_stockout_on(l, t, 0, 0, 14), 50u);
+}
+
+struct StockpileRecorder {
+  std::vector<double>* stock;
+  void plant_output(std::int32_t, int, int, double) const {}
+  void day_end(std::int32_t t, const PathState& st) const { (*stock)[t] = st.stockpile[0]; }
+};
+
+TEST(MechanismTest, StockpileRefillsFromSurplusOnlyWhenAsked) {
+  // The stockpile empties by day 65; a 3 t/day plant from day 100 first restores the
+  // segment's target cover (20 d), then refills the stockpile to its 60 t ceiling.
+  const std::string plant =
+      "\n[[plant]]\nname = \"P\"\nplanned_start = \"2027-02-18\"\noutput_t_per_year = { X = 1095 }\n";
+  for (bool refill : {true, false}) {
+    std::string text = stockpile_scenario(10.0, std::string("refill = ") + (refill ? "true" : "false") + "\n" + plant);
+    text.replace(text.find("target_cover_days = 0"), 21, "target_cover_days = 20");
+    const auto l = load(text);
+    std::vector<double> stock(l.layout.H);
+    std::vector<std::uint64_t> scratch(l.layout.size);
+    PathModel<StockpileRecorder> model(*l.spec, l.layout, scratch.data(), 1, StockpileRecorder{&stock});
+    model.run(0);
+    EXPECT_EQ(stock[80], 0.0);
+    EXPECT_DOUBLE_EQ(stock[l.layout.H - 1], refill ? 60.0 : 0.0) << "refill " << refill;
+  }
+}
+
+TEST(MechanismTest, LicensingApprovalGatesChinaSupply) {
+  const std::string base =
+      "[run]\nstart = \"2026-11-10\"\nhorizon_days = 300\n\n"
+      "[[material]]\nname = \"X\"\nchina_baseline_t_per_year = 730\nshipping_days = 5\n\n"
+      "[[regime]]\nname = \"lic\"\nlicensing = true\nlicence_days = 10\napproval = %Q%\n"
+      "throttle = { X = 1.0 }\n\n"
+      "[[segment]]\nname = \"seg\"\ndemand_t_per_year = { X = 365 }\ncover_days = 40\n"
+      "target_cover_days = 60\n";
+  for (double q : {0.0, 1.0}) {
+    std::string text = base;
+    text.replace(text.find("%Q%"), 3, std::to_string(q));
+    const auto l = load(text);
+    const auto t = run_cpu(*l.spec, 1, 100);
+    if (q == 0.0) {
+      EXPECT_EQ(first_stockout_on(l, t, 0, 0, 40), 100u);  // nothing approved
+    } else {
+      EXPECT_EQ(first_stockout_on(l, t, 0, 0, l.layout.H), 100u);  // twice the demand arrives
+    }
+  }
+}
+
+TEST(MechanismTest, ScheduledEventsAndCancellationsAndOutages) {
+  const std::string text =
+      "[run]\nstart = \"2026-11-10\"\nhorizon_days = 365\n\n"
+      "[[material]]\nname = \"X\"\nchina_baseline_t_per_year = 0\n\n"
+      "[[regime]]\nname = \"open\"\nthrottle = { X = 1.0 }\n\n"
+      "[[regime]]\nname = \"cut\"\nthrottle = { X = 0.0 }\n\n"
+      "[[event]]\ndate = \"2026-12-15\"\nto = \"cut\"\nprobability = 1.0\n\n"
+      "[[plant]]\nname = \"gone\"\nplanned_start = \"2020-01-01\"\noutput_t_per_year = { X = 365 }\n"
+      "cancel_probability = 1.0\n\n"
+      "[[plant]]\nname = \"broken\"\nplanned_start = \"2020-01-01\"\noutput_t_per_year = { X = 365 }\n"
+      "outage_probability_per_month = 1.0\noutage_days = 1000\n\n"
+      "[[segment]]\nname = \"seg\"\ndemand_t_per_year = { X = 365 }\ncover_days = 25\n"
+      "target_cover_days = 60\n";
+  const auto l = load(text);
+  const auto t = run_cpu(*l.spec, 1, 100);
+  // The event on 2026-12-15 (day 35, not a month start) shows from the next month start.
+  EXPECT_EQ(t[l.layout.regime_occupancy + 0 * 2 + 0], 100u);  // month 0 (day 0): open
+  EXPECT_EQ(t[l.layout.regime_occupancy + 1 * 2 + 0], 100u);  // month 1 (day 21): open
+  EXPECT_EQ(t[l.layout.regime_occupancy + 2 * 2 + 1], 100u);  // month 2 (day 52): cut
+  EXPECT_EQ(t[l.layout.plant_cancelled + 0], 100u);
+  EXPECT_EQ(t[l.layout.plant_cancelled + 1], 0u);
+  EXPECT_EQ(t[l.layout.plant_start + 1 * (l.layout.K + 2) + 0], 100u);  // started before day 0
+  // The broken plant goes down on day 0 for 1000 days: the segment lives on its cover.
+  EXPECT_EQ(first_stockout_on(l, t, 0, 0, 25), 100u);
+}
+
+TEST(MechanismTest, DemandNoiseHasMeanOne) {
+  // Zero cover, no supply: every day's demand is short, so the total shortfall is the total
+  // demand, 365 x mean factor. Its path mean has standard error cv x sqrt(365 / n) t.
+  const std::uint64_t n = 4000;
+  const double cv = 0.3;
+  std::string text = minimal_scenario(365, "0", 365, 0);
+  text.replace(text.find("target_cover_days"), 0, "demand_cv = 0.3\n");
+  const auto l = load(text);
+  const auto t = run_cpu(*l.spec, 1, n);
+  const double mean_t = static_cast<double>(t[l.layout.shortfall_sum]) / 1000.0 / n;
+  EXPECT_NEAR(mean_t, 365.0, 4.5 * cv * std::sqrt(365.0 / n) + 0.001);
+}
+
+TEST(MechanismTest, PriceMultiplierHitsTheCapWithoutSupplyAndOneWithEnough) {
+  const auto dry = load(minimal_scenario(120, "10", 365, 0));
+  const auto t1 = run_cpu(*dry.spec, 1, 10);
+  const Summary s1 = summarize(dry.scenario, *dry.spec, t1);
+  for (const auto& month : s1.price_quantiles) EXPECT_EQ(month[0][0], 10.0);  // default cap
+  // China alone supplies twice the demand into the pool (shipping 0, no licensing).
+  const auto wet = load(minimal_scenario(120, "10", 365, 730));
+  const auto t2 = run_cpu(*wet.spec, 1, 10);
+  const Summary s2 = summarize(wet.scenario, *wet.spec, t2);
+  for (const auto& month : s2.price_quantiles) EXPECT_EQ(month[0][3], 1.0);
+}
+
+}  // namespace
+}  // namespace rr

@@ -1,0 +1,52 @@
+/// @file test_support.hpp
+/// Helpers shared by the tests: run a scenario on the CPU backend, reference CDFs, and the
+/// Kolmogorov–Smirnov statistic with its critical value.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reerisk/engine.hpp"
+#include "reerisk/model_spec.hpp"
+#include "reerisk/scenario.hpp"
+#include "reerisk/summary.hpp"
+#include "reerisk/tally_layout.hpp"
+
+namespace rr::test {
+
+/// A scenario loaded from text, resolved for the kernels.
+struct Loaded {
+  Scenario scenario;
+  std::unique_ptr<ModelSpec> spec;
+  TallyLayout layout;
+};
+Loaded load(const std::string& toml);
+
+/// Runs paths [first, first + n) on the CPU backend.
+std::vector<std::uint64_t> run_cpu(const ModelSpec& spec, std::uint64_t seed, std::uint64_t n,
+                                   int threads = 2, std::uint64_t batch = 0,
+                                   std::uint64_t first = 0);
+
+/// Standard normal CDF.
+double normal_cdf(double x);
+/// Regularised incomplete beta I_x(a, b) (continued fraction, Numerical Recipes §6.4).
+double beta_cdf(double x, double a, double b);
+
+/// Critical value of the one-sample KS statistic at significance alpha for n samples
+/// (asymptotic Kolmogorov distribution: sqrt(-ln(alpha/2)/2)/sqrt(n)). For a discrete
+/// distribution the test is conservative, so the bound still holds.
+double ks_critical(std::size_t n, double alpha);
+
+/// KS statistic of samples against a continuous CDF.
+double ks_statistic(std::vector<double> samples, const std::function<double(double)>& cdf);
+
+/// A scenario text with one material "X" and one segment "seg", for known-answer cases.
+/// The @p extra text is appended (plants, smuggling, ...).
+std::string minimal_scenario(int horizon_days, const std::string& cover_days,
+                             double demand_t_per_year, double china_t_per_year,
+                             const std::string& extra = "");
+
+}  // namespace rr::test

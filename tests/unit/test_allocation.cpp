@@ -1,0 +1,75 @@
+// Pool allocation rules and the price multiplier (MODEL.md §6).
+#include <gtest/gtest.h>
+
+#include "reerisk/allocation.hpp"
+#include "reerisk/path_model.hpp"
+
+namespace rr {
+namespace {
+
+TEST(AllocationTest, ProRataGivesEveryoneTheirNeedWhenThereIsEnough) {
+  const double need[3] = {10, 20, 30};
+  const bool ok[3] = {true, true, true};
+  const std::int32_t prio[3] = {1, 1, 1};
+  double given[3] = {};
+  EXPECT_DOUBLE_EQ(allocate(Allocation::kProRata, need, ok, prio, 3, 100, given), 60);
+  EXPECT_DOUBLE_EQ(given[0], 10);
+  EXPECT_DOUBLE_EQ(given[2], 30);
+}
+
+TEST(AllocationTest, ProRataSharesAShortageInProportionToNeed) {
+  const double need[3] = {10, 20, 30};
+  const bool ok[3] = {true, false, true};  // the second may not take this bucket
+  const std::int32_t prio[3] = {1, 1, 1};
+  double given[3] = {};
+  EXPECT_DOUBLE_EQ(allocate(Allocation::kProRata, need, ok, prio, 3, 20, given), 20);
+  EXPECT_DOUBLE_EQ(given[0], 5);
+  EXPECT_DOUBLE_EQ(given[1], 0);
+  EXPECT_DOUBLE_EQ(given[2], 15);
+}
+
+TEST(AllocationTest, PriorityServesLowerNumbersFirstAndSharesWithinALevel) {
+  const double need[4] = {10, 20, 30, 40};
+  const bool ok[4] = {true, true, true, true};
+  const std::int32_t prio[4] = {2, 1, 2, 3};
+  double given[4] = {};
+  EXPECT_DOUBLE_EQ(allocate(Allocation::kPriority, need, ok, prio, 4, 40, given), 40);
+  EXPECT_DOUBLE_EQ(given[1], 20);  // level 1 in full
+  EXPECT_DOUBLE_EQ(given[0], 5);   // level 2 shares 20 as 10:30
+  EXPECT_DOUBLE_EQ(given[2], 15);
+  EXPECT_DOUBLE_EQ(given[3], 0);   // level 3 gets nothing
+}
+
+TEST(AllocationTest, NothingToShareOrNoNeed) {
+  const double need[2] = {0, 0};
+  const bool ok[2] = {true, true};
+  const std::int32_t prio[2] = {1, 1};
+  double given[2] = {};
+  EXPECT_EQ(allocate(Allocation::kPriority, need, ok, prio, 2, 50, given), 0);
+  const double need2[2] = {5, 5};
+  EXPECT_EQ(allocate(Allocation::kProRata, need2, ok, prio, 2, 0, given), 0);
+  EXPECT_EQ(given[0], 0);
+}
+
+TEST(PriceMultiplierTest, ClampsBetweenOneAndTheCap) {
+  EXPECT_DOUBLE_EQ(price_multiplier(100, 100, 0.4, 10), 1.0);
+  EXPECT_DOUBLE_EQ(price_multiplier(50, 100, 0.4, 10), 1.0);         // surplus: floor 1
+  EXPECT_NEAR(price_multiplier(120, 100, 0.4, 10), std::pow(1.2, 2.5), 1e-12);
+  EXPECT_DOUBLE_EQ(price_multiplier(1000, 1, 0.4, 10), 10.0);        // capped
+  EXPECT_DOUBLE_EQ(price_multiplier(5, 0, 0.4, 7), 7.0);             // no supply: the cap
+  EXPECT_DOUBLE_EQ(price_multiplier(0, 0, 0.4, 7), 1.0);             // no demand: no premium
+}
+
+TEST(PlantOutputFractionTest, RampAndFirstYearCap) {
+  EXPECT_EQ(plant_output_fraction(-1, 100, 1), 0.0);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(0, 100, 1), 0.01);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(49, 100, 1), 0.5);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(49, 100, 0.4), 0.4);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(400, 100, 0.4), 1.0);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(0, 0, 1), 1.0);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(364, 0, 0.3), 0.3);
+  EXPECT_DOUBLE_EQ(plant_output_fraction(365, 0, 0.3), 1.0);
+}
+
+}  // namespace
+}  // namespace rr

@@ -1,0 +1,174 @@
+// Counter-based RNG: Random123 known answers, purity of the stream keys, and every sampler
+// of MODEL.md §4 against its moments and CDF.
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "reerisk/dist.hpp"
+#include "reerisk/rng.hpp"
+#include "support/test_support.hpp"
+
+namespace rr {
+namespace {
+
+// Known-answer vectors for Philox4x32-10 from Random123's kat_vectors file
+// (format: counter[4] key[2] -> output[4]).
+TEST(RngTest, Philox4x32x10KnownAnswers) {
+  struct Kat {
+    Philox::ctr_type ctr;
+    Philox::key_type key;
+    std::uint32_t expect[4];
+  };
+  const Kat kats[] = {
+      {{{0u, 0u, 0u, 0u}}, {{0u, 0u}}, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
+      {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}},
+       {{0xffffffffu, 0xffffffffu}},
+       {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
+      {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}},
+       {{0xa4093822u, 0x299f31d0u}},
+       {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
+  };
+  for (const Kat& k : kats) {
+    const Philox::ctr_type out = Philox()(k.ctr, k.key);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(out.v[i], k.expect[i]) << "word " << i;
+  }
+}
+
+TEST(RngTest, SameKeyGivesSameDrawsEveryTime) {
+  for (int rep = 0; rep < 3; ++rep) {
+    Stream a(42, 123456789012ull, Purpose::kThrottle, 3, 17);
+    Stream b(42, 123456789012ull, Purpose::kThrottle, 3, 17);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(a.uniform(), b.uniform());
+  }
+  const Dist beta{DistKind::kBeta, 2.0, 8.0};
+  EXPECT_EQ(sample(beta, 7, 99, Purpose::kApprovalShare, 0, 3),
+            sample(beta, 7, 99, Purpose::kApprovalShare, 0, 3));
+}
+
+TEST(RngTest, EveryKeyComponentChangesTheDraws) {
+  const double base = Stream(1, 2, Purpose::kDemand, 3, 4).uniform();
+  EXPECT_NE(base, Stream(9, 2, Purpose::kDemand, 3, 4).uniform());  // seed
+  EXPECT_NE(base, Stream(1, 9, Purpose::kDemand, 3, 4).uniform());  // path
+  EXPECT_NE(base, Stream(1, 2, Purpose::kCover, 3, 4).uniform());   // purpose
+  EXPECT_NE(base, Stream(1, 2, Purpose::kDemand, 9, 4).uniform());  // entity
+  EXPECT_NE(base, Stream(1, 2, Purpose::kDemand, 3, 9).uniform());  // step
+  // High bits of the 64-bit path index and seed matter too.
+  EXPECT_NE(base, Stream(1, 2 + (1ull << 40), Purpose::kDemand, 3, 4).uniform());
+  EXPECT_NE(base, Stream(1 + (1ull << 40), 2, Purpose::kDemand, 3, 4).uniform());
+}
+
+TEST(RngTest, UniformsStayInsideTheOpenInterval) {
+  Stream s(5, 6, Purpose::kDemand, 0, 0);
+  for (int i = 0; i < 100000; ++i) {
+    const double u = s.uniform();
+    ASSERT_GT(u, 0.0);
+    ASSERT_LT(u, 1.0);
+  }
+}
+
+/// Draws n samples of @p d, each from its own (path) key, as the model does.
+std::vector<double> draws(const Dist& d, int n) {
+  std::vector<double> x(n);
+  for (int i = 0; i < n; ++i) x[i] = sample(d, 2026, i, Purpose::kCover, 1, 0);
+  return x;
+}
+
+/// Checks the sample mean and variance against the true ones. Tolerances are 5 standard
+/// errors: se(mean) = sigma/sqrt(n); se(variance) = sqrt((m4 - s^4)/n) from the sample's own
+/// fourth central moment. A correct sampler fails with probability < 1e-6 per check; the seed
+/// is fixed, so the outcome is reproducible.
+void expect_moments(const std::vector<double>& x, double mean, double var) {
+  const double n = static_cast<double>(x.size());
+  double m = 0;
+  for (double v : x) m += v;
+  m /= n;
+  double m2 = 0, m4 = 0;
+  for (double v : x) {
+    const double d = v - m;
+    m2 += d * d;
+    m4 += d * d * d * d;
+  }
+  m2 /= n;
+  m4 /= n;
+  EXPECT_NEAR(m, mean, 5 * std::sqrt(var / n)) << "mean";
+  EXPECT_NEAR(m2, var, 5 * std::sqrt(std::max(m4 - m2 * m2, 1e-300) / n)) << "variance";
+}
+
+constexpr int kN = 200000;
+constexpr double kAlpha = 1e-3;  // KS significance: a correct sampler fails 1 time in 1000
+
+TEST(RngTest, UniformSampler) {
+  const auto x = draws({DistKind::kUniform, 2.0, 5.0}, kN);
+  expect_moments(x, 3.5, 9.0 / 12.0);
+  EXPECT_LT(test::ks_statistic(x, [](double v) { return std::clamp((v - 2) / 3, 0.0, 1.0); }),
+            test::ks_critical(kN, kAlpha));
+}
+
+TEST(RngTest, NormalFromBoxMuller) {
+  std::vector<double> x(kN);
+  for (int i = 0; i < kN; ++i) x[i] = Stream(3, i, Purpose::kDemand, 0, 0).normal();
+  expect_moments(x, 0.0, 1.0);
+  EXPECT_LT(test::ks_statistic(x, test::normal_cdf), test::ks_critical(kN, kAlpha));
+}
+
+TEST(RngTest, LognormalSampler) {
+  const double median = 63, sigma = 0.5;
+  const auto x = draws({DistKind::kLognormal, median, sigma}, kN);
+  const double mu = std::log(median);
+  expect_moments(x, std::exp(mu + sigma * sigma / 2),
+                 (std::exp(sigma * sigma) - 1) * std::exp(2 * mu + sigma * sigma));
+  EXPECT_LT(test::ks_statistic(x, [&](double v) { return test::normal_cdf((std::log(v) - mu) / sigma); }),
+            test::ks_critical(kN, kAlpha));
+}
+
+TEST(RngTest, TriangularSampler) {
+  const double a = 60, c = 90, b = 180;
+  const auto x = draws({DistKind::kTriangular, a, c, b}, kN);
+  expect_moments(x, (a + b + c) / 3, (a * a + b * b + c * c - a * b - a * c - b * c) / 18);
+  auto cdf = [&](double v) {
+    if (v <= a) return 0.0;
+    if (v >= b) return 1.0;
+    if (v <= c) return (v - a) * (v - a) / ((b - a) * (c - a));
+    return 1 - (b - v) * (b - v) / ((b - a) * (b - c));
+  };
+  EXPECT_LT(test::ks_statistic(x, cdf), test::ks_critical(kN, kAlpha));
+}
+
+class BetaSamplerTest : public ::testing::TestWithParam<std::pair<double, double>> {};
+
+TEST_P(BetaSamplerTest, MomentsAndCdf) {
+  const auto [a, b] = GetParam();
+  const auto x = draws({DistKind::kBeta, a, b}, kN);
+  expect_moments(x, a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1)));
+  EXPECT_LT(test::ks_statistic(x, [&](double v) { return test::beta_cdf(v, a, b); }),
+            test::ks_critical(kN, kAlpha));
+}
+
+// The shipped scenario's shapes (research file §7), plus a < 1 (the boosted gamma branch).
+INSTANTIATE_TEST_SUITE_P(Shapes, BetaSamplerTest,
+                         ::testing::Values(std::make_pair(8.0, 2.0), std::make_pair(2.0, 8.0),
+                                           std::make_pair(8.0, 3.0), std::make_pair(1.5, 8.0),
+                                           std::make_pair(2.0, 50.0), std::make_pair(3.0, 7.0),
+                                           std::make_pair(0.5, 0.5)));
+
+TEST(RngTest, BernoulliSampler) {
+  const auto x = draws({DistKind::kBernoulli, 0.3}, kN);
+  expect_moments(x, 0.3, 0.21);
+  for (double v : x) ASSERT_TRUE(v == 0.0 || v == 1.0);
+}
+
+TEST(RngTest, FixedSamplerUsesNoRandomness) {
+  const auto x = draws({DistKind::kFixed, 12.5}, 100);
+  for (double v : x) EXPECT_EQ(v, 12.5);
+}
+
+TEST(RngTest, BernoulliHelperEdges) {
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_FALSE(bernoulli(0.0, 1, i, Purpose::kEvent, 0, 0));
+    EXPECT_TRUE(bernoulli(1.0, 1, i, Purpose::kEvent, 0, 0));
+  }
+}
+
+}  // namespace
+}  // namespace rr
