@@ -72,4 +72,25 @@ std::vector<std::int32_t> month_start_days(std::int64_t start_day, std::int32_t 
   return out;
 }
 
+std::vector<std::int32_t> month_starts_before(std::int64_t start_day, int count) {
+  std::vector<std::int32_t> out;
+  int y;
+  unsigned m, d;
+  civil_from_days(start_day, y, m, d);
+  if (d == 1) {  // day 0 is itself the 1st: the previous month's 1st comes first
+    if (--m == 0) {
+      m = 12;
+      --y;
+    }
+  }
+  while (static_cast<int>(out.size()) < count) {
+    out.push_back(static_cast<std::int32_t>(days_from_civil(y, m, 1) - start_day));
+    if (--m == 0) {
+      m = 12;
+      --y;
+    }
+  }
+  return out;
+}
+
 }  // namespace rr

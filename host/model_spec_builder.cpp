@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "reerisk/allocation.hpp"
 #include "reerisk/calendar.hpp"
 #include "reerisk/errors.hpp"
 
@@ -25,6 +26,12 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
   s.n_months = static_cast<std::int32_t>(months.size());
   s.allocation = sc.allocation;
   std::copy(months.begin(), months.end(), s.month_start_day);
+  if (sc.pipeline_at_start) {
+    const auto before = month_starts_before(sc.start_day, kMaxPipelineMonths);
+    s.pipeline_at_start = true;
+    s.n_pipeline_months = kMaxPipelineMonths;
+    std::copy(before.begin(), before.end(), s.pipeline_month_start_day);
+  }
 
   for (int m = 0; m < s.n_materials; ++m) {
     const MaterialConfig& mat = sc.materials[m];
@@ -103,6 +110,20 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     }
     s.stockpile_refill = sp.refill;
     for (int g : sp.participants) s.segments[g].stockpile_participant = true;
+  }
+  // Derived lookup lists.
+  std::int32_t priority[kMaxSegments] = {};
+  for (int g = 0; g < s.n_segments; ++g) priority[g] = s.segments[g].priority;
+  s.allocation_order = make_allocation_order(s.allocation, priority, s.n_segments);
+  for (int m = 0; m < s.n_materials; ++m) {
+    for (int p = 0; p < s.n_plants; ++p) {
+      if (s.plants[p].output_t_per_day[m] > 0.0) s.producers[m][s.n_producers[m]++] = p;
+    }
+  }
+  for (int p = 0; p < s.n_plants; ++p) {
+    for (int g = 0; g < s.n_segments; ++g) {
+      if (s.plants[p].offtake[g] > 0.0) s.offtakers[p][s.n_offtakers[p]++] = g;
+    }
   }
   return spec;
 }

@@ -413,7 +413,10 @@ class Reader {
   void read_run(Scenario& sc) {
     const toml::table* run = table_at(root_, "run", true, "the scenario");
     if (!run) return;
-    check_keys(*run, "[run]", {"start", "horizon_days", "paths", "seed", "allocation"});
+    check_keys(*run, "[run]",
+               {"start", "horizon_days", "paths", "seed", "allocation", "pipeline_at_start"});
+    sc.pipeline_at_start =
+        boolean(*run, "pipeline_at_start", "run.pipeline_at_start").value_or(false);
     if (auto d = date(*run, "start", "run.start")) {
       sc.start = d->first;
       sc.start_day = d->second;

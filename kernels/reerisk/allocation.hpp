@@ -8,65 +8,64 @@
 
 namespace rr {
 
-/// Shares @p available tonnes among the eligible entries of @p need in proportion to need,
-/// never giving anyone more than its need. Adds each share to @p given.
-/// @param only_priority when >= 0, only entries with this priority take part.
-/// @return the tonnes handed out (<= available).
-RR_HD_INLINE double share_pro_rata(const double* need, const bool* eligible,
-                                   const std::int32_t* priority, int n, int only_priority,
-                                   bool use_priority, double available, double* given) {
-  double total = 0.0;
-  for (int i = 0; i < n; ++i) {
-    if (eligible[i] && need[i] > 0.0 && (!use_priority || priority[i] == only_priority)) {
-      total += need[i];
+/// Builds the serving order for @p rule over segments with the given priorities (ascending
+/// priority number; equal numbers share a level; ties keep segment order).
+RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::int32_t* priority,
+                                                  int n) {
+  AllocationOrder o;
+  for (int i = 0; i < n; ++i) o.segment[i] = i;
+  if (rule == Allocation::kPriority) {  // insertion sort: stable, n <= kMaxSegments
+    for (int i = 1; i < n; ++i) {
+      const std::int32_t x = o.segment[i];
+      int j = i - 1;
+      while (j >= 0 && priority[o.segment[j]] > priority[x]) {
+        o.segment[j + 1] = o.segment[j];
+        --j;
+      }
+      o.segment[j + 1] = x;
     }
   }
-  if (total <= 0.0 || available <= 0.0) return 0.0;
-  const bool enough = total <= available;
-  double handed = 0.0;
+  o.n_levels = 0;
   for (int i = 0; i < n; ++i) {
-    if (eligible[i] && need[i] > 0.0 && (!use_priority || priority[i] == only_priority)) {
-      const double g = enough ? need[i] : available * (need[i] / total);
-      given[i] += g;
-      handed += g;
-    }
+    const bool new_level = i == 0 || (rule == Allocation::kPriority &&
+                                      priority[o.segment[i]] != priority[o.segment[i - 1]]);
+    if (new_level) o.level_begin[o.n_levels++] = i;
   }
-  return handed < available ? handed : available;
+  o.level_begin[o.n_levels] = n;
+  return o;
 }
 
-/// Allocates @p available tonnes among @p n segments by the run's rule: pro rata to need
-/// among all eligible segments, or by ascending priority number, pro rata within a level.
+/// Allocates @p available tonnes among segments level by level (see AllocationOrder): within
+/// a level pro rata to need, nobody getting more than its need.
 /// @param need     tonnes each segment wants (entries <= 0 want nothing)
 /// @param eligible whether each segment may take this material
 /// @param given    receives each segment's share (added to)
 /// @return tonnes handed out, never more than @p available
-RR_HD_INLINE double allocate(Allocation rule, const double* need, const bool* eligible,
-                             const std::int32_t* priority, int n, double available,
-                             double* given) {
-  if (rule == Allocation::kProRata) {
-    return share_pro_rata(need, eligible, priority, n, 0, false, available, given);
-  }
-  double handed = 0.0;
-  bool first = true;
-  std::int32_t level = 0;
-  for (;;) {
-    // Next priority level above the last one served, among segments that still need.
-    bool found = false;
-    std::int32_t next = 0;
-    for (int i = 0; i < n; ++i) {
-      if (!eligible[i] || need[i] <= 0.0) continue;
-      if (!first && priority[i] <= level) continue;
-      if (!found || priority[i] < next) {
-        next = priority[i];
-        found = true;
+RR_HD_INLINE double allocate(const AllocationOrder& order, const double* need,
+                             const bool* eligible, double available, double* given) {
+  double left = available;
+  for (int l = 0; l < order.n_levels && left > 0.0; ++l) {
+    const int b = order.level_begin[l], e = order.level_begin[l + 1];
+    double total = 0.0;
+    for (int k = b; k < e; ++k) {
+      const int i = order.segment[k];
+      if (eligible[i] && need[i] > 0.0) total += need[i];
+    }
+    if (total <= 0.0) continue;
+    const bool enough = total <= left;
+    double handed = 0.0;
+    for (int k = b; k < e; ++k) {
+      const int i = order.segment[k];
+      if (eligible[i] && need[i] > 0.0) {
+        const double g = enough ? need[i] : left * (need[i] / total);
+        given[i] += g;
+        handed += g;
       }
     }
-    if (!found || available - handed <= 0.0) break;
-    handed += share_pro_rata(need, eligible, priority, n, next, true, available - handed, given);
-    level = next;
-    first = false;
+    left = enough ? left - handed : 0.0;
+    if (left < 0.0) left = 0.0;
   }
-  return handed < available ? handed : available;
+  return available - left;
 }
 
 /// The monthly Western price multiplier of MODEL.md §1/§6:

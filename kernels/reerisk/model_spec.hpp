@@ -18,8 +18,18 @@ constexpr int kMaxEvents = 16;
 constexpr int kMaxMonths = 1201;        ///< month starts in the horizon (100 years + 1)
 constexpr int kMaxHorizonDays = 36525;  ///< 100 years
 constexpr int kMaxPending = 96;         ///< batches in transit per path (all materials)
+constexpr int kMaxPipelineMonths = 24;  ///< pre-start month starts seeded by pipeline_at_start
 
 enum class Allocation : std::int32_t { kProRata = 0, kPriority = 1 };
+
+/// The order in which allocation serves segments: levels served one after the other, pro rata
+/// to need within a level. pro_rata: one level of all segments; priority: one level per
+/// priority number, ascending (built by make_allocation_order in allocation.hpp).
+struct AllocationOrder {
+  std::int32_t n_levels = 0;
+  std::int32_t level_begin[kMaxSegments + 1] = {};  ///< level l is segment[begin[l] .. begin[l+1])
+  std::int32_t segment[kMaxSegments] = {};
+};
 
 /// One control regime (MODEL.md §1, "Control regime").
 struct RegimeSpec {
@@ -76,6 +86,13 @@ struct ModelSpec {
 
   std::int32_t month_start_day[kMaxMonths] = {};  ///< ascending; [0] == 0
 
+  /// pipeline_at_start: batches requested at these pre-start month starts (days < 0, most
+  /// recent first) under the initial regime are in transit on day 0 if they arrive on or
+  /// after it. An extension of MODEL.md §6, which has nothing in transit on day 0.
+  bool pipeline_at_start = false;
+  std::int32_t n_pipeline_months = 0;
+  std::int32_t pipeline_month_start_day[kMaxPipelineMonths] = {};
+
   // Materials
   double china_t_per_month[kMaxMaterials] = {};   ///< baseline_t_per_year / 12
   std::int32_t shipping_days[kMaxMaterials] = {};
@@ -92,6 +109,13 @@ struct ModelSpec {
 
   PlantSpec plants[kMaxPlants];
   SegmentSpec segments[kMaxSegments];
+
+  // Derived lookup lists (model_spec_builder.cpp), so the daily loop visits only what matters.
+  AllocationOrder allocation_order;
+  std::int32_t n_producers[kMaxMaterials] = {};             ///< plants with output of material m
+  std::int32_t producers[kMaxMaterials][kMaxPlants] = {};
+  std::int32_t n_offtakers[kMaxPlants] = {};                ///< segments with an offtake share
+  std::int32_t offtakers[kMaxPlants][kMaxSegments] = {};
 
   // Strategic stockpile (initial tonnes = ceiling = cover_days x participants' daily demand)
   bool has_stockpile = false;

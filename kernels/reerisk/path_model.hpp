@@ -16,6 +16,9 @@ namespace rr {
 /// Pool buckets, allocated in this order (most restricted first, MODEL.md §6).
 enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
 
+/// next_arrival when nothing is in transit.
+constexpr std::int32_t kNoArrival = 0x7fffffff;
+
 /// A shortfall above this many tonnes makes a stockout day (MODEL.md §5).
 constexpr double kShortfallEpsilon = 1e-9;
 
@@ -80,7 +83,9 @@ struct PathState {
 
   Transit transit[kMaxPending];
   std::int32_t n_transit = 0;
+  std::int32_t next_arrival = 0;  ///< earliest day in transit (kNoArrival when none)
   bool overflow = false;
+  bool any_demand_noise = false;
 };
 
 /// Observer hooks for tests and per-path traces; the default does nothing and compiles away.
@@ -181,7 +186,50 @@ class PathModel {
     }
     for (int m = 0; m < M; ++m) st.stockpile[m] = st.stockpile_ceiling[m];
     st.n_transit = 0;
+    st.next_arrival = kNoArrival;
     st.overflow = false;
+    st.any_demand_noise = false;
+    for (int s = 0; s < S; ++s) st.any_demand_noise = st.any_demand_noise || st.demand_sigma[s] > 0.0;
+
+    Stream rs(seed_, path, Purpose::kRegimeInitial, 0, 0);
+    st.regime = pick(rs.uniform(), spec_.n_regimes,
+                     [&](int r) { return spec_.regimes[r].initial_probability; });
+    if (spec_.pipeline_at_start) seed_pipeline(path, st);
+  }
+
+  /// pipeline_at_start: the China and smuggled batches of the pre-start months that are still
+  /// in transit on day 0, drawn as if the initial regime had held before day 0 (one approval
+  /// share q for that episode). Pre-start seizures are not counted in the run's totals.
+  RR_HD void seed_pipeline(std::uint64_t path, PathState& st) const {
+    const RegimeSpec& reg = spec_.regimes[st.regime];
+    const double q =
+        reg.licensing ? sample(reg.approval, seed_, path, Purpose::kPipelineShare, 0, 0) : 1.0;
+    for (int j = 0; j < spec_.n_pipeline_months; ++j) {
+      const std::int32_t day = spec_.pipeline_month_start_day[j];
+      const std::uint32_t step = static_cast<std::uint32_t>(j);
+      for (int m = 0; m < spec_.n_materials; ++m) {
+        const double baseline = spec_.china_t_per_month[m];
+        double approved =
+            baseline * sample(reg.throttle[m], seed_, path, Purpose::kPipelineThrottle, m, step);
+        std::int32_t lead = spec_.shipping_days[m];
+        if (reg.licensing) {
+          Stream s(seed_, path, Purpose::kPipelineApproval, m, step);
+          if (s.uniform() < q) {
+            lead += round_days(
+                sample(reg.licence_days, seed_, path, Purpose::kPipelineLicenceDays, m, step));
+          } else {
+            approved = 0.0;
+          }
+        }
+        if (day + lead >= 0) enqueue(st, day + lead, m, kChinaLegal, approved);
+        const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
+        const double smuggled = st.leakage * blocked;
+        if (smuggled > 0.0 && day + spec_.smuggling_delay_days >= 0 &&
+            !bernoulli(st.interdiction, seed_, path, Purpose::kPipelineSeizure, m, step)) {
+          enqueue(st, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
+        }
+      }
+    }
   }
 
   /// Month bin of a plant start: 0 before day 0, 1 + k in month k, K + 1 after the horizon.
@@ -202,6 +250,7 @@ class PathModel {
       st.overflow = true;
       return;
     }
+    if (day < st.next_arrival) st.next_arrival = day;
     PathState::Transit& tr = st.transit[st.n_transit++];
     tr.day = day;
     tr.material = static_cast<std::int16_t>(m);
@@ -209,17 +258,14 @@ class PathModel {
     tr.tonnes = tonnes;
   }
 
-  /// Regime at the start of day @p t (§6 "Calendar"): the chain's draw on day 0, its step at
-  /// every later month start, then the events dated today; a change of state starts a new
-  /// episode with a fresh approval share q.
+  /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
+  /// after day 0 (day 0's draw is in init()), then the events dated today; day 0 and every
+  /// change of state start a new episode with a fresh approval share q.
   RR_HD void update_regime(std::uint64_t path, std::int32_t t, std::int32_t month,
                            bool month_start, std::int32_t& next_event, PathState& st) const {
     const int R = spec_.n_regimes;
     const std::int32_t before = st.regime;
-    if (t == 0) {
-      Stream s(seed_, path, Purpose::kRegimeInitial, 0, 0);
-      st.regime = pick(s.uniform(), R, [&](int r) { return spec_.regimes[r].initial_probability; });
-    } else if (month_start) {
+    if (t > 0 && month_start) {  // day 0's state was drawn in init()
       Stream s(seed_, path, Purpose::kRegimeStep, 0, static_cast<std::uint32_t>(month));
       const RegimeSpec& cur = spec_.regimes[st.regime];
       st.regime = pick(s.uniform(), R, [&](int r) { return cur.transition[r]; });
@@ -325,56 +371,69 @@ class PathModel {
     const int S = spec_.n_segments;
     const RegimeSpec& reg = spec_.regimes[st.regime];
 
-    // Arrivals of China and smuggled batches.
-    for (int i = 0; i < st.n_transit;) {
-      PathState::Transit& tr = st.transit[i];
-      if (tr.day == t) {
-        st.pool[tr.bucket][tr.material] += tr.tonnes;
-        st.month_supply[tr.material] += tr.tonnes;
-        st.transit[i] = st.transit[--st.n_transit];
-      } else {
-        ++i;
+    // Arrivals of China and smuggled batches (the list is scanned only on arrival days).
+    if (t == st.next_arrival) {
+      std::int32_t next = kNoArrival;
+      for (int i = 0; i < st.n_transit;) {
+        PathState::Transit& tr = st.transit[i];
+        if (tr.day == t) {
+          st.pool[tr.bucket][tr.material] += tr.tonnes;
+          st.month_supply[tr.material] += tr.tonnes;
+          st.transit[i] = st.transit[--st.n_transit];
+        } else {
+          if (tr.day < next) next = tr.day;
+          ++i;
+        }
       }
+      st.next_arrival = next;
     }
 
-    // Daily demand factor per segment, shared by its materials.
+    // Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
+    // stream per day; segment s always takes the stream's s-th normal, so a segment's noise
+    // does not depend on the others' settings.
     double demand_factor[kMaxSegments];
-    std::int32_t priority[kMaxSegments];
     bool eligible[kBuckets][kMaxSegments];
+    Stream noise(seed_, path, Purpose::kDemand, 0, static_cast<std::uint32_t>(t));
     for (int s = 0; s < S; ++s) {
       const SegmentSpec& seg = spec_.segments[s];
       double f = 1.0;
-      if (st.demand_sigma[s] > 0.0) {
-        Stream rs(seed_, path, Purpose::kDemand, s, static_cast<std::uint32_t>(t));
+      if (st.any_demand_noise) {
+        const double z = noise.normal();
         const double sg = st.demand_sigma[s];
-        f = exp(sg * rs.normal() - 0.5 * sg * sg);
+        if (sg > 0.0) f = exp(sg * z - 0.5 * sg * sg);
       }
       demand_factor[s] = f;
-      priority[s] = seg.priority;
       eligible[kSmuggled][s] = !seg.defense;
       eligible[kChinaLegal][s] = !seg.defense || reg.defense_allowed;
       eligible[kNonChina][s] = true;
     }
 
+    // Output fraction of each plant today (0 when cancelled, not started or in an outage).
+    double plant_fraction[kMaxPlants];
+    for (int p = 0; p < spec_.n_plants; ++p) {
+      const bool running =
+          !st.plant_cancelled[p] && t >= st.plant_start[p] && t >= st.plant_outage_until[p];
+      plant_fraction[p] = running ? plant_output_fraction(t - st.plant_start[p], st.plant_ramp_days[p],
+                                                          spec_.plants[p].first_year_cap)
+                                  : 0.0;
+    }
+
     for (int m = 0; m < M; ++m) {
       // Plant output: offtake straight to its segments, the rest to the non-China bucket.
       double offtake_today = 0.0;
-      for (int p = 0; p < spec_.n_plants; ++p) {
+      for (int k = 0; k < spec_.n_producers[m]; ++k) {
+        const int p = spec_.producers[m][k];
+        if (plant_fraction[p] <= 0.0) continue;
         const PlantSpec& pl = spec_.plants[p];
-        if (st.plant_cancelled[p] || pl.output_t_per_day[m] <= 0.0) continue;
-        if (t < st.plant_start[p] || t < st.plant_outage_until[p]) continue;
-        const double out = pl.output_t_per_day[m] *
-            plant_output_fraction(t - st.plant_start[p], st.plant_ramp_days[p], pl.first_year_cap);
+        const double out = pl.output_t_per_day[m] * plant_fraction[p];
         observer_.plant_output(t, p, m, out);
         double rest = out;
-        for (int s = 0; s < S; ++s) {
-          const double share = pl.offtake[s];
-          if (share > 0.0) {
-            const double x = out * share;
-            st.inventory[s][m] += x;
-            offtake_today += x;
-            rest -= x;
-          }
+        for (int j = 0; j < spec_.n_offtakers[p]; ++j) {
+          const int s = spec_.offtakers[p][j];
+          const double x = out * pl.offtake[s];
+          st.inventory[s][m] += x;
+          offtake_today += x;
+          rest -= x;
         }
         if (rest > 0.0) {
           st.pool[kNonChina][m] += rest;
@@ -394,28 +453,33 @@ class PathModel {
           given[s] = 0.0;
         }
         const double handed =
-            allocate(spec_.allocation, need, eligible[b], priority, S, st.pool[b][m], given);
+            allocate(spec_.allocation_order, need, eligible[b], st.pool[b][m], given);
         for (int s = 0; s < S; ++s) st.inventory[s][m] += given[s];
         st.pool[b][m] = st.pool[b][m] - handed > 0.0 ? st.pool[b][m] - handed : 0.0;
       }
 
       // Strategic stockpile: release to participants below their trigger cover, then refill.
       if (spec_.has_stockpile) {
-        bool part[kMaxSegments];
-        double given[kMaxSegments];
-        for (int s = 0; s < S; ++s) {
-          const SegmentSpec& seg = spec_.segments[s];
-          part[s] = seg.stockpile_participant;
-          const double gap =
-              spec_.stockpile_release_below_days * seg.demand_t_per_day[m] - st.inventory[s][m];
-          need[s] = part[s] && gap > 0.0 ? gap : 0.0;
-          given[s] = 0.0;
-        }
         double cap = spec_.stockpile_max_release_t_per_day[m];
         if (cap > st.stockpile[m]) cap = st.stockpile[m];
-        const double released = allocate(spec_.allocation, need, part, priority, S, cap, given);
-        for (int s = 0; s < S; ++s) st.inventory[s][m] += given[s];
-        st.stockpile[m] = st.stockpile[m] - released > 0.0 ? st.stockpile[m] - released : 0.0;
+        if (cap > 0.0) {
+          bool asking = false;
+          for (int s = 0; s < S; ++s) {
+            const SegmentSpec& seg = spec_.segments[s];
+            const double gap =
+                spec_.stockpile_release_below_days * seg.demand_t_per_day[m] - st.inventory[s][m];
+            need[s] = seg.stockpile_participant && gap > 0.0 ? gap : 0.0;
+            asking = asking || need[s] > 0.0;
+          }
+          if (asking) {
+            double given[kMaxSegments];
+            for (int s = 0; s < S; ++s) given[s] = 0.0;
+            const double released =
+                allocate(spec_.allocation_order, need, eligible[kNonChina], cap, given);
+            for (int s = 0; s < S; ++s) st.inventory[s][m] += given[s];
+            st.stockpile[m] = st.stockpile[m] - released > 0.0 ? st.stockpile[m] - released : 0.0;
+          }
+        }
         if (spec_.stockpile_refill) {
           for (int b = kNonChina; b >= kChinaLegal; --b) {
             const double room = st.stockpile_ceiling[m] - st.stockpile[m];

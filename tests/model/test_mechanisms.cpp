@@ -235,3 +235,41 @@ TEST(MechanismTest, PriceMultiplierHitsTheCapWithoutSupplyAndOneWithEnough) {
 
 }  // namespace
 }  // namespace rr
+
+namespace rr {
+namespace {
+
+// Extension (docs/model-notes.md): with run.pipeline_at_start the batches requested at the
+// pre-start month starts are in transit on day 0. 1 t/day demand, China 365 t/yr (30.42 t a
+// month), 45 shipping days, no licensing, cover 40 days: without a pipeline the first China
+// batch lands on day 45, after the cover runs out on day 40; with it, the Oct-1 and Nov-1
+// batches land on days 5 and 36 and nothing runs out.
+TEST(MechanismTest, PipelineAtStartSeedsTheBatchesInTransit) {
+  std::string text = test::minimal_scenario(120, "40", 365, 365);
+  text.replace(text.find("target_cover_days = 0"), 21, "target_cover_days = 80");
+  text.replace(text.find("china_baseline_t_per_year"), 0, "shipping_days = 45\n");
+  const auto cold = test::load(text);
+  EXPECT_EQ(first_stockout_on(cold, test::run_cpu(*cold.spec, 1, 50), 0, 0, 40), 50u);
+
+  text.replace(text.find("horizon_days"), 0, "pipeline_at_start = true\n");
+  const auto warm = test::load(text);
+  ASSERT_TRUE(warm.spec->pipeline_at_start);
+  EXPECT_EQ(first_stockout_on(warm, test::run_cpu(*warm.spec, 1, 50), 0, 0, warm.layout.H), 50u);
+
+  // Day by day: the pipeline's two batches arrive on days 5 and 36 (inventory jumps there).
+  struct Inventory {
+    std::vector<double>* inv;
+    void plant_output(std::int32_t, int, int, double) const {}
+    void day_end(std::int32_t t, const PathState& st) const { (*inv)[t] = st.inventory[0][0]; }
+  };
+  std::vector<double> inv(warm.layout.H);
+  std::vector<std::uint64_t> scratch(warm.layout.size);
+  PathModel<Inventory> model(*warm.spec, warm.layout, scratch.data(), 1, Inventory{&inv});
+  model.run(0);
+  EXPECT_DOUBLE_EQ(inv[4], 35.0);
+  EXPECT_NEAR(inv[5], 34.0 + 365.0 / 12, 1e-9);
+  EXPECT_NEAR(inv[36], 34.0 + 2 * 365.0 / 12 - 31, 1e-9);
+}
+
+}  // namespace
+}  // namespace rr

@@ -12,7 +12,7 @@ TEST(AllocationTest, ProRataGivesEveryoneTheirNeedWhenThereIsEnough) {
   const bool ok[3] = {true, true, true};
   const std::int32_t prio[3] = {1, 1, 1};
   double given[3] = {};
-  EXPECT_DOUBLE_EQ(allocate(Allocation::kProRata, need, ok, prio, 3, 100, given), 60);
+  EXPECT_DOUBLE_EQ(allocate(make_allocation_order(Allocation::kProRata, prio, 3), need, ok, 100, given), 60);
   EXPECT_DOUBLE_EQ(given[0], 10);
   EXPECT_DOUBLE_EQ(given[2], 30);
 }
@@ -22,7 +22,7 @@ TEST(AllocationTest, ProRataSharesAShortageInProportionToNeed) {
   const bool ok[3] = {true, false, true};  // the second may not take this bucket
   const std::int32_t prio[3] = {1, 1, 1};
   double given[3] = {};
-  EXPECT_DOUBLE_EQ(allocate(Allocation::kProRata, need, ok, prio, 3, 20, given), 20);
+  EXPECT_DOUBLE_EQ(allocate(make_allocation_order(Allocation::kProRata, prio, 3), need, ok, 20, given), 20);
   EXPECT_DOUBLE_EQ(given[0], 5);
   EXPECT_DOUBLE_EQ(given[1], 0);
   EXPECT_DOUBLE_EQ(given[2], 15);
@@ -33,7 +33,7 @@ TEST(AllocationTest, PriorityServesLowerNumbersFirstAndSharesWithinALevel) {
   const bool ok[4] = {true, true, true, true};
   const std::int32_t prio[4] = {2, 1, 2, 3};
   double given[4] = {};
-  EXPECT_DOUBLE_EQ(allocate(Allocation::kPriority, need, ok, prio, 4, 40, given), 40);
+  EXPECT_DOUBLE_EQ(allocate(make_allocation_order(Allocation::kPriority, prio, 4), need, ok, 40, given), 40);
   EXPECT_DOUBLE_EQ(given[1], 20);  // level 1 in full
   EXPECT_DOUBLE_EQ(given[0], 5);   // level 2 shares 20 as 10:30
   EXPECT_DOUBLE_EQ(given[2], 15);
@@ -45,9 +45,9 @@ TEST(AllocationTest, NothingToShareOrNoNeed) {
   const bool ok[2] = {true, true};
   const std::int32_t prio[2] = {1, 1};
   double given[2] = {};
-  EXPECT_EQ(allocate(Allocation::kPriority, need, ok, prio, 2, 50, given), 0);
+  EXPECT_EQ(allocate(make_allocation_order(Allocation::kPriority, prio, 2), need, ok, 50, given), 0);
   const double need2[2] = {5, 5};
-  EXPECT_EQ(allocate(Allocation::kProRata, need2, ok, prio, 2, 0, given), 0);
+  EXPECT_EQ(allocate(make_allocation_order(Allocation::kProRata, prio, 2), need2, ok, 0, given), 0);
   EXPECT_EQ(given[0], 0);
 }
 

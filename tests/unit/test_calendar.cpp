@@ -38,3 +38,16 @@ TEST(CalendarTest, MonthStartsFromTheFirst) {
 
 }  // namespace
 }  // namespace rr
+
+namespace rr {
+namespace {
+
+TEST(CalendarTest, MonthStartsBeforeDayZero) {
+  const auto mid = month_starts_before(*parse_iso_date("2026-11-10"), 3);
+  EXPECT_EQ(mid, (std::vector<std::int32_t>{-9, -40, -70}));  // Nov 1, Oct 1, Sep 1
+  const auto first = month_starts_before(*parse_iso_date("2027-01-01"), 2);
+  EXPECT_EQ(first, (std::vector<std::int32_t>{-31, -61}));    // Dec 1, Nov 1
+}
+
+}  // namespace
+}  // namespace rr

@@ -105,7 +105,7 @@ TEST(RngTest, UniformSampler) {
             test::ks_critical(kN, kAlpha));
 }
 
-TEST(RngTest, NormalFromBoxMuller) {
+TEST(RngTest, NormalByInversion) {
   std::vector<double> x(kN);
   for (int i = 0; i < kN; ++i) x[i] = Stream(3, i, Purpose::kDemand, 0, 0).normal();
   expect_moments(x, 0.0, 1.0);
@@ -168,6 +168,23 @@ TEST(RngTest, BernoulliHelperEdges) {
     EXPECT_FALSE(bernoulli(0.0, 1, i, Purpose::kEvent, 0, 0));
     EXPECT_TRUE(bernoulli(1.0, 1, i, Purpose::kEvent, 0, 0));
   }
+}
+
+}  // namespace
+}  // namespace rr
+
+namespace rr {
+namespace {
+
+// Reference values from scipy.special.ndtri (SciPy 1.10), covering the central region and
+// both tail branches of AS 241.
+TEST(RngTest, NormalQuantileMatchesScipy) {
+  const std::pair<double, double> ref[] = {
+      {1e-10, -6.361340902404056}, {1e-06, -4.753424308822899}, {0.001, -3.090232306167813},
+      {0.02, -2.053748910631823},  {0.07, -1.4757910281791706}, {0.3, -0.5244005127080409},
+      {0.5, 0.0},                  {0.6, 0.2533471031357997},   {0.93, 1.475791028179171},
+      {0.999, 3.090232306167813},  {1 - 1e-7, 5.199337582290661}};
+  for (const auto& [p, z] : ref) EXPECT_NEAR(normal_quantile(p), z, 1e-9 * (1 + std::fabs(z))) << p;
 }
 
 }  // namespace

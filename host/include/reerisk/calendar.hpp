@@ -22,4 +22,8 @@ std::string iso_date(std::int64_t day_number);
 /// Day indices t in [0, horizon) that are month starts: 0 first, then every 1st of a month.
 std::vector<std::int32_t> month_start_days(std::int64_t start_day, std::int32_t horizon_days);
 
+/// Day indices (< 0) of the first days of the @p count months before day 0, most recent
+/// first: the 1st of the start month when day 0 is not a 1st, then earlier 1sts.
+std::vector<std::int32_t> month_starts_before(std::int64_t start_day, int count);
+
 }  // namespace rr

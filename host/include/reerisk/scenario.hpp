@@ -106,6 +106,7 @@ struct Scenario {
   std::uint64_t paths = 100000;
   std::uint64_t seed = 1;
   Allocation allocation = Allocation::kProRata;
+  bool pipeline_at_start = false;   ///< extension: seed pre-start batches in transit
 
   std::vector<MaterialConfig> materials;
   std::vector<RegimeConfig> regimes;
