@@ -43,7 +43,7 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
   RunResult result;
   result.tally.assign(layout.size, 0);
   const std::uint64_t batch =
-      options.batch > 0 ? options.batch : (backend.cuda ? (std::uint64_t(1) << 20) : 16384);
+      options.batch > 0 ? options.batch : (backend.cuda ? (std::uint64_t(1) << 20) : 4096);
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t done = 0;
   while (done < options.n_paths) {

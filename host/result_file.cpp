@@ -1,7 +1,9 @@
 // HDF5 result writer (HDF5 1.10 C API + the high-level dimension-scale API).
 #include "reerisk/result_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,6 +147,16 @@ class GroupWriter {
     if (units[0]) attr_string(ds, "units", units);
     attr_string(ds, "long_name", long_name);
     attr_string(ds, "description", description);
+    // CF "coordinates": xarray shows the calendar dates as labels beside the day indices.
+    std::string coords;
+    for (const auto& d : dims) {
+      if (d == "day") coords += (coords.empty() ? "" : " ") + std::string("date");
+      if (d == "month") coords += (coords.empty() ? "" : " ") + std::string("month_date");
+      if (d == "tonne_bin" && dims.size() > 1) {
+        coords += (coords.empty() ? "" : " ") + std::string("tonne_bin_lower tonne_bin_upper");
+      }
+    }
+    if (!coords.empty()) attr_string(ds, "coordinates", coords);
     attach(ds, dims);
   }
 
@@ -232,26 +244,35 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
   for (const auto& x : sc.regimes) regs.push_back(x.name);
   for (const auto& x : sc.plants) plants.push_back(x.name);
   std::vector<double> quantiles(std::begin(kQuantileLevels), std::end(kQuantileLevels));
-  std::vector<double> tonne_edges(kTonneSlots), price_slot(kPriceSlots);
-  for (int b = 0; b < kTonneSlots; ++b) tonne_edges[b] = tonne_bin_upper_edge(b);
-  for (int b = 0; b < kPriceSlots; ++b) price_slot[b] = b;
+  std::vector<std::int32_t> tonne_index(kTonneSlots), price_index(kPriceSlots);
+  std::vector<double> tonne_lower(kTonneSlots), tonne_upper(kTonneSlots);
+  for (int b = 0; b < kTonneSlots; ++b) {
+    tonne_index[b] = b;
+    tonne_upper[b] = tonne_bin_upper_edge(b);
+    tonne_lower[b] = b <= 1 ? 0.0 : tonne_bin_upper_edge(b - 1);
+  }
+  for (int b = 0; b < kPriceSlots; ++b) price_index[b] = b;
   std::vector<std::int32_t> start_bins(L.K + 2);
   for (int b = 0; b < L.K + 2; ++b) start_bins[b] = b - 1;
 
-  g.scale("day", H5T_NATIVE_INT32, days, "days since start", "day index t from run.start");
+  g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
-  g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "days", "total stockout days per path");
-  g.scale("month", H5T_NATIVE_INT32, months, "days since start", "day index of each month start");
+  g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
+  g.scale("month", H5T_NATIVE_INT32, months, "day", "day index t of each month start");
   g.string_dataset("month_date", month_dates, "month", "calendar date of each month start");
   g.string_scale("segment", segs, "consumer segment");
   g.string_scale("material", mats, "material");
   g.string_scale("regime", regs, "control regime state");
   g.string_scale("plant", plants, "plant outside China");
   g.scale("quantile", H5T_NATIVE_DOUBLE, quantiles, "1", "quantile level");
-  g.scale("tonne_bin", H5T_NATIVE_DOUBLE, tonne_edges, "t",
-          "upper edge of each log-spaced tonnage bin (bin 0: exactly 0; last: >= its edge)");
-  g.scale("price_bin", H5T_NATIVE_DOUBLE, price_slot, "1",
-          "price-multiplier bin index (0: exactly 1; last: the cap)");
+  g.scale("tonne_bin", H5T_NATIVE_INT32, tonne_index, "",
+          "log-spaced tonnage bin (0: exactly 0; 1: below 1e-3 t; last: 1e7 t and above)");
+  g.dataset("tonne_bin_lower", H5T_NATIVE_DOUBLE, {"tonne_bin"}, tonne_lower, "t",
+            "lower edge of the tonnage bin", "bins are (lower, upper]; bin 0 holds exactly 0");
+  g.dataset("tonne_bin_upper", H5T_NATIVE_DOUBLE, {"tonne_bin"}, tonne_upper, "t",
+            "upper edge of the tonnage bin", "the last bin is open above; its upper is its lower");
+  g.scale("price_bin", H5T_NATIVE_INT32, price_index, "",
+          "price-multiplier bin (0: exactly 1; last: the cap)");
   g.scale("start_month_bin", H5T_NATIVE_INT32, start_bins, "",
           "plant start month index (-1: before day 0; n_months: never within the horizon)");
 
@@ -299,9 +320,9 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
             days_hist, "paths", "paths by total stockout days",
             "number of paths with exactly this many stockout days over the horizon");
   g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, {"segment", "material", "quantile"},
-            days_q, "days", "quantiles of total stockout days per path",
+            days_q, "day", "quantiles of total stockout days per path",
             "exact quantiles (inverse empirical CDF) of the per-path stockout-day count");
-  g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, {"segment", "material"}, days_mean, "days",
+  g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, {"segment", "material"}, days_mean, "day",
             "mean total stockout days per path", "exact mean over paths");
   std::vector<std::uint64_t> short_hist(tally.begin() + L.shortfall_hist,
                                         tally.begin() + L.shortfall_hist + S * M * kTonneSlots);
@@ -348,6 +369,14 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
             "upper edge of the log-spaced bin holding the quantile");
   std::vector<std::uint64_t> price_hist(tally.begin() + L.price_hist,
                                         tally.begin() + L.price_hist + K * M * kPriceSlots);
+  std::vector<double> price_upper(M * kPriceSlots);
+  for (size_t m = 0; m < M; ++m) {
+    for (int b = 0; b < kPriceSlots; ++b) {
+      price_upper[m * kPriceSlots + b] = price_bin_upper_edge(b, spec.price_cap[m]);
+    }
+  }
+  g.dataset("price_bin_upper", H5T_NATIVE_DOUBLE, {"material", "price_bin"}, price_upper, "1",
+            "upper edge of each price-multiplier bin", "bins are log-spaced between 1 and the cap");
   g.dataset("price_multiplier_count", H5T_NATIVE_UINT64, {"month", "material", "price_bin"},
             price_hist, "paths", "paths by monthly price multiplier bin",
             "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
@@ -374,10 +403,35 @@ void check_output_path(const std::string& path, bool force) {
   }
 }
 
+namespace {
+/// Removes "<path>.tmp-<pid>" files whose writer process no longer exists.
+void remove_stale_temporaries(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  const std::string prefix =
+      (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::remove((dir + "/" + name).c_str());
+    }
+  }
+  closedir(d);
+}
+}  // namespace
+
 void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
                        const std::vector<std::uint64_t>& tally, const Summary& summary,
-                       const ResultMetadata& meta, bool force) {
+                       const ResultMetadata& meta, bool force,
+                       const std::atomic<int>* stop_signal) {
   check_output_path(path, force);
+  remove_stale_temporaries(path);
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
   try {
@@ -394,6 +448,7 @@ void write_result_file(const std::string& path, const Scenario& scenario, const 
       throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(err));
     }
     close(fd);
+    if (stop_signal && stop_signal->load() != 0) throw Interrupted(stop_signal->load());
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
       throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
     }

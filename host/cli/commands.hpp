@@ -26,10 +26,17 @@ struct ValidateCommandOptions {
   std::string scenario;
 };
 
+struct InfoCommandOptions {
+  std::string result;
+};
+
 void setup_run_command(CLI::App& app, RunCommandOptions& options);
 int run_run_command(const RunCommandOptions& options);
 
 void setup_validate_command(CLI::App& app, ValidateCommandOptions& options);
 int run_validate_command(const ValidateCommandOptions& options);
+
+void setup_info_command(CLI::App& app, InfoCommandOptions& options);
+int run_info_command(const InfoCommandOptions& options);
 
 }  // namespace rr

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
       "a strategic stockpile) and reports how likely each consumer segment is to run out.\n\n"
       "  reerisk run configs/baseline.toml            # simulate, print the summary table\n"
       "  reerisk run configs/baseline.toml -o out.h5  # ... and write the results to HDF5\n"
-      "  reerisk validate my_scenario.toml            # check a scenario, simulate nothing\n",
+      "  reerisk validate my_scenario.toml            # check a scenario, simulate nothing\n"
+      "  reerisk info out.h5                          # summary and layout of a result file\n",
       "reerisk"};
   app.set_version_flag("--version", std::string("reerisk ") + rr::kVersion + " (git " +
                                         rr::kGitSha + ", " +
@@ -24,8 +25,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rr::RunCommandOptions run_options;
   rr::ValidateCommandOptions validate_options;
+  rr::InfoCommandOptions info_options;
   rr::setup_run_command(app, run_options);
   rr::setup_validate_command(app, validate_options);
+  rr::setup_info_command(app, info_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("run")) return rr::run_run_command(run_options);
     if (app.got_subcommand("validate")) return rr::run_validate_command(validate_options);
+    if (app.got_subcommand("info")) return rr::run_info_command(info_options);
   } catch (const rr::InputError& e) {
     std::cerr << e.what() << "\n";
     return 2;

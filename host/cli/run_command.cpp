@@ -62,7 +62,7 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
   cmd->add_option("--threads", o.threads, "CPU threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--batch", o.batch,
-                  "Paths per batch (memory bound; default 16384 on the CPU, 1048576 on a GPU)")
+                  "Paths per batch (memory bound; default 4096 on the CPU, 1048576 on a GPU)")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress bar and no notes on stderr");
   cmd->add_flag("--force", o.force, "Overwrite an existing output file");
@@ -98,9 +98,10 @@ int run_run_command(const RunCommandOptions& o) {
               << "output     " << (o.output.empty() ? std::string("(none)") : o.output) << "\n\n";
   }
 
+  // SIGINT/SIGTERM stop the run between batches and the write before its rename.
+  StopSignalScope signals;
   RunResult result;
   {
-    StopSignalScope signals;
     ProgressBar bar(!o.quiet, sc.horizon_days);
     ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
     ro.stop_signal = &g_stop_signal;
@@ -127,7 +128,7 @@ int run_run_command(const RunCommandOptions& o) {
     meta.device = backend.device;
     meta.wall_seconds = result.wall_seconds;
     meta.path_days_per_second = result.path_days_per_second;
-    write_result_file(o.output, sc, *spec, result.tally, summary, meta, o.force);
+    write_result_file(o.output, sc, *spec, result.tally, summary, meta, o.force, &g_stop_signal);
     std::cout << "wrote " << o.output << "\n";
   }
   return 0;

@@ -136,3 +136,131 @@ class RunOutputTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SafeWriteTest(unittest.TestCase):
+    def test_sigint_during_a_run_leaves_no_file_and_exits_130(self):
+        import signal
+        import time
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.h5")
+            p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "2000000", "-o", out, "-q"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)
+            t0 = time.monotonic()
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=60)
+            self.assertLess(time.monotonic() - t0, 2.0, "stop took too long")
+            self.assertEqual(p.returncode, 130, err)
+            self.assertIn("interrupted", err)
+            self.assertEqual(os.listdir(d), [], "no target and no temporary file")
+
+    def test_a_killed_writers_temporary_file_is_removed_by_the_next_run(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.h5")
+            # A process id that cannot be running: above the kernel's pid_max limit.
+            stale = out + ".tmp-4194305"
+            with open(stale, "w") as f:
+                f.write("half-written")
+            r = reerisk("run", BASELINE, "--paths", "50", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(sorted(os.listdir(d)), ["r.h5"])
+
+    def test_sigkill_never_leaves_an_incomplete_file_at_the_target(self):
+        import signal
+        import time
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.h5")
+            for delay in (0.2, 0.6, 1.0):
+                p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "3000", "-o", out, "-q",
+                                      "--force"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+                time.sleep(delay)
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+                if os.path.exists(out):  # the run finished: the file must be complete
+                    with h5py.File(out, "r") as f:
+                        self.assertEqual(f.attrs["filetype"], "reerisk-result")
+                        self.assertIn("p_stockout_by_day", f["baseline"])
+
+
+class InfoTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = os.path.join(cls.tmp.name, "baseline.h5")
+        cls.result = reerisk("run", BASELINE, "--paths", "1000", "-o", cls.out, "-q")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_info_prints_metadata_table_and_layout(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        r = reerisk("info", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("n_paths: 1000", r.stdout)
+        self.assertIn("/baseline/p_stockout_by_day", r.stdout)
+        # The same table `run` printed.
+        table = [l for l in self.result.stdout.splitlines() if l.startswith("us_auto")]
+        for line in table:
+            self.assertIn(line, r.stdout)
+
+    def test_info_refuses_files_that_are_not_results(self):
+        text = os.path.join(self.tmp.name, "x.h5")
+        with open(text, "w") as f:
+            f.write("not hdf5")
+        r = reerisk("info", text)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not an HDF5 file", r.stderr)
+        other = os.path.join(self.tmp.name, "other.h5")
+        with h5py.File(other, "w") as f:
+            f.attrs["filetype"] = "something-else"
+        r = reerisk("info", other)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not a reerisk result", r.stderr)
+
+    def test_info_refuses_a_newer_format(self):
+        import shutil
+        newer = os.path.join(self.tmp.name, "newer.h5")
+        shutil.copy(self.out, newer)
+        with h5py.File(newer, "r+") as f:
+            f.attrs["format_version"] = 99
+        r = reerisk("info", newer)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("newer reerisk", r.stderr)
+
+
+class XarrayTest(unittest.TestCase):
+    def test_xarray_opens_a_scenario_group_as_labelled_arrays(self):
+        import xarray as xr
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "b.h5")
+            r = reerisk("run", BASELINE, "--paths", "500", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with xr.open_dataset(out, engine="h5netcdf", group="baseline") as ds:
+                cdf = ds["p_stockout_by_day"]
+                self.assertEqual(cdf.dims, ("segment", "material", "day"))
+                self.assertEqual(list(ds["segment"].values),
+                                 ["us_defense", "us_auto", "eu_auto", "japan_industry"])
+                self.assertEqual(list(ds["material"].values), ["Dy", "Tb", "NdPr"])
+                self.assertEqual(cdf.attrs["units"], "1")
+                self.assertEqual(str(ds["date"].values[0]), "2026-11-10")
+                v = float(cdf.sel(segment="us_auto", material="Dy", day=364))
+                self.assertGreaterEqual(v, 0.0)
+                self.assertLessEqual(v, 1.0)
+                df = ds["stockout_days_quantile"].to_dataframe()
+                self.assertEqual(len(df), 4 * 3 * 4)
+                for name, var in ds.data_vars.items():
+                    self.assertIn("long_name", var.attrs, name)
+
+    def test_h5dump_reads_the_header(self):
+        import shutil
+        if not shutil.which("h5dump"):
+            self.skipTest("h5dump not installed")
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "b.h5")
+            self.assertEqual(reerisk("run", BASELINE, "--paths", "50", "-o", out, "-q").returncode, 0)
+            r = subprocess.run(["h5dump", "-H", out], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("p_stockout_by_day", r.stdout)

@@ -2,6 +2,7 @@
 /// Self-describing HDF5 result files (layout: docs/output-format.md), written atomically.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,11 +33,14 @@ struct ResultMetadata {
 /// while @p force is false, before any simulation starts.
 void check_output_path(const std::string& path, bool force);
 
-/// Writes a result file: to a temporary file beside @p path, flushed and fsync'ed, then
-/// renamed over @p path. On any failure the temporary file is removed and @p path is
-/// untouched, so a file at @p path is always complete.
+/// Writes a result file: to a temporary file "<path>.tmp-<pid>" beside @p path, flushed and
+/// fsync'ed, then renamed over @p path. On any failure, or when @p stop_signal is raised
+/// before the rename, the temporary file is removed and @p path is untouched (throws), so a
+/// file at @p path is always complete. Temporary files left by killed runs (their process is
+/// gone) are removed first.
 void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
                        const std::vector<std::uint64_t>& tally, const Summary& summary,
-                       const ResultMetadata& meta, bool force);
+                       const ResultMetadata& meta, bool force,
+                       const std::atomic<int>* stop_signal = nullptr);
 
 }  // namespace rr

@@ -1,0 +1,26 @@
+#include <iostream>
+
+#include "commands.hpp"
+#include "reerisk/result_reader.hpp"
+#include "reerisk/summary.hpp"
+
+namespace rr {
+
+void setup_info_command(CLI::App& app, InfoCommandOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "info", "Show a result file: its metadata, the summary table and the dataset layout");
+  cmd->add_option("result", options.result, "reerisk result file (.h5)")->required();
+}
+
+int run_info_command(const InfoCommandOptions& options) {
+  const ResultFileInfo info = read_result_file(options.result);
+  std::cout << options.result << ": reerisk result\n\n";
+  for (const auto& [k, v] : info.metadata) std::cout << "  " << k << ": " << v << "\n";
+  std::cout << "\nscenario " << info.scenarios[0] << ": " << info.summary.paths << " paths x "
+            << info.summary.horizon_days << " days\n\n";
+  std::cout << format_summary_table(info.summary) << "\nlayout:\n";
+  for (const auto& line : info.layout) std::cout << "  " << line << "\n";
+  return 0;
+}
+
+}  // namespace rr

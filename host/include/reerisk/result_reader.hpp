@@ -1,0 +1,25 @@
+/// @file result_reader.hpp
+/// Reads reerisk result files back (for `reerisk info`), refusing anything else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reerisk/summary.hpp"
+
+namespace rr {
+
+/// What `reerisk info` shows of a result file.
+struct ResultFileInfo {
+  std::vector<std::pair<std::string, std::string>> metadata;  ///< root attributes, as text
+  std::vector<std::string> scenarios;                         ///< scenario groups
+  Summary summary;                                            ///< of the first scenario
+  std::vector<std::string> layout;                            ///< "path  shape  units" lines
+};
+
+/// Opens @p path read-only and checks it is a reerisk result of a format this build reads.
+/// @throws InputError when the file is missing, not HDF5, not a reerisk result, or newer.
+ResultFileInfo read_result_file(const std::string& path);
+
+}  // namespace rr

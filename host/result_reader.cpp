@@ -1,0 +1,212 @@
+// HDF5 reader for `reerisk info`: checks filetype and format_version before reading anything.
+#include "reerisk/result_reader.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include <hdf5.h>
+
+#include "reerisk/errors.hpp"
+#include "reerisk/result_file.hpp"
+
+namespace rr {
+namespace {
+
+class Id {
+ public:
+  Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  ~Id() {
+    if (id_ >= 0) close_(id_);
+  }
+  operator hid_t() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+/// A string attribute (fixed or variable length), or "" when absent.
+std::string string_attr(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return "";
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Id type(H5Aget_type(attr), H5Tclose);
+  if (H5Tget_class(type) != H5T_STRING) return "";
+  if (H5Tis_variable_str(type) > 0) {
+    Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(type));
+    char* text = nullptr;
+    if (H5Aread(attr, mem, &text) < 0 || !text) return "";
+    std::string out(text);
+    H5free_memory(text);
+    return out;
+  }
+  const size_t n = H5Tget_size(type);
+  std::string out(n, '\0');
+  if (H5Aread(attr, type, out.data()) < 0) return "";
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+/// A numeric attribute as text, or "" when absent.
+std::string number_attr(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return "";
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Id type(H5Aget_type(attr), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type);
+  char buf[64];
+  if (cls == H5T_INTEGER) {
+    long long v = 0;
+    if (H5Aread(attr, H5T_NATIVE_LLONG, &v) < 0) return "";
+    std::snprintf(buf, sizeof buf, "%lld", v);
+  } else if (cls == H5T_FLOAT) {
+    double v = 0;
+    if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return "";
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+  } else {
+    return "";
+  }
+  return buf;
+}
+
+std::vector<hsize_t> shape_of(hid_t ds) {
+  Id space(H5Dget_space(ds), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(rank > 0 ? rank : 0);
+  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+template <class T>
+std::vector<T> read_all(hid_t group, const char* name, hid_t mem_type, std::vector<hsize_t>* shape = nullptr) {
+  Id ds(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) throw InputError(std::string("result file lacks dataset ") + name);
+  const auto dims = shape_of(ds);
+  size_t n = 1;
+  for (auto d : dims) n *= d;
+  std::vector<T> out(n);
+  if (n && H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
+    throw InputError(std::string("cannot read dataset ") + name);
+  }
+  if (shape) *shape = dims;
+  return out;
+}
+
+std::vector<std::string> read_strings(hid_t group, const char* name) {
+  Id ds(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) throw InputError(std::string("result file lacks dataset ") + name);
+  const auto dims = shape_of(ds);
+  const size_t n = dims.empty() ? 1 : dims[0];
+  Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem, H5T_VARIABLE);
+  H5Tset_cset(mem, H5T_CSET_UTF8);
+  std::vector<char*> ptrs(n, nullptr);
+  if (n && H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0) {
+    throw InputError(std::string("cannot read dataset ") + name);
+  }
+  std::vector<std::string> out;
+  for (char* p : ptrs) {
+    out.emplace_back(p ? p : "");
+    H5free_memory(p);
+  }
+  return out;
+}
+
+struct LayoutWalk {
+  std::vector<std::string>* lines;
+};
+
+herr_t visit(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
+  auto* walk = static_cast<LayoutWalk*>(data);
+  if (info->type != H5O_TYPE_DATASET || std::strcmp(name, ".") == 0) return 0;
+  Id ds(H5Dopen2(obj, name, H5P_DEFAULT), H5Dclose);
+  std::string shape;
+  for (hsize_t d : shape_of(ds)) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+  const std::string units = string_attr(ds, "units");
+  const std::string long_name = string_attr(ds, "long_name");
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "/%-40s %-18s %-8s %s", name, shape.empty() ? "scalar" : shape.c_str(),
+                units.c_str(), long_name.c_str());
+  walk->lines->push_back(buf);
+  return 0;
+}
+
+}  // namespace
+
+ResultFileInfo read_result_file(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw InputError(path + ": cannot open the file");
+    std::fclose(f);
+    throw InputError(path + ": not an HDF5 file, so not a reerisk result");
+  }
+  Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) throw InputError(path + ": cannot open the HDF5 file");
+  if (string_attr(file, "filetype") != kResultFiletype) {
+    throw InputError(path + ": an HDF5 file but not a reerisk result (its root attribute "
+                            "filetype is not \"" + std::string(kResultFiletype) + "\")");
+  }
+  const std::string version = number_attr(file, "format_version");
+  if (version.empty()) throw InputError(path + ": reerisk result without a format_version");
+  if (std::stoll(version) > kResultFormatVersion) {
+    throw InputError(path + ": written in result format " + version + " by a newer reerisk; this "
+                            "reerisk reads format " + std::to_string(kResultFormatVersion) +
+                            " and older. Use a newer reerisk.");
+  }
+
+  ResultFileInfo info;
+  for (const char* key : {"reerisk_version", "git_sha", "backend", "device", "created_utc",
+                          "scenario_source"}) {
+    info.metadata.emplace_back(key, string_attr(file, key));
+  }
+  for (const char* key : {"format_version", "seed", "first_path", "n_paths", "wall_seconds",
+                          "path_days_per_second"}) {
+    info.metadata.emplace_back(key, number_attr(file, key));
+  }
+  info.scenarios.push_back(string_attr(file, "scenarios"));
+  Id group(H5Gopen2(file, info.scenarios[0].c_str(), H5P_DEFAULT), H5Gclose);
+  if (!group.ok()) throw InputError(path + ": scenario group \"" + info.scenarios[0] + "\" is missing");
+
+  // Rebuild the summary table's inputs from the stored arrays.
+  Summary& s = info.summary;
+  s.horizon_days = static_cast<std::int32_t>(std::stol(number_attr(group, "horizon_days")));
+  s.paths = std::stoull(number_attr(group, "n_paths"));
+  const auto segs = read_strings(group, "segment");
+  const auto mats = read_strings(group, "material");
+  std::vector<hsize_t> shape;
+  const auto cdf = read_all<double>(group, "p_stockout_by_day", H5T_NATIVE_DOUBLE, &shape);
+  const auto lo = read_all<double>(group, "p_stockout_by_day_lo", H5T_NATIVE_DOUBLE);
+  const auto hi = read_all<double>(group, "p_stockout_by_day_hi", H5T_NATIVE_DOUBLE);
+  const auto dq = read_all<std::int64_t>(group, "stockout_days_quantile", H5T_NATIVE_INT64);
+  const auto sm = read_all<double>(group, "shortfall_mean", H5T_NATIVE_DOUBLE);
+  const size_t H = shape.size() == 3 ? shape[2] : 0;
+  if (shape.size() != 3 || shape[0] != segs.size() || shape[1] != mats.size() ||
+      H != static_cast<size_t>(s.horizon_days)) {
+    throw InputError(path + ": p_stockout_by_day has an unexpected shape");
+  }
+  for (size_t i = 0; i < segs.size(); ++i) {
+    for (size_t j = 0; j < mats.size(); ++j) {
+      const size_t c = i * mats.size() + j;
+      SegmentMaterialSummary cell;
+      cell.segment = segs[i];
+      cell.material = mats[j];
+      cell.p_stockout_by_day.resize(H);
+      for (size_t t = 0; t < H; ++t) {
+        cell.p_stockout_by_day[t] = {cdf[c * H + t], lo[c * H + t], hi[c * H + t]};
+      }
+      for (int q = 0; q < 4; ++q) cell.stockout_days_quantile[q] = dq[c * 4 + q];
+      cell.shortfall_mean_t = sm[c];
+      s.cells.push_back(std::move(cell));
+    }
+  }
+  LayoutWalk walk{&info.layout};
+  H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &walk);
+  return info;
+}
+
+}  // namespace rr

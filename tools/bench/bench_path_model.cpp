@@ -1,0 +1,90 @@
+// Throughput of the path model in path-days per second (Google Benchmark). Not a test:
+// numbers go to BENCHMARKS.md. Run through tools/bench/run.sh.
+#include <cstdlib>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "reerisk/backend.hpp"
+#include "reerisk/dist.hpp"
+#include "reerisk/engine.hpp"
+#include "reerisk/model_spec_builder.hpp"
+#include "reerisk/scenario_loader.hpp"
+
+namespace {
+
+const rr::Scenario& baseline() {
+  static const rr::Scenario sc =
+      rr::load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
+  return sc;
+}
+
+std::uint64_t env_paths(const char* name, std::uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
+/// The shipped baseline on the CPU backend with state.range(0) threads.
+void BM_BaselineCpu(benchmark::State& state) {
+  const auto spec = rr::build_model_spec(baseline());
+  rr::BackendSelection cpu;
+  cpu.name = "cpu";
+  rr::RunOptions o;
+  o.seed = 1;
+  o.n_paths = env_paths("REERISK_BENCH_CPU_PATHS", 20000);
+  o.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
+  state.counters["path_days_per_s"] = benchmark::Counter(
+      static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["paths"] = static_cast<double>(o.n_paths);
+}
+BENCHMARK(BM_BaselineCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The shipped baseline on CUDA device 0 (skipped without one).
+void BM_BaselineGpu(benchmark::State& state) {
+  std::string why;
+  if (rr::cuda_backend::device_count(&why) == 0) {
+    state.SkipWithError(("no CUDA device: " + why).c_str());
+    return;
+  }
+  const auto spec = rr::build_model_spec(baseline());
+  const rr::BackendSelection gpu = rr::select_backend(rr::BackendChoice::kCuda, 0);
+  rr::RunOptions o;
+  o.seed = 1;
+  o.n_paths = env_paths("REERISK_BENCH_GPU_PATHS", 4u << 20);
+  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, gpu, o).tally.data());
+  state.counters["path_days_per_s"] = benchmark::Counter(
+      static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["paths"] = static_cast<double>(o.n_paths);
+}
+BENCHMARK(BM_BaselineGpu)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+/// Micro: one Philox4x32-10 block turned into four uniforms.
+void BM_PhiloxUniforms(benchmark::State& state) {
+  std::uint64_t path = 0;
+  double acc = 0;
+  for (auto _ : state) {
+    rr::Stream s(1, path++, rr::Purpose::kDemand, 0, 0);
+    acc += s.uniform() + s.uniform() + s.uniform() + s.uniform();
+  }
+  benchmark::DoNotOptimize(acc);
+  state.SetItemsProcessed(state.iterations() * 4);
+}
+BENCHMARK(BM_PhiloxUniforms);
+
+/// Micro: a Beta(8, 2) draw (two Marsaglia–Tsang gammas).
+void BM_BetaDraw(benchmark::State& state) {
+  const rr::Dist d{rr::DistKind::kBeta, 8.0, 2.0};
+  std::uint64_t path = 0;
+  double acc = 0;
+  for (auto _ : state) acc += rr::sample(d, 1, path++, rr::Purpose::kApproval, 0, 0);
+  benchmark::DoNotOptimize(acc);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BetaDraw);
+
+}  // namespace
+
+BENCHMARK_MAIN();
