@@ -1,0 +1,73 @@
+"""Load reerisk result files (HDF5) into xarray and pandas.
+
+    from reerisk_results import open_result
+    res = open_result("out/baseline.h5")
+    res.meta["n_paths"], res.scenarios
+    ds = res.dataset()                       # xarray.Dataset of the first scenario
+    ds.p_stockout_by_day.sel(segment="us_auto", material="Dy", day=364)
+    res.summary_frame()                      # pandas table: P(stockout) at 90/180/365/H days
+
+Uses Debian's python3-h5py, -xarray, -h5netcdf and -pandas; no reerisk code is needed.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import h5py
+import pandas as pd
+import xarray as xr
+
+FILETYPE = "reerisk-result"
+FORMAT_VERSION = 1  # the newest layout this module reads
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@dataclasses.dataclass
+class Result:
+    path: str
+    meta: dict
+    scenarios: list
+    scenario_text: str
+
+    def dataset(self, scenario: str | None = None) -> xr.Dataset:
+        """The labelled arrays of one scenario group (default: the first)."""
+        return xr.open_dataset(self.path, engine="h5netcdf", group=scenario or self.scenarios[0])
+
+    def summary_frame(self, scenario: str | None = None, days=(90, 180, 365)) -> pd.DataFrame:
+        """P(first stockout within N days) with 95% Wilson bounds, per segment and material."""
+        with self.dataset(scenario) as ds:
+            horizon = ds.sizes["day"]
+            rows = []
+            for seg in ds.segment.values:
+                for mat in ds.material.values:
+                    row = {"segment": seg, "material": mat}
+                    for n in [d for d in days if d <= horizon] + [horizon]:
+                        sel = dict(segment=seg, material=mat, day=n - 1)
+                        row[f"p_{n}d"] = float(ds.p_stockout_by_day.sel(sel))
+                        row[f"p_{n}d_lo"] = float(ds.p_stockout_by_day_lo.sel(sel))
+                        row[f"p_{n}d_hi"] = float(ds.p_stockout_by_day_hi.sel(sel))
+                    q = ds.stockout_days_quantile.sel(segment=seg, material=mat)
+                    row["stockout_days_p50"] = int(q.sel(quantile=0.5))
+                    row["stockout_days_p90"] = int(q.sel(quantile=0.9))
+                    row["shortfall_mean_t"] = float(ds.shortfall_mean.sel(segment=seg, material=mat))
+                    rows.append(row)
+        return pd.DataFrame(rows).set_index(["segment", "material"])
+
+
+def open_result(path: str) -> Result:
+    """Opens a reerisk result, refusing other files and newer formats with a clear error."""
+    with h5py.File(path, "r") as f:
+        if _text(f.attrs.get("filetype", "")) != FILETYPE:
+            raise ValueError(f"{path}: not a reerisk result file")
+        version = int(f.attrs["format_version"])
+        if version > FORMAT_VERSION:
+            raise ValueError(f"{path}: result format {version} is newer than this module "
+                             f"reads ({FORMAT_VERSION}); update tools/analysis")
+        meta = {k: _text(v) for k, v in f.attrs.items()}
+        meta = {k: (v.item() if hasattr(v, "item") else v) for k, v in meta.items()}
+        scenarios = [s for s in _text(f.attrs["scenarios"]).split(",") if s]
+        text = _text(f["scenario_text"][()])
+    return Result(path=path, meta=meta, scenarios=scenarios, scenario_text=text)

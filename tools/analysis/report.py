@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Writes PNG plots of a reerisk result:
+
+    tools/analysis/report.py out/baseline.h5 -o out/report
+
+Plots:
+- stockout_cdf.png: P(first stockout by day t) per segment, one panel per material, with the
+  95% band;
+- in_stockout.png: the share of paths in stockout on each day;
+- stockout_days.png: the distribution of total stockout days per path (survival curves);
+- regime_occupancy.png: the share of paths in each regime at each month start;
+- price_fan.png: price-multiplier quantiles (P50/P90/P95/P99) per month and material.
+"""
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reerisk_results import open_result  # noqa: E402
+
+
+def _dates(ds, dim="day"):
+    name = "date" if dim == "day" else "month_date"
+    return pd.to_datetime([str(x) for x in ds[name].values])
+
+
+def _panels(n):
+    fig, axes = plt.subplots(1, n, figsize=(5.2 * n, 4.2), sharey=True, squeeze=False)
+    return fig, axes[0]
+
+
+def plot_stockout_cdf(ds, title, out):
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    dates = _dates(ds)
+    for ax, mat in zip(axes, mats):
+        for seg in ds.segment.values:
+            sel = dict(segment=seg, material=mat)
+            p = ds.p_stockout_by_day.sel(sel).values
+            line, = ax.plot(dates, p, label=seg)
+            ax.fill_between(dates, ds.p_stockout_by_day_lo.sel(sel).values,
+                            ds.p_stockout_by_day_hi.sel(sel).values, color=line.get_color(),
+                            alpha=0.25, linewidth=0)
+        ax.set_title(f"{mat}")
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", rotation=30)
+    axes[0].set_ylabel("P(first stockout by date)")
+    axes[-1].legend(loc="lower right", fontsize=8)
+    fig.suptitle(f"{title}: stockout probability with 95% interval")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_in_stockout(ds, title, out):
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    dates = _dates(ds)
+    for ax, mat in zip(axes, mats):
+        for seg in ds.segment.values:
+            sel = dict(segment=seg, material=mat)
+            line, = ax.plot(dates, ds.p_in_stockout.sel(sel).values, label=seg)
+            ax.fill_between(dates, ds.p_in_stockout_lo.sel(sel).values,
+                            ds.p_in_stockout_hi.sel(sel).values, color=line.get_color(),
+                            alpha=0.25, linewidth=0)
+        ax.set_title(mat)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", rotation=30)
+    axes[0].set_ylabel("share of paths in stockout")
+    axes[-1].legend(loc="upper left", fontsize=8)
+    fig.suptitle(f"{title}: share of paths short on each day")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_stockout_days(ds, title, out):
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    days = ds.stockout_days.values
+    for ax, mat in zip(axes, mats):
+        for seg in ds.segment.values:
+            counts = ds.stockout_days_count.sel(segment=seg, material=mat).values.astype(float)
+            survival = 1.0 - np.cumsum(counts) / counts.sum()  # P(stockout days > d)
+            ax.step(days, survival, where="post", label=seg)
+        ax.set_title(mat)
+        ax.set_xlabel("total stockout days d")
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("P(more than d stockout days)")
+    axes[-1].legend(loc="upper right", fontsize=8)
+    fig.suptitle(f"{title}: stockout days per path")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_regimes(ds, title, out):
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    dates = _dates(ds, "month")
+    occ = ds.regime_occupancy.values  # month x regime
+    ax.stackplot(dates, occ.T, labels=list(ds.regime.values), alpha=0.85, step="post")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of paths")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{title}: export-control regime at each month start")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_price_fan(ds, title, out):
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    dates = _dates(ds, "month")
+    for ax, mat in zip(axes, mats):
+        q = ds.price_multiplier_quantile.sel(material=mat)
+        p50, p90, p95, p99 = (q.sel(quantile=x).values for x in (0.5, 0.9, 0.95, 0.99))
+        ax.fill_between(dates, p50, p99, step="post", alpha=0.15, color="C3", label="P50-P99")
+        ax.fill_between(dates, p50, p95, step="post", alpha=0.25, color="C3", label="P50-P95")
+        ax.fill_between(dates, p50, p90, step="post", alpha=0.35, color="C3", label="P50-P90")
+        ax.step(dates, p50, where="post", color="C3", label="median")
+        ax.axhline(3.5, color="k", linestyle=":", linewidth=1, label="2025 Europe/China ~3.5x")
+        ax.set_title(mat)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", rotation=30)
+    axes[0].set_ylabel("Western price multiplier")
+    axes[-1].legend(loc="upper right", fontsize=8)
+    fig.suptitle(f"{title}: monthly price multiplier quantiles")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+PLOTS = {
+    "stockout_cdf.png": plot_stockout_cdf,
+    "in_stockout.png": plot_in_stockout,
+    "stockout_days.png": plot_stockout_days,
+    "regime_occupancy.png": plot_regimes,
+    "price_fan.png": plot_price_fan,
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("result", help="reerisk result file (.h5)")
+    ap.add_argument("-o", "--out", default="report", help="output folder for the PNGs")
+    args = ap.parse_args(argv)
+    res = open_result(args.result)
+    os.makedirs(args.out, exist_ok=True)
+    for scenario in res.scenarios:
+        title = f"{scenario} ({res.meta['n_paths']:,} paths, seed {res.meta['seed']})"
+        with res.dataset(scenario) as ds:
+            for name, plot in PLOTS.items():
+                path = os.path.join(args.out, name if len(res.scenarios) == 1 else f"{scenario}_{name}")
+                plot(ds, title, path)
+                print(path)
+    print(res.summary_frame().round(3).to_string())
+
+
+if __name__ == "__main__":
+    main()
