@@ -188,9 +188,44 @@ std::string utc_now() {
   return buf;
 }
 
+void write_path_sample(GroupWriter& g, const PathSample& p) {
+  std::vector<std::uint64_t> index(p.n);
+  for (std::uint64_t i = 0; i < p.n; ++i) index[i] = i;
+  g.scale("path", H5T_NATIVE_UINT64, index, "", "path index (the first N paths of the run)");
+  g.dataset("path_initial_regime", H5T_NATIVE_INT32, {"path"}, p.initial_regime, "",
+            "regime index on day 0", "index into the regime coordinate, before day-0 events");
+  g.dataset("path_regime_episodes", H5T_NATIVE_INT32, {"path"}, p.regime_episodes, "",
+            "regime episodes", "1 + number of regime changes over the horizon");
+  g.dataset("path_months_in_regime", H5T_NATIVE_INT32, {"path", "regime"}, p.months_in_regime,
+            "months", "month starts spent in each regime", "per path");
+  g.dataset("path_leakage", H5T_NATIVE_DOUBLE, {"path"}, p.leakage, "1", "smuggling leakage",
+            "drawn once per path");
+  g.dataset("path_interdiction", H5T_NATIVE_DOUBLE, {"path"}, p.interdiction, "1",
+            "seizure probability", "drawn once per path");
+  g.dataset("path_cover_days", H5T_NATIVE_DOUBLE, {"path", "segment"}, p.cover_days, "day",
+            "initial inventory cover", "drawn once per path and segment");
+  g.dataset("path_plant_start_day", H5T_NATIVE_INT32, {"path", "plant"}, p.plant_start_day, "day",
+            "actual plant start (day index)", "planned start + delay; may be < 0 or >= horizon");
+  g.dataset("path_plant_ramp_days", H5T_NATIVE_DOUBLE, {"path", "plant"}, p.plant_ramp_days,
+            "day", "ramp duration", "drawn once per path and plant");
+  g.dataset("path_plant_cancelled", H5T_NATIVE_UINT8, {"path", "plant"}, p.plant_cancelled, "",
+            "plant cancelled", "1 when cancelled on this path");
+  g.dataset("path_first_stockout_day", H5T_NATIVE_INT32, {"path", "segment", "material"},
+            p.first_stockout_day, "day", "first stockout day",
+            "horizon_days means no stockout within the horizon");
+  g.dataset("path_stockout_days", H5T_NATIVE_INT32, {"path", "segment", "material"},
+            p.stockout_days, "day", "total stockout days", "per path");
+  g.dataset("path_shortfall", H5T_NATIVE_DOUBLE, {"path", "segment", "material"}, p.shortfall_t,
+            "t", "total shortfall", "per path");
+  g.dataset("path_smuggled", H5T_NATIVE_DOUBLE, {"path", "material"}, p.smuggled_t, "t",
+            "smuggled tonnes", "per path, including seized batches");
+  g.dataset("path_seized", H5T_NATIVE_DOUBLE, {"path", "material"}, p.seized_t, "t",
+            "seized tonnes", "per path");
+}
+
 void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
                     const std::vector<std::uint64_t>& tally, const Summary& s,
-                    const ResultMetadata& meta) {
+                    const ResultMetadata& meta, const PathSample* sample) {
   const TallyLayout L(spec);
   attr_string(file, "filetype", kResultFiletype);
   attr_scalar(file, "format_version", H5T_NATIVE_INT, kResultFormatVersion);
@@ -387,6 +422,8 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
   g.dataset("plant_start_count", H5T_NATIVE_UINT64, {"plant", "start_month_bin"}, starts,
             "paths", "paths by plant start month",
             "actual start month of non-cancelled plants");
+  if (sample && sample->n > 0) write_path_sample(g, *sample);
+  attr_scalar(group, "kept_paths", H5T_NATIVE_UINT64, sample ? sample->n : std::uint64_t(0));
 }
 
 }  // namespace
@@ -429,32 +466,58 @@ void remove_stale_temporaries(const std::string& path) {
 void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
                        const std::vector<std::uint64_t>& tally, const Summary& summary,
                        const ResultMetadata& meta, bool force,
-                       const std::atomic<int>* stop_signal) {
+                       const std::atomic<int>* stop_signal, const PathSample* sample) {
   check_output_path(path, force);
   remove_stale_temporaries(path);
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
+
+  // Build the whole file in memory (HDF5 core driver, no backing store) and write its image
+  // ourselves: a failing disk (full, quota, file-size limit) then surfaces as one checked
+  // write() error instead of a half-closed HDF5 file.
+  std::vector<unsigned char> image;
+  {
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access list");
+    check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
+    Handle file(H5Fcreate("reerisk-result-in-memory", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
+                "in-memory file");
+    write_contents(file, scenario, spec, tally, summary, meta, sample);
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+    if (size <= 0) throw std::runtime_error("HDF5: cannot size the file image");
+    image.resize(static_cast<size_t>(size));
+    if (H5Fget_file_image(file, image.data(), image.size()) != size) {
+      throw std::runtime_error("HDF5: cannot copy the file image");
+    }
+  }
+
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
   try {
-    {
-      Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                  ("file " + tmp).c_str());
-      write_contents(file, scenario, spec, tally, summary, meta);
-      check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+    size_t done = 0;
+    while (done < image.size()) {
+      const ssize_t n = write(fd, image.data() + done, image.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        throw std::runtime_error("cannot write " + path + " (" + std::to_string(image.size()) +
+                                 " bytes): " + std::strerror(n < 0 ? errno : ENOSPC));
+      }
+      done += static_cast<size_t>(n);
     }
-    const int fd = open(tmp.c_str(), O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
-      const int err = errno;
-      if (fd >= 0) close(fd);
-      throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(err));
-    }
-    close(fd);
-    if (stop_signal && stop_signal->load() != 0) throw Interrupted(stop_signal->load());
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-      throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+    if (fsync(fd) != 0) throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(errno));
+    if (close(fd) != 0) {
+      throw std::runtime_error("cannot close " + tmp + ": " + std::strerror(errno));
     }
   } catch (...) {
+    close(fd);
     std::remove(tmp.c_str());
     throw;
+  }
+  if ((stop_signal && stop_signal->load() != 0) || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    if (stop_signal && stop_signal->load() != 0) throw Interrupted(stop_signal->load());
+    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
   }
 }
 

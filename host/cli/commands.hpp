@@ -17,6 +17,7 @@ struct RunCommandOptions {
   std::string backend = "auto";
   int threads = 0;
   std::uint64_t batch = 0;
+  std::uint64_t keep_paths = 0;
   bool quiet = false;
   bool force = false;
   bool print_config = false;

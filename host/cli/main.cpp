@@ -1,5 +1,6 @@
 // reerisk command line: turns exceptions into exit codes (0 ok, 2 bad input, 1 runtime
 // failure, 128 + signal when interrupted).
+#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,9 @@ int main(int argc, char** argv) {
                                         (rr::kBuiltWithCuda ? "CPU + CUDA backends" : "CPU backend only") +
                                         ")");
   app.require_subcommand(1);
+  // A file-size limit (ulimit -f) must fail the write with an error, not kill the process
+  // with SIGXFSZ before it can remove its temporary file.
+  std::signal(SIGXFSZ, SIG_IGN);
   rr::RunCommandOptions run_options;
   rr::ValidateCommandOptions validate_options;
   rr::InfoCommandOptions info_options;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -6,6 +7,7 @@
 #include "reerisk/engine.hpp"
 #include "reerisk/errors.hpp"
 #include "reerisk/model_spec_builder.hpp"
+#include "reerisk/path_sample.hpp"
 #include "reerisk/result_file.hpp"
 #include "reerisk/scenario_loader.hpp"
 #include "reerisk/summary.hpp"
@@ -64,6 +66,10 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
   cmd->add_option("--batch", o.batch,
                   "Paths per batch (memory bound; default 4096 on the CPU, 1048576 on a GPU)")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  cmd->add_option("--keep-paths", o.keep_paths,
+                  "Also write the drawn parameters and outcomes of the first N paths (needs -o)")
+      ->check(CLI::Range(std::uint64_t(0), std::uint64_t(1000000)))
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", o.quiet, "No progress bar and no notes on stderr");
   cmd->add_flag("--force", o.force, "Overwrite an existing output file");
   cmd->add_flag("--print-config", o.print_config,
@@ -80,6 +86,9 @@ int run_run_command(const RunCommandOptions& o) {
   }
   const auto spec = build_model_spec(sc);
   if (!o.output.empty()) check_output_path(o.output, o.force);
+  if (o.keep_paths > 0 && o.output.empty()) {
+    throw InputError("--keep-paths needs an output file (-o OUT.h5)");
+  }
 
   const BackendSelection backend = select_backend(parse_backend(o.backend), o.threads);
   RunOptions ro;
@@ -128,7 +137,10 @@ int run_run_command(const RunCommandOptions& o) {
     meta.device = backend.device;
     meta.wall_seconds = result.wall_seconds;
     meta.path_days_per_second = result.path_days_per_second;
-    write_result_file(o.output, sc, *spec, result.tally, summary, meta, o.force, &g_stop_signal);
+    PathSample sample;
+    if (o.keep_paths > 0) sample = sample_paths(*spec, ro.seed, std::min(o.keep_paths, ro.n_paths));
+    write_result_file(o.output, sc, *spec, result.tally, summary, meta, o.force, &g_stop_signal,
+                      &sample);
     std::cout << "wrote " << o.output << "\n";
   }
   return 0;

@@ -55,7 +55,9 @@ struct PathState {
   };
 
   std::int32_t regime = 0;
+  std::int32_t initial_regime = 0;
   std::int32_t episode = 0;
+  std::int32_t months_in_regime[kMaxRegimes];  ///< month starts spent in each state
   double approval_share = 1.0;  ///< q of the current regime episode
   double leakage = 0.0;
   double interdiction = 0.0;
@@ -66,6 +68,7 @@ struct PathState {
   std::int32_t plant_outage_until[kMaxPlants];
 
   double demand_sigma[kMaxSegments];  ///< sigma of the log demand factor
+  double cover_days[kMaxSegments];    ///< initial cover drawn for each segment
   double inventory[kMaxSegments][kMaxMaterials];
   std::int32_t first_stockout[kMaxSegments][kMaxMaterials];
   std::int32_t stockout_days[kMaxSegments][kMaxMaterials];
@@ -92,6 +95,7 @@ struct PathState {
 struct NullObserver {
   RR_HD void plant_output(std::int32_t, int, int, double) const {}
   RR_HD void day_end(std::int32_t, const PathState&) const {}
+  RR_HD void path_end(std::uint64_t, const PathState&) const {}
 };
 
 /// Simulates one path and adds its outcomes to a tally.
@@ -128,6 +132,7 @@ class PathModel {
     }
     if (month >= 0) close_month(month, st);
     finish(st);
+    observer_.path_end(path, st);
   }
 
  private:
@@ -173,6 +178,7 @@ class PathModel {
       const double cv = seg.demand_cv;
       st.demand_sigma[s] = cv > 0.0 ? sqrt(log1p(cv * cv)) : 0.0;
       const double cover = sample(seg.cover_days, seed_, path, Purpose::kCover, s, 0);
+      st.cover_days[s] = cover;
       for (int m = 0; m < M; ++m) {
         st.inventory[s][m] = cover * seg.demand_t_per_day[m];
         st.first_stockout[s][m] = spec_.horizon_days;
@@ -194,6 +200,9 @@ class PathModel {
     Stream rs(seed_, path, Purpose::kRegimeInitial, 0, 0);
     st.regime = pick(rs.uniform(), spec_.n_regimes,
                      [&](int r) { return spec_.regimes[r].initial_probability; });
+    st.initial_regime = st.regime;
+    st.episode = 0;
+    for (int r = 0; r < spec_.n_regimes; ++r) st.months_in_regime[r] = 0;
     if (spec_.pipeline_at_start) seed_pipeline(path, st);
   }
 
@@ -292,6 +301,7 @@ class PathModel {
                          PathState& st) const {
     const RegimeSpec& reg = spec_.regimes[st.regime];
     add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime);
+    ++st.months_in_regime[st.regime];
 
     const std::uint32_t step = static_cast<std::uint32_t>(month);
     for (int m = 0; m < spec_.n_materials; ++m) {

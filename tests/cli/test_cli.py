@@ -294,3 +294,95 @@ class ReportTest(unittest.TestCase):
                     self.assertEqual(len(p), 4, line)
                     self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_365d"], p[2],
                                            delta=0.0006)
+
+
+class ProgressBarTest(unittest.TestCase):
+    def _run(self, *extra):
+        import pty
+        master, slave = pty.openpty()
+        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "20000", *extra],
+                             stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        p.wait(timeout=600)
+        os.close(master)
+        return p.returncode, b"".join(chunks).decode(errors="replace")
+
+    def test_bar_on_a_terminal_after_a_second(self):
+        code, err = self._run()
+        self.assertEqual(code, 0, err)
+        self.assertIn("path-days/s", err)
+        self.assertIn("ETA", err)
+
+    def test_quiet_silences_the_bar(self):
+        code, err = self._run("--quiet")
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("ETA", err)
+
+    def test_no_bar_when_stderr_is_not_a_terminal(self):
+        r = reerisk("run", BASELINE, "--paths", "20000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("ETA", r.stderr)
+
+
+class FullDiskTest(unittest.TestCase):
+    def test_a_write_that_runs_out_of_space_fails_cleanly(self):
+        import resource
+
+        def limit_file_size():  # a stand-in for a full disk: writes past 64 KiB fail
+            resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.h5")
+            r = subprocess.run([BIN, "run", BASELINE, "--paths", "200", "-o", out, "-q"],
+                               capture_output=True, text=True, preexec_fn=limit_file_size)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("cannot write", r.stderr)
+            self.assertEqual(os.listdir(d), [], "no target and no temporary file")
+
+
+class KeepPathsTest(unittest.TestCase):
+    def test_the_per_path_table_reproduces_the_run_histograms_exactly(self):
+        import sys
+        sys.path.insert(0, os.path.join(SRC, "tools", "analysis"))
+        from reerisk_results import open_result
+        n = 600
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "k.h5")
+            r = reerisk("run", BASELINE, "--paths", str(n), "--keep-paths", str(n), "-o", out,
+                        "-q", "--threads", "2")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(out, "r") as f:
+                g = f["baseline"]
+                horizon = g.attrs["horizon_days"]
+                first = g["path_first_stockout_day"][...]       # path, segment, material
+                days = g["path_stockout_days"][...]
+                self.assertEqual(first.shape, (n, 4, 3))
+                cdf = g["p_stockout_by_day"][...]
+                counts = g["stockout_days_count"][...]
+                for s in range(4):
+                    for m in range(3):
+                        hist = np.bincount(first[:, s, m], minlength=horizon + 1)
+                        np.testing.assert_array_equal(
+                            np.rint(cdf[s, m] * n).astype(int), np.cumsum(hist)[:horizon])
+                        np.testing.assert_array_equal(
+                            counts[s, m], np.bincount(days[:, s, m], minlength=horizon + 1))
+                cover = g["path_cover_days"][...]
+                self.assertTrue(np.all(cover[:, 0] >= 60) and np.all(cover[:, 0] <= 180))
+            frame = open_result(out).paths_frame()
+            self.assertEqual(len(frame), n)
+            self.assertIn("cover_days.us_auto", frame.columns)
+            self.assertIn("first_stockout_day.eu_auto.Dy", frame.columns)
+
+    def test_keep_paths_needs_an_output_file(self):
+        r = reerisk("run", BASELINE, "--paths", "10", "--keep-paths", "5")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--keep-paths needs an output file", r.stderr)

@@ -103,6 +103,7 @@ struct Recorder {
   std::vector<double>* inventory;
   void plant_output(std::int32_t t, int, int, double tonnes) const { (*output)[t] += tonnes; }
   void day_end(std::int32_t t, const PathState& st) const { (*inventory)[t] = st.inventory[0][0]; }
+  void path_end(std::uint64_t, const PathState&) const {}
 };
 
 // §5.4: the only supply is a plant already running at day 0 (no delay, ramp or outages),

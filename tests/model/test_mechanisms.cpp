@@ -141,6 +141,7 @@ struct StockpileRecorder {
   std::vector<double>* stock;
   void plant_output(std::int32_t, int, int, double) const {}
   void day_end(std::int32_t t, const PathState& st) const { (*stock)[t] = st.stockpile[0]; }
+  void path_end(std::uint64_t, const PathState&) const {}
 };
 
 TEST(MechanismTest, StockpileRefillsFromSurplusOnlyWhenAsked) {
@@ -261,6 +262,7 @@ TEST(MechanismTest, PipelineAtStartSeedsTheBatchesInTransit) {
     std::vector<double>* inv;
     void plant_output(std::int32_t, int, int, double) const {}
     void day_end(std::int32_t t, const PathState& st) const { (*inv)[t] = st.inventory[0][0]; }
+    void path_end(std::uint64_t, const PathState&) const {}
   };
   std::vector<double> inv(warm.layout.H);
   std::vector<std::uint64_t> scratch(warm.layout.size);

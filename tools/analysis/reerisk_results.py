@@ -6,6 +6,7 @@
     ds = res.dataset()                       # xarray.Dataset of the first scenario
     ds.p_stockout_by_day.sel(segment="us_auto", material="Dy", day=364)
     res.summary_frame()                      # pandas table: P(stockout) at 90/180/365/H days
+    res.paths_frame()                        # one row per kept path (run --keep-paths N)
 
 Uses Debian's python3-h5py, -xarray, -h5netcdf and -pandas; no reerisk code is needed.
 """
@@ -36,6 +37,12 @@ class Result:
         """The labelled arrays of one scenario group (default: the first)."""
         return xr.open_dataset(self.path, engine="h5netcdf", group=scenario or self.scenarios[0])
 
+    def paths_frame(self, scenario: str | None = None) -> pd.DataFrame:
+        """The per-path sample as one wide table: a row per path, a column per driver or
+        outcome (e.g. cover_days.us_auto, first_stockout_day.us_auto.Dy)."""
+        with self.dataset(scenario) as ds:
+            return _paths_frame(ds)
+
     def summary_frame(self, scenario: str | None = None, days=(90, 180, 365)) -> pd.DataFrame:
         """P(first stockout within N days) with 95% Wilson bounds, per segment and material."""
         with self.dataset(scenario) as ds:
@@ -55,6 +62,25 @@ class Result:
                     row["shortfall_mean_t"] = float(ds.shortfall_mean.sel(segment=seg, material=mat))
                     rows.append(row)
         return pd.DataFrame(rows).set_index(["segment", "material"])
+
+
+def _paths_frame(ds: xr.Dataset) -> pd.DataFrame:
+    if "path" not in ds.dims:
+        raise ValueError("no per-path sample in this result (run with --keep-paths N)")
+    columns = {}
+    for name, var in ds.data_vars.items():
+        if not name.startswith("path_") or var.dims[0] != "path":
+            continue
+        base = name[len("path_"):]
+        others = var.dims[1:]
+        if not others:
+            columns[base] = var.values
+            continue
+        stacked = var.stack(col=others) if len(others) > 1 else var.rename({others[0]: "col"})
+        for i, label in enumerate(stacked["col"].values):
+            label = ".".join(str(x) for x in label) if isinstance(label, tuple) else str(label)
+            columns[f"{base}.{label}"] = stacked.values[:, i]
+    return pd.DataFrame(columns, index=pd.Index(ds["path"].values, name="path"))
 
 
 def open_result(path: str) -> Result:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "reerisk/model_spec.hpp"
+#include "reerisk/path_sample.hpp"
 #include "reerisk/scenario.hpp"
 #include "reerisk/summary.hpp"
 
@@ -37,10 +38,11 @@ void check_output_path(const std::string& path, bool force);
 /// fsync'ed, then renamed over @p path. On any failure, or when @p stop_signal is raised
 /// before the rename, the temporary file is removed and @p path is untouched (throws), so a
 /// file at @p path is always complete. Temporary files left by killed runs (their process is
-/// gone) are removed first.
+/// gone) are removed first. @p sample, when given, adds the per-path table (path_* datasets).
 void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
                        const std::vector<std::uint64_t>& tally, const Summary& summary,
                        const ResultMetadata& meta, bool force,
-                       const std::atomic<int>* stop_signal = nullptr);
+                       const std::atomic<int>* stop_signal = nullptr,
+                       const PathSample* sample = nullptr);
 
 }  // namespace rr

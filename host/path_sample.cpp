@@ -1,0 +1,76 @@
+#include "reerisk/path_sample.hpp"
+
+#include "reerisk/path_model.hpp"
+#include "reerisk/tally_layout.hpp"
+
+namespace rr {
+namespace {
+
+/// Copies a finished path's drawn parameters and outcomes into row @p row of the sample.
+struct SampleRecorder {
+  const ModelSpec* spec;
+  PathSample* out;
+
+  void plant_output(std::int32_t, int, int, double) const {}
+  void day_end(std::int32_t, const PathState&) const {}
+  void path_end(std::uint64_t path, const PathState& st) const {
+    const int M = spec->n_materials, S = spec->n_segments, P = spec->n_plants, R = spec->n_regimes;
+    PathSample& o = *out;
+    o.initial_regime[path] = st.initial_regime;
+    o.regime_episodes[path] = st.episode;
+    for (int r = 0; r < R; ++r) o.months_in_regime[path * R + r] = st.months_in_regime[r];
+    o.leakage[path] = st.leakage;
+    o.interdiction[path] = st.interdiction;
+    for (int s = 0; s < S; ++s) o.cover_days[path * S + s] = st.cover_days[s];
+    for (int p = 0; p < P; ++p) {
+      o.plant_start_day[path * P + p] = st.plant_start[p];
+      o.plant_ramp_days[path * P + p] = st.plant_ramp_days[p];
+      o.plant_cancelled[path * P + p] = st.plant_cancelled[p] ? 1 : 0;
+    }
+    for (int s = 0; s < S; ++s) {
+      for (int m = 0; m < M; ++m) {
+        const std::uint64_t i = (path * S + s) * M + m;
+        o.first_stockout_day[i] = st.first_stockout[s][m];
+        o.stockout_days[i] = st.stockout_days[s][m];
+        o.shortfall_t[i] = st.shortfall[s][m];
+      }
+    }
+    for (int m = 0; m < M; ++m) {
+      o.smuggled_t[path * M + m] = st.smuggled[m];
+      o.seized_t[path * M + m] = st.seized[m];
+    }
+  }
+};
+
+}  // namespace
+
+PathSample sample_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t n) {
+  const std::uint64_t M = spec.n_materials, S = spec.n_segments, P = spec.n_plants,
+                      R = spec.n_regimes;
+  PathSample o;
+  o.n = n;
+  o.initial_regime.resize(n);
+  o.regime_episodes.resize(n);
+  o.months_in_regime.resize(n * R);
+  o.leakage.resize(n);
+  o.interdiction.resize(n);
+  o.cover_days.resize(n * S);
+  o.plant_start_day.resize(n * P);
+  o.plant_ramp_days.resize(n * P);
+  o.plant_cancelled.resize(n * P);
+  o.first_stockout_day.resize(n * S * M);
+  o.stockout_days.resize(n * S * M);
+  o.shortfall_t.resize(n * S * M);
+  o.smuggled_t.resize(n * M);
+  o.seized_t.resize(n * M);
+  const TallyLayout layout(spec);
+  std::vector<std::uint64_t> scratch(layout.size);  // the sample's tally is not used
+#pragma omp parallel for schedule(static) firstprivate(scratch)
+  for (std::uint64_t path = 0; path < n; ++path) {
+    PathModel<SampleRecorder> model(spec, layout, scratch.data(), seed, SampleRecorder{&spec, &o});
+    model.run(path);
+  }
+  return o;
+}
+
+}  // namespace rr
