@@ -380,6 +380,38 @@ class Reader {
     return out;
   }
 
+  /// An optional table of values in [0, 1] keyed by @p kind names (transition rows, offtake
+  /// shares), one per name (absent names 0); @p check_sum judges the total.
+  template <class CheckSum>
+  std::vector<double> shares_by_name(const toml::table& parent, const char* key,
+                                     const std::vector<std::string>& names, const char* kind,
+                                     const std::string& what, const char* allowed,
+                                     const char* plural, CheckSum check_sum) {
+    std::vector<double> out(names.size(), 0.0);
+    const toml::node* n = parent.get(key);
+    if (!n) return out;
+    const toml::table* tbl = n->as_table();
+    if (!tbl) {
+      fail(*n, what + " must be a table of " + plural + " keyed by " + kind + " name");
+      return out;
+    }
+    double sum = 0;
+    for (auto&& [k, v] : *tbl) {
+      const std::string name(k.str());
+      const int i = lookup(names, name, k.source(), kind);
+      double x;
+      if (!number_of(v, what + "." + name, x)) continue;
+      if (x < 0 || x > 1) {
+        fail(v, what + "." + name + " is " + fmt(x) + "; allowed: " + allowed);
+        continue;
+      }
+      if (i >= 0) out[i] = x;
+      sum += x;
+    }
+    check_sum(*n, sum);
+    return out;
+  }
+
   double tonnes(const toml::node& n, const std::string& what) {
     double x = 0;
     if (!number_of(n, what, x)) return 0;
@@ -511,31 +543,16 @@ class Reader {
           }
         }
       }
-      r.transition.assign(regime_names_.size(), 0.0);
-      if (const toml::node* n = t->get("transition")) {
-        r.has_transition = true;
-        if (const toml::table* tr = n->as_table()) {
-          double sum = 0;
-          for (auto&& [k, v] : *tr) {
-            const int j = lookup(regime_names_, std::string(k.str()), k.source(), "regime");
-            double p;
-            if (!number_of(v, w + " transition." + std::string(k.str()), p)) continue;
-            if (p < 0 || p > 1) {
-              fail(v, w + " transition." + std::string(k.str()) + " is " + fmt(p) +
-                          "; allowed: a probability in [0, 1]");
-              continue;
-            }
-            if (j >= 0) r.transition[j] = p;
-            sum += p;
-          }
-          if (std::fabs(sum - 1.0) > 1e-9) {
-            fail(*n, w + " transition row sums to " + fmt(sum) +
-                         "; allowed: probabilities that sum to 1 (within 1e-9)");
-          }
-        } else {
-          fail(*n, w + " transition must be a table of monthly probabilities keyed by regime name");
-        }
-      }
+      r.has_transition = t->get("transition") != nullptr;
+      r.transition = shares_by_name(*t, "transition", regime_names_, "regime", w + " transition",
+                                    "a probability in [0, 1]", "monthly probabilities",
+                                    [&](const toml::node& n, double sum) {
+                                      if (std::fabs(sum - 1.0) > 1e-9) {
+                                        fail(n, w + " transition row sums to " + fmt(sum) +
+                                                    "; allowed: probabilities that sum to 1 "
+                                                    "(within 1e-9)");
+                                      }
+                                    });
       sc.regimes.push_back(r);
     }
     if (any_initial && std::fabs(initial_sum - 1.0) > 1e-9) {
@@ -625,30 +642,15 @@ class Reader {
           number(*t, "outage_probability_per_month", w + " outage_probability_per_month", false,
                  0, 1, "a probability in [0, 1]").value_or(0);
       p.outage_days = dist(*t, "outage_days", w + " outage_days", Support::kNonNegative, false);
-      p.offtake.assign(segment_names_.size(), 0.0);
-      if (const toml::node* n = t->get("offtake")) {
-        if (const toml::table* off = n->as_table()) {
-          double sum = 0;
-          for (auto&& [k, v] : *off) {
-            const int s = lookup(segment_names_, std::string(k.str()), k.source(), "segment");
-            double x;
-            if (!number_of(v, w + " offtake." + std::string(k.str()), x)) continue;
-            if (x < 0 || x > 1) {
-              fail(v, w + " offtake." + std::string(k.str()) + " is " + fmt(x) +
-                          "; allowed: a share in [0, 1]");
-              continue;
-            }
-            if (s >= 0) p.offtake[s] = x;
-            sum += x;
-          }
-          if (sum > 1.0 + 1e-9) {
-            fail(*n, w + " offtake shares sum to " + fmt(sum) +
-                         "; allowed: a total of at most 1 (the rest goes to the open market)");
-          }
-        } else {
-          fail(*n, w + " offtake must be a table of shares keyed by segment name");
-        }
-      }
+      p.offtake = shares_by_name(*t, "offtake", segment_names_, "segment", w + " offtake",
+                                 "a share in [0, 1]", "shares",
+                                 [&](const toml::node& n, double sum) {
+                                   if (sum > 1.0 + 1e-9) {
+                                     fail(n, w + " offtake shares sum to " + fmt(sum) +
+                                                 "; allowed: a total of at most 1 (the rest "
+                                                 "goes to the open market)");
+                                   }
+                                 });
       sc.plants.push_back(p);
     }
   }

@@ -36,51 +36,37 @@ def _panels(n):
     return fig, axes[0]
 
 
-def plot_stockout_cdf(ds, title, out):
+def _plot_band(ds, var, ylabel, legend_loc, heading, out):
+    """One panel per material: var(segment, material, day) per segment with its 95% band."""
     mats = list(ds.material.values)
     fig, axes = _panels(len(mats))
     dates = _dates(ds)
     for ax, mat in zip(axes, mats):
         for seg in ds.segment.values:
             sel = dict(segment=seg, material=mat)
-            p = ds.p_stockout_by_day.sel(sel).values
-            line, = ax.plot(dates, p, label=seg)
-            ax.fill_between(dates, ds.p_stockout_by_day_lo.sel(sel).values,
-                            ds.p_stockout_by_day_hi.sel(sel).values, color=line.get_color(),
-                            alpha=0.25, linewidth=0)
-        ax.set_title(f"{mat}")
-        ax.set_ylim(0, 1)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", rotation=30)
-    axes[0].set_ylabel("P(first stockout by date)")
-    axes[-1].legend(loc="lower right", fontsize=8)
-    fig.suptitle(f"{title}: stockout probability with 95% interval")
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-
-
-def plot_in_stockout(ds, title, out):
-    mats = list(ds.material.values)
-    fig, axes = _panels(len(mats))
-    dates = _dates(ds)
-    for ax, mat in zip(axes, mats):
-        for seg in ds.segment.values:
-            sel = dict(segment=seg, material=mat)
-            line, = ax.plot(dates, ds.p_in_stockout.sel(sel).values, label=seg)
-            ax.fill_between(dates, ds.p_in_stockout_lo.sel(sel).values,
-                            ds.p_in_stockout_hi.sel(sel).values, color=line.get_color(),
-                            alpha=0.25, linewidth=0)
+            line, = ax.plot(dates, ds[var].sel(sel).values, label=seg)
+            ax.fill_between(dates, ds[var + "_lo"].sel(sel).values, ds[var + "_hi"].sel(sel).values,
+                            color=line.get_color(), alpha=0.25, linewidth=0)
         ax.set_title(mat)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", rotation=30)
-    axes[0].set_ylabel("share of paths in stockout")
-    axes[-1].legend(loc="upper left", fontsize=8)
-    fig.suptitle(f"{title}: share of paths short on each day")
+    axes[0].set_ylabel(ylabel)
+    axes[-1].legend(loc=legend_loc, fontsize=8)
+    fig.suptitle(heading)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
+
+
+def plot_stockout_cdf(ds, title, out):
+    _plot_band(ds, "p_stockout_by_day", "P(first stockout by date)", "lower right",
+               f"{title}: stockout probability with 95% interval", out)
+
+
+def plot_in_stockout(ds, title, out):
+    _plot_band(ds, "p_in_stockout", "share of paths in stockout", "upper left",
+               f"{title}: share of paths short on each day", out)
 
 
 def plot_stockout_days(ds, title, out):
