@@ -179,6 +179,8 @@ class GroupWriter {
   hid_t group_;
 };
 
+}  // namespace
+
 std::string utc_now() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -187,6 +189,8 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+namespace {
 
 void write_path_sample(GroupWriter& g, const PathSample& p) {
   std::vector<std::uint64_t> index(p.n);
@@ -236,6 +240,7 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
   attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
   attr_string(file, "backend", meta.backend);
   attr_string(file, "device", meta.device);
+  attr_string(file, "started_utc", meta.started_utc);
   attr_string(file, "created_utc", utc_now());
   attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, meta.wall_seconds);
   attr_scalar(file, "path_days_per_second", H5T_NATIVE_DOUBLE, meta.path_days_per_second);

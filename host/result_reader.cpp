@@ -160,7 +160,7 @@ ResultFileInfo read_result_file(const std::string& path) {
   }
 
   ResultFileInfo info;
-  for (const char* key : {"reerisk_version", "git_sha", "backend", "device", "created_utc",
+  for (const char* key : {"reerisk_version", "git_sha", "backend", "device", "started_utc", "created_utc",
                           "scenario_source"}) {
     info.metadata.emplace_back(key, string_attr(file, key));
   }

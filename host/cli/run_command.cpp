@@ -109,6 +109,7 @@ int run_run_command(const RunCommandOptions& o) {
 
   // SIGINT/SIGTERM stop the run between batches and the write before its rename.
   StopSignalScope signals;
+  const std::string started_utc = utc_now();
   RunResult result;
   {
     ProgressBar bar(!o.quiet, sc.horizon_days);
@@ -135,6 +136,7 @@ int run_run_command(const RunCommandOptions& o) {
     meta.n_paths = ro.n_paths;
     meta.backend = backend.name;
     meta.device = backend.device;
+    meta.started_utc = started_utc;
     meta.wall_seconds = result.wall_seconds;
     meta.path_days_per_second = result.path_days_per_second;
     PathSample sample;

@@ -26,9 +26,13 @@ struct ResultMetadata {
   std::uint64_t n_paths = 0;
   std::string backend;
   std::string device;
+  std::string started_utc;  ///< when the simulation started (ISO 8601)
   double wall_seconds = 0.0;
   double path_days_per_second = 0.0;
 };
+
+/// The current time as ISO 8601 UTC ("2026-11-23T07:49:38Z").
+std::string utc_now();
 
 /// Refuses (InputError) an output path whose directory does not exist, or that exists
 /// while @p force is false, before any simulation starts.
