@@ -227,9 +227,25 @@ void write_path_sample(GroupWriter& g, const PathSample& p) {
             "seized tonnes", "per path");
 }
 
-void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
-                    const std::vector<std::uint64_t>& tally, const Summary& s,
-                    const ResultMetadata& meta, const PathSample* sample) {
+/// Concatenates a per-point vector over all points (points outermost, row-major).
+template <class F>
+auto stack(const std::vector<PointResult>& points, F per_point) {
+  auto all = per_point(points.front());
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const auto v = per_point(points[i]);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  return all;
+}
+
+/// A slice [offset, offset + n) of a point's tally.
+std::vector<std::uint64_t> tally_slice(const PointResult& p, std::uint64_t offset, std::uint64_t n) {
+  return std::vector<std::uint64_t>(p.tally.begin() + offset, p.tally.begin() + offset + n);
+}
+
+void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
+                    const SweepAxes& axes, const ResultMetadata& meta, const PathSample* sample) {
+  const ModelSpec& spec = *points.front().spec;
   const TallyLayout L(spec);
   attr_string(file, "filetype", kResultFiletype);
   attr_scalar(file, "format_version", H5T_NATIVE_INT, kResultFormatVersion);
@@ -263,7 +279,11 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
                H5Gclose, "scenario group");
   attr_string(group, "start", sc.start);
   attr_scalar(group, "horizon_days", H5T_NATIVE_INT32, sc.horizon_days);
-  attr_scalar(group, "n_paths", H5T_NATIVE_UINT64, s.paths);
+  attr_scalar(group, "n_paths", H5T_NATIVE_UINT64, points.front().summary.paths);
+  attr_scalar(group, "n_points", H5T_NATIVE_UINT64, static_cast<std::uint64_t>(points.size()));
+  std::string sweep_dims;
+  for (const auto& k : axes.keys) sweep_dims += (sweep_dims.empty() ? "" : " ") + k;
+  attr_string(group, "sweep_dims", sweep_dims);
   GroupWriter g(group);
 
   // Dimension scales.
@@ -295,6 +315,17 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
   std::vector<std::int32_t> start_bins(L.K + 2);
   for (int b = 0; b < L.K + 2; ++b) start_bins[b] = b - 1;
 
+  // Sweep axes first: every dataset below gets them as leading dimensions.
+  for (std::size_t j = 0; j < axes.keys.size(); ++j) {
+    g.scale(axes.keys[j].c_str(), H5T_NATIVE_DOUBLE, axes.values[j], "",
+            ("swept scenario key " + axes.keys[j]).c_str());
+  }
+  auto dims = [&](std::vector<std::string> tail) {
+    std::vector<std::string> d = axes.keys;
+    d.insert(d.end(), tail.begin(), tail.end());
+    return d;
+  };
+
   g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
   g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
@@ -317,116 +348,133 @@ void write_contents(hid_t file, const Scenario& sc, const ModelSpec& spec,
           "plant start month index (-1: before day 0; n_months: never within the horizon)");
 
   const size_t S = L.S, M = L.M, H = L.H, K = L.K;
-  std::vector<double> cdf(S * M * H), cdf_lo(S * M * H), cdf_hi(S * M * H);
-  std::vector<double> ins(S * M * H), ins_lo(S * M * H), ins_hi(S * M * H);
-  std::vector<double> days_mean(S * M), short_mean(S * M);
-  std::vector<std::int64_t> days_q(S * M * 4);
-  std::vector<double> short_q(S * M * 4);
-  for (size_t c = 0; c < s.cells.size(); ++c) {
-    const auto& cell = s.cells[c];
-    for (size_t t = 0; t < H; ++t) {
-      cdf[c * H + t] = cell.p_stockout_by_day[t].p;
-      cdf_lo[c * H + t] = cell.p_stockout_by_day[t].lo;
-      cdf_hi[c * H + t] = cell.p_stockout_by_day[t].hi;
-      ins[c * H + t] = cell.p_in_stockout[t].p;
-      ins_lo[c * H + t] = cell.p_in_stockout[t].lo;
-      ins_hi[c * H + t] = cell.p_in_stockout[t].hi;
-    }
-    days_mean[c] = cell.stockout_days_mean;
-    short_mean[c] = cell.shortfall_mean_t;
-    for (int q = 0; q < 4; ++q) {
-      days_q[c * 4 + q] = cell.stockout_days_quantile[q];
-      short_q[c * 4 + q] = cell.shortfall_quantile_t[q];
-    }
-  }
-  const std::vector<std::string> smd = {"segment", "material", "day"};
-  g.dataset("p_stockout_by_day", H5T_NATIVE_DOUBLE, smd, cdf, "1",
-            "P(first stockout on or before day t)",
+  auto per_cell_day = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<double> v(S * M * H);
+      for (size_t c = 0; c < p.summary.cells.size(); ++c) {
+        for (size_t t = 0; t < H; ++t) v[c * H + t] = value(p.summary.cells[c], t);
+      }
+      return v;
+    });
+  };
+  const std::vector<std::string> smd = dims({"segment", "material", "day"});
+  g.dataset("p_stockout_by_day", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].p; }),
+            "1", "P(first stockout on or before day t)",
             "fraction of paths whose first stockout day is <= t (stockout-probability CDF)");
-  g.dataset("p_stockout_by_day_lo", H5T_NATIVE_DOUBLE, smd, cdf_lo, "1",
-            "lower 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, lower end");
-  g.dataset("p_stockout_by_day_hi", H5T_NATIVE_DOUBLE, smd, cdf_hi, "1",
-            "upper 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, upper end");
-  g.dataset("p_in_stockout", H5T_NATIVE_DOUBLE, smd, ins, "1", "P(in stockout on day t)",
-            "fraction of paths whose demand is not fully met on day t");
-  g.dataset("p_in_stockout_lo", H5T_NATIVE_DOUBLE, smd, ins_lo, "1",
-            "lower 95% Wilson bound of p_in_stockout", "95% Wilson score interval, lower end");
-  g.dataset("p_in_stockout_hi", H5T_NATIVE_DOUBLE, smd, ins_hi, "1",
-            "upper 95% Wilson bound of p_in_stockout", "95% Wilson score interval, upper end");
+  g.dataset("p_stockout_by_day_lo", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].lo; }),
+            "1", "lower 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, lower end");
+  g.dataset("p_stockout_by_day_hi", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].hi; }),
+            "1", "upper 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, upper end");
+  g.dataset("p_in_stockout", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].p; }),
+            "1", "P(in stockout on day t)", "fraction of paths whose demand is not fully met on day t");
+  g.dataset("p_in_stockout_lo", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].lo; }),
+            "1", "lower 95% Wilson bound of p_in_stockout", "95% Wilson score interval, lower end");
+  g.dataset("p_in_stockout_hi", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].hi; }),
+            "1", "upper 95% Wilson bound of p_in_stockout", "95% Wilson score interval, upper end");
 
-  std::vector<std::uint64_t> days_hist(tally.begin() + L.stockout_days,
-                                       tally.begin() + L.stockout_days + S * M * (H + 1));
-  g.dataset("stockout_days_count", H5T_NATIVE_UINT64, {"segment", "material", "stockout_days"},
-            days_hist, "paths", "paths by total stockout days",
+  auto per_cell = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<decltype(value(p.summary.cells[0], 0))> v;
+      for (const auto& c : p.summary.cells) {
+        for (int q = 0; q < 4; ++q) v.push_back(value(c, q));
+      }
+      return v;
+    });
+  };
+  auto per_cell_scalar = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<double> v;
+      for (const auto& c : p.summary.cells) v.push_back(value(c));
+      return v;
+    });
+  };
+
+  g.dataset("stockout_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "stockout_days"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.stockout_days, S * M * (H + 1)); }),
+            "paths", "paths by total stockout days",
             "number of paths with exactly this many stockout days over the horizon");
-  g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, {"segment", "material", "quantile"},
-            days_q, "day", "quantiles of total stockout days per path",
+  g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
+            per_cell([](const SegmentMaterialSummary& c, int q) { return c.stockout_days_quantile[q]; }),
+            "day", "quantiles of total stockout days per path",
             "exact quantiles (inverse empirical CDF) of the per-path stockout-day count");
-  g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, {"segment", "material"}, days_mean, "day",
-            "mean total stockout days per path", "exact mean over paths");
-  std::vector<std::uint64_t> short_hist(tally.begin() + L.shortfall_hist,
-                                        tally.begin() + L.shortfall_hist + S * M * kTonneSlots);
-  g.dataset("shortfall_count", H5T_NATIVE_UINT64, {"segment", "material", "tonne_bin"},
-            short_hist, "paths", "paths by total shortfall (log-spaced bins)",
+  g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const SegmentMaterialSummary& c) { return c.stockout_days_mean; }),
+            "day", "mean total stockout days per path", "exact mean over paths");
+  g.dataset("shortfall_count", H5T_NATIVE_UINT64, dims({"segment", "material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.shortfall_hist, S * M * kTonneSlots); }),
+            "paths", "paths by total shortfall (log-spaced bins)",
             "number of paths whose total unmet demand falls in each tonnage bin");
-  g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, {"segment", "material", "quantile"},
-            short_q, "t", "quantiles of total shortfall per path",
+  g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "quantile"}),
+            per_cell([](const SegmentMaterialSummary& c, int q) { return c.shortfall_quantile_t[q]; }),
+            "t", "quantiles of total shortfall per path",
             "upper edge of the tonnage bin holding the quantile (conservative)");
-  g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, {"segment", "material"}, short_mean, "t",
-            "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
+  g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const SegmentMaterialSummary& c) { return c.shortfall_mean_t; }),
+            "t", "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
 
-  std::vector<double> occ(K * L.R);
-  for (size_t k = 0; k < K; ++k) {
-    for (int r = 0; r < L.R; ++r) occ[k * L.R + r] = s.regime_occupancy[k][r];
-  }
-  g.dataset("regime_occupancy", H5T_NATIVE_DOUBLE, {"month", "regime"}, occ, "1",
-            "share of paths in each regime at each month start",
+  g.dataset("regime_occupancy", H5T_NATIVE_DOUBLE, dims({"month", "regime"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (const auto& row : p.summary.regime_occupancy) v.insert(v.end(), row.begin(), row.end());
+              return v;
+            }),
+            "1", "share of paths in each regime at each month start",
             "state after the month start's chain step and events");
-  g.dataset("smuggled_mean", H5T_NATIVE_DOUBLE, {"material"}, s.smuggled_mean_t, "t",
+  g.dataset("smuggled_mean", H5T_NATIVE_DOUBLE, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.smuggled_mean_t; }), "t",
             "mean smuggled tonnes per path", "includes seized batches");
-  g.dataset("seized_mean", H5T_NATIVE_DOUBLE, {"material"}, s.seized_mean_t, "t",
+  g.dataset("seized_mean", H5T_NATIVE_DOUBLE, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.seized_mean_t; }), "t",
             "mean seized tonnes per path", "smuggled batches seized by customs");
-  std::vector<std::uint64_t> smug_hist(tally.begin() + L.smuggled_hist,
-                                       tally.begin() + L.smuggled_hist + M * kTonneSlots);
-  std::vector<std::uint64_t> seiz_hist(tally.begin() + L.seized_hist,
-                                       tally.begin() + L.seized_hist + M * kTonneSlots);
-  g.dataset("smuggled_count", H5T_NATIVE_UINT64, {"material", "tonne_bin"}, smug_hist, "paths",
-            "paths by smuggled tonnes", "log-spaced bins of per-path smuggled tonnes");
-  g.dataset("seized_count", H5T_NATIVE_UINT64, {"material", "tonne_bin"}, seiz_hist, "paths",
-            "paths by seized tonnes", "log-spaced bins of per-path seized tonnes");
-  g.dataset("smuggled_batches", H5T_NATIVE_UINT64, {"material"}, s.smuggled_batches, "batches",
-            "smuggled batches over all paths", "monthly batches with tonnes > 0");
-  g.dataset("seized_batches", H5T_NATIVE_UINT64, {"material"}, s.seized_batches, "batches",
-            "seized batches over all paths", "batches seized whole by customs");
-  std::vector<double> price_q(K * M * 4);
-  for (size_t k = 0; k < K; ++k) {
-    for (size_t m = 0; m < M; ++m) {
-      for (int q = 0; q < 4; ++q) price_q[(k * M + m) * 4 + q] = s.price_quantiles[k][m][q];
-    }
-  }
-  g.dataset("price_multiplier_quantile", H5T_NATIVE_DOUBLE, {"month", "material", "quantile"},
-            price_q, "1", "quantiles of the monthly Western price multiplier",
+  g.dataset("smuggled_count", H5T_NATIVE_UINT64, dims({"material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.smuggled_hist, M * kTonneSlots); }),
+            "paths", "paths by smuggled tonnes", "log-spaced bins of per-path smuggled tonnes");
+  g.dataset("seized_count", H5T_NATIVE_UINT64, dims({"material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.seized_hist, M * kTonneSlots); }),
+            "paths", "paths by seized tonnes", "log-spaced bins of per-path seized tonnes");
+  g.dataset("smuggled_batches", H5T_NATIVE_UINT64, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.smuggled_batches; }),
+            "batches", "smuggled batches over all paths", "monthly batches with tonnes > 0");
+  g.dataset("seized_batches", H5T_NATIVE_UINT64, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.seized_batches; }),
+            "batches", "seized batches over all paths", "batches seized whole by customs");
+  g.dataset("price_multiplier_quantile", H5T_NATIVE_DOUBLE, dims({"month", "material", "quantile"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (size_t k = 0; k < K; ++k) {
+                for (size_t m = 0; m < M; ++m) {
+                  for (int q = 0; q < 4; ++q) v.push_back(p.summary.price_quantiles[k][m][q]);
+                }
+              }
+              return v;
+            }),
+            "1", "quantiles of the monthly Western price multiplier",
             "upper edge of the log-spaced bin holding the quantile");
-  std::vector<std::uint64_t> price_hist(tally.begin() + L.price_hist,
-                                        tally.begin() + L.price_hist + K * M * kPriceSlots);
-  std::vector<double> price_upper(M * kPriceSlots);
-  for (size_t m = 0; m < M; ++m) {
-    for (int b = 0; b < kPriceSlots; ++b) {
-      price_upper[m * kPriceSlots + b] = price_bin_upper_edge(b, spec.price_cap[m]);
-    }
-  }
-  g.dataset("price_bin_upper", H5T_NATIVE_DOUBLE, {"material", "price_bin"}, price_upper, "1",
-            "upper edge of each price-multiplier bin", "bins are log-spaced between 1 and the cap");
-  g.dataset("price_multiplier_count", H5T_NATIVE_UINT64, {"month", "material", "price_bin"},
-            price_hist, "paths", "paths by monthly price multiplier bin",
+  g.dataset("price_bin_upper", H5T_NATIVE_DOUBLE, dims({"material", "price_bin"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (size_t m = 0; m < M; ++m) {
+                for (int b = 0; b < kPriceSlots; ++b) v.push_back(price_bin_upper_edge(b, p.spec->price_cap[m]));
+              }
+              return v;
+            }),
+            "1", "upper edge of each price-multiplier bin", "bins are log-spaced between 1 and the cap");
+  g.dataset("price_multiplier_count", H5T_NATIVE_UINT64, dims({"month", "material", "price_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.price_hist, K * M * kPriceSlots); }),
+            "paths", "paths by monthly price multiplier bin",
             "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
-  g.dataset("plant_cancelled", H5T_NATIVE_UINT64, {"plant"}, s.plant_cancelled, "paths",
+  g.dataset("plant_cancelled", H5T_NATIVE_UINT64, dims({"plant"}),
+            stack(points, [](const PointResult& p) { return p.summary.plant_cancelled; }), "paths",
             "paths on which the plant is cancelled", "count over all paths");
-  std::vector<std::uint64_t> starts(tally.begin() + L.plant_start,
-                                    tally.begin() + L.plant_start + L.P * (K + 2));
-  g.dataset("plant_start_count", H5T_NATIVE_UINT64, {"plant", "start_month_bin"}, starts,
-            "paths", "paths by plant start month",
-            "actual start month of non-cancelled plants");
+  g.dataset("plant_start_count", H5T_NATIVE_UINT64, dims({"plant", "start_month_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.plant_start, L.P * (K + 2)); }),
+            "paths", "paths by plant start month", "actual start month of non-cancelled plants");
   if (sample && sample->n > 0) write_path_sample(g, *sample);
   attr_scalar(group, "kept_paths", H5T_NATIVE_UINT64, sample ? sample->n : std::uint64_t(0));
 }
@@ -468,10 +516,11 @@ void remove_stale_temporaries(const std::string& path) {
 }
 }  // namespace
 
-void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
-                       const std::vector<std::uint64_t>& tally, const Summary& summary,
+void write_result_file(const std::string& path, const Scenario& scenario,
+                       const std::vector<PointResult>& points, const SweepAxes& axes,
                        const ResultMetadata& meta, bool force,
                        const std::atomic<int>* stop_signal, const PathSample* sample) {
+  if (points.empty()) throw std::logic_error("write_result_file: no points");
   check_output_path(path, force);
   remove_stale_temporaries(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
@@ -485,7 +534,7 @@ void write_result_file(const std::string& path, const Scenario& scenario, const 
     check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
     Handle file(H5Fcreate("reerisk-result-in-memory", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
                 "in-memory file");
-    write_contents(file, scenario, spec, tally, summary, meta, sample);
+    write_contents(file, scenario, points, axes, meta, sample);
     check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
     const ssize_t size = H5Fget_file_image(file, nullptr, 0);
     if (size <= 0) throw std::runtime_error("HDF5: cannot size the file image");

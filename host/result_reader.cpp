@@ -172,10 +172,22 @@ ResultFileInfo read_result_file(const std::string& path) {
   Id group(H5Gopen2(file, info.scenarios[0].c_str(), H5P_DEFAULT), H5Gclose);
   if (!group.ok()) throw InputError(path + ": scenario group \"" + info.scenarios[0] + "\" is missing");
 
-  // Rebuild the summary table's inputs from the stored arrays.
-  Summary& s = info.summary;
-  s.horizon_days = static_cast<std::int32_t>(std::stol(number_attr(group, "horizon_days")));
-  s.paths = std::stoull(number_attr(group, "n_paths"));
+  // Rebuild the summary tables' inputs from the stored arrays (one per sweep point).
+  const std::int32_t horizon = static_cast<std::int32_t>(std::stol(number_attr(group, "horizon_days")));
+  const std::uint64_t n_paths = std::stoull(number_attr(group, "n_paths"));
+  std::vector<std::string> sweep_dims;
+  {
+    std::string dims = string_attr(group, "sweep_dims");
+    std::size_t at = 0;
+    while (at < dims.size()) {
+      const std::size_t sp = dims.find(' ', at);
+      sweep_dims.push_back(dims.substr(at, sp == std::string::npos ? std::string::npos : sp - at));
+      if (sp == std::string::npos) break;
+      at = sp + 1;
+    }
+  }
+  std::vector<std::vector<double>> axis_values;
+  for (const auto& d : sweep_dims) axis_values.push_back(read_all<double>(group, d.c_str(), H5T_NATIVE_DOUBLE));
   const auto segs = read_strings(group, "segment");
   const auto mats = read_strings(group, "material");
   std::vector<hsize_t> shape;
@@ -184,25 +196,48 @@ ResultFileInfo read_result_file(const std::string& path) {
   const auto hi = read_all<double>(group, "p_stockout_by_day_hi", H5T_NATIVE_DOUBLE);
   const auto dq = read_all<std::int64_t>(group, "stockout_days_quantile", H5T_NATIVE_INT64);
   const auto sm = read_all<double>(group, "shortfall_mean", H5T_NATIVE_DOUBLE);
-  const size_t H = shape.size() == 3 ? shape[2] : 0;
-  if (shape.size() != 3 || shape[0] != segs.size() || shape[1] != mats.size() ||
-      H != static_cast<size_t>(s.horizon_days)) {
+  const std::size_t D = sweep_dims.size();
+  std::size_t n_points = 1;
+  for (std::size_t j = 0; j < D; ++j) n_points *= axis_values[j].size();
+  const size_t H = static_cast<size_t>(horizon);
+  const size_t cells = segs.size() * mats.size();
+  bool shape_ok = shape.size() == D + 3 && shape[D] == segs.size() && shape[D + 1] == mats.size() &&
+                  shape[D + 2] == H;
+  for (std::size_t j = 0; shape_ok && j < D; ++j) shape_ok = shape[j] == axis_values[j].size();
+  if (!shape_ok || cdf.size() != n_points * cells * H || dq.size() != n_points * cells * 4 ||
+      sm.size() != n_points * cells) {
     throw InputError(path + ": p_stockout_by_day has an unexpected shape");
   }
-  for (size_t i = 0; i < segs.size(); ++i) {
-    for (size_t j = 0; j < mats.size(); ++j) {
-      const size_t c = i * mats.size() + j;
-      SegmentMaterialSummary cell;
-      cell.segment = segs[i];
-      cell.material = mats[j];
-      cell.p_stockout_by_day.resize(H);
-      for (size_t t = 0; t < H; ++t) {
-        cell.p_stockout_by_day[t] = {cdf[c * H + t], lo[c * H + t], hi[c * H + t]};
+  for (std::size_t pt = 0; pt < n_points; ++pt) {
+    Summary s;
+    s.horizon_days = horizon;
+    s.paths = n_paths;
+    for (size_t i = 0; i < segs.size(); ++i) {
+      for (size_t j = 0; j < mats.size(); ++j) {
+        const size_t c = pt * cells + i * mats.size() + j;
+        SegmentMaterialSummary cell;
+        cell.segment = segs[i];
+        cell.material = mats[j];
+        cell.p_stockout_by_day.resize(H);
+        for (size_t t = 0; t < H; ++t) {
+          cell.p_stockout_by_day[t] = {cdf[c * H + t], lo[c * H + t], hi[c * H + t]};
+        }
+        for (int q = 0; q < 4; ++q) cell.stockout_days_quantile[q] = dq[c * 4 + q];
+        cell.shortfall_mean_t = sm[c];
+        s.cells.push_back(std::move(cell));
       }
-      for (int q = 0; q < 4; ++q) cell.stockout_days_quantile[q] = dq[c * 4 + q];
-      cell.shortfall_mean_t = sm[c];
-      s.cells.push_back(std::move(cell));
     }
+    std::string label;
+    std::size_t rest = pt;
+    for (std::size_t j = D; j-- > 0;) {  // row-major: the last axis varies fastest
+      const std::size_t k = rest % axis_values[j].size();
+      rest /= axis_values[j].size();
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%g", axis_values[j][k]);
+      label = sweep_dims[j] + " = " + buf + (label.empty() ? "" : ", ") + label;
+    }
+    info.summaries.push_back(std::move(s));
+    info.point_labels.push_back(label);
   }
   LayoutWalk walk{&info.layout};
   H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &walk);

@@ -873,16 +873,44 @@ toml::node* resolve_key(toml::table& root, const std::string& key, std::string& 
   return cur;
 }
 
-Scenario parse_and_validate(const std::string& text, const std::string& source_name) {
-  toml::table root;
+/// Sets the numeric value a sweep key names; integers stay integers (a fractional value for
+/// an integer key is refused). @return false with the reason in @p why.
+bool apply_override(toml::table& root, const std::string& key, double value, std::string& why) {
+  toml::node* target = resolve_key(root, key, why);
+  if (!target) return false;
+  if (target->is_integer()) {
+    if (std::floor(value) != value || std::fabs(value) > 9e15) {
+      why = "must be a whole number";
+      return false;
+    }
+    *target->as_integer() = static_cast<std::int64_t>(value);
+  } else {
+    *target->as_floating_point() = value;
+  }
+  return true;
+}
+
+std::string describe_point(const SweepConfig& sweep, const std::vector<double>& values) {
+  std::string out = "{";
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    out += (j ? ", " : " ") + sweep.params[j].key + " = " + fmt(values[j]);
+  }
+  return out + " }";
+}
+
+toml::table parse_toml(const std::string& text, const std::string& source_name) {
   try {
-    root = toml::parse(text, source_name);
+    return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << source_name << ':' << e.source().begin.line << ':' << e.source().begin.column
        << ": TOML syntax error: " << e.description();
     throw InputError(os.str());
   }
+}
+
+Scenario parse_and_validate(const std::string& text, const std::string& source_name) {
+  toml::table root = parse_toml(text, source_name);
   Reader reader(root, source_name);
   Scenario sc = reader.read();
 
@@ -890,7 +918,14 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
   if (reader.errors.empty()) {
     for (const auto& k : reader.sweep_keys_) {
       std::string why;
-      if (!resolve_key(root, k.key, why)) {
+      if (k.key.rfind("run.", 0) == 0) {
+        std::ostringstream os;
+        os << source_name << ':' << k.where->source().begin.line << ':'
+           << k.where->source().begin.column << ": sweep key \"" << k.key
+           << "\" cannot be swept: [run] holds run settings (dates, paths, seed), not model "
+              "parameters; allowed: any numeric key of the other sections";
+        reader.errors.push_back(os.str());
+      } else if (!resolve_key(root, k.key, why)) {
         std::ostringstream os;
         os << source_name << ':' << k.where->source().begin.line << ':'
            << k.where->source().begin.column << ": sweep key \"" << k.key
@@ -904,20 +939,13 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
       toml::table copy = root;
       copy.erase("sweep");
       std::string why;
-      toml::node* target = resolve_key(copy, v.key, why);
-      if (!target) continue;
-      if (target->is_integer() && std::floor(v.value) == v.value) {
-        *target->as_integer() = static_cast<std::int64_t>(v.value);
-      } else if (target->is_integer()) {
-        // Integers stay integers: a fractional value is refused by the checks below.
+      if (!apply_override(copy, v.key, v.value, why)) {
         std::ostringstream os;
         os << source_name << ':' << v.where->source().begin.line << ':'
            << v.where->source().begin.column << ": sweep value " << fmt(v.value) << " for \""
-           << v.key << "\" must be a whole number";
+           << v.key << "\" " << why;
         reader.errors.push_back(os.str());
         continue;
-      } else {
-        *target->as_floating_point() = v.value;
       }
       Reader point(copy, source_name);
       point.read();
@@ -926,6 +954,34 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
         os << source_name << ':' << v.where->source().begin.line << ':'
            << v.where->source().begin.column << ": sweep value " << fmt(v.value) << " for \""
            << v.key << "\" gives an invalid scenario: " << e.substr(e.find(": ") + 2);
+        reader.errors.push_back(os.str());
+      }
+    }
+  }
+  // Every grid point, not just every value, must give a valid scenario (values of different
+  // keys can clash, e.g. a triangular mode above its swept max).
+  if (reader.errors.empty() && sc.sweep && sc.sweep->mode == "grid") {
+    const auto points = grid_points(*sc.sweep);
+    if (points.size() > kMaxGridPoints) {
+      reader.errors.push_back(source_name + ": the sweep grid has " + std::to_string(points.size()) +
+                              " points; at most " + std::to_string(kMaxGridPoints) + " are allowed");
+    }
+    for (std::size_t i = 0; reader.errors.empty() && i < points.size(); ++i) {
+      toml::table copy = root;
+      copy.erase("sweep");
+      std::string why;
+      for (std::size_t j = 0; j < points[i].size(); ++j) {
+        apply_override(copy, sc.sweep->params[j].key, points[i][j], why);
+      }
+      Reader point(copy, source_name);
+      point.read();
+      if (!point.errors.empty()) {
+        const toml::node* where = root.get("sweep");
+        std::ostringstream os;
+        os << source_name << ':' << where->source().begin.line << ':'
+           << where->source().begin.column << ": sweep point " << describe_point(*sc.sweep, points[i])
+           << " gives an invalid scenario: "
+           << point.errors.front().substr(point.errors.front().find(": ") + 2);
         reader.errors.push_back(os.str());
       }
     }
@@ -945,6 +1001,47 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
 
 Scenario load_scenario_text(const std::string& text, const std::string& source_name) {
   return parse_and_validate(text, source_name);
+}
+
+std::vector<std::vector<double>> grid_points(const SweepConfig& sweep) {
+  std::vector<std::vector<double>> points(1);
+  for (const SweepParam& p : sweep.params) {  // the last parameter varies fastest
+    std::vector<std::vector<double>> next;
+    for (const auto& prefix : points) {
+      for (double v : p.values) {
+        next.push_back(prefix);
+        next.back().push_back(v);
+      }
+    }
+    points.swap(next);
+    if (points.size() > kMaxGridPoints) break;
+  }
+  return points;
+}
+
+Scenario scenario_at_point(const Scenario& base, const std::vector<double>& values) {
+  if (!base.sweep || values.size() != base.sweep->params.size()) {
+    throw std::logic_error("scenario_at_point: values do not match the sweep parameters");
+  }
+  toml::table root = parse_toml(base.text, base.source_name);
+  root.erase("sweep");
+  std::string why;
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    if (!apply_override(root, base.sweep->params[j].key, values[j], why)) {
+      throw InputError(base.source_name + ": sweep point " + describe_point(*base.sweep, values) +
+                       ": \"" + base.sweep->params[j].key + "\" " + why);
+    }
+  }
+  Reader reader(root, base.source_name);
+  Scenario sc = reader.read();
+  if (!reader.errors.empty()) {
+    throw InputError(base.source_name + ": sweep point " + describe_point(*base.sweep, values) +
+                     " gives an invalid scenario: " +
+                     reader.errors.front().substr(reader.errors.front().find(": ") + 2));
+  }
+  sc.source_name = base.source_name;
+  sc.text = base.text;
+  return sc;
 }
 
 Scenario load_scenario_file(const std::string& path) {

@@ -16,9 +16,16 @@ int run_info_command(const InfoCommandOptions& options) {
   const ResultFileInfo info = read_result_file(options.result);
   std::cout << options.result << ": reerisk result\n\n";
   for (const auto& [k, v] : info.metadata) std::cout << "  " << k << ": " << v << "\n";
-  std::cout << "\nscenario " << info.scenarios[0] << ": " << info.summary.paths << " paths x "
-            << info.summary.horizon_days << " days\n\n";
-  std::cout << format_summary_table(info.summary) << "\nlayout:\n";
+  const Summary& first = info.summaries.front();
+  std::cout << "\nscenario " << info.scenarios[0] << ": " << first.paths << " paths x "
+            << first.horizon_days << " days";
+  if (info.summaries.size() > 1) std::cout << ", " << info.summaries.size() << " sweep points";
+  std::cout << "\n";
+  for (std::size_t i = 0; i < info.summaries.size(); ++i) {
+    if (!info.point_labels[i].empty()) std::cout << "\npoint " << i + 1 << ": " << info.point_labels[i];
+    std::cout << "\n" << format_summary_table(info.summaries[i]);
+  }
+  std::cout << "\nlayout:\n";
   for (const auto& line : info.layout) std::cout << "  " << line << "\n";
   return 0;
 }

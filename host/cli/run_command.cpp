@@ -78,13 +78,26 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
 
 int run_run_command(const RunCommandOptions& o) {
   const Scenario sc = load_scenario_file(o.scenario);
-  if (sc.sweep) {
-    throw InputError(o.scenario +
-                     ": this scenario has a [sweep] section; running sweeps is not implemented "
-                     "yet (its keys and values were validated). Remove [sweep] to run the base "
-                     "scenario.");
+  if (sc.sweep && sc.sweep->mode != "grid") {
+    throw InputError(o.scenario + ": sweep mode \"" + sc.sweep->mode +
+                     "\" is not implemented yet (its keys and ranges were validated); use "
+                     "mode = \"grid\" with values = [...]");
   }
-  const auto spec = build_model_spec(sc);
+  // The points to simulate: the scenario itself, or every point of its grid (row-major).
+  SweepAxes axes;
+  std::vector<std::vector<double>> grid(1);
+  if (sc.sweep) {
+    grid = grid_points(*sc.sweep);
+    for (const SweepParam& p : sc.sweep->params) {
+      axes.keys.push_back(p.key);
+      axes.values.push_back(p.values);
+    }
+  }
+  std::vector<PointResult> points(grid.size());
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    points[i].scenario = sc.sweep ? scenario_at_point(sc, grid[i]) : sc;
+    points[i].spec = build_model_spec(points[i].scenario);
+  }
   if (!o.output.empty()) check_output_path(o.output, o.force);
   if (o.keep_paths > 0 && o.output.empty()) {
     throw InputError("--keep-paths needs an output file (-o OUT.h5)");
@@ -104,30 +117,53 @@ int run_run_command(const RunCommandOptions& o) {
               << "batch      " << (ro.batch ? std::to_string(ro.batch) : std::string("default"))
               << "\nallocation "
               << (sc.allocation == Allocation::kPriority ? "priority" : "pro_rata") << "\n"
+              << "points     " << points.size() << (sc.sweep ? " (grid sweep)" : "") << "\n"
               << "output     " << (o.output.empty() ? std::string("(none)") : o.output) << "\n\n";
   }
 
   // SIGINT/SIGTERM stop the run between batches and the write before its rename.
   StopSignalScope signals;
   const std::string started_utc = utc_now();
-  RunResult result;
-  {
-    ProgressBar bar(!o.quiet, sc.horizon_days);
-    ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-    ro.stop_signal = &g_stop_signal;
-    result = run_paths(*spec, backend, ro);
-  }
-  const Summary summary = summarize(sc, *spec, result.tally);
+  double wall_seconds = 0.0;
   std::cout << sc.source_name << ": " << ro.n_paths << " paths x " << sc.horizon_days
             << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
-            << " (" << backend.device << ")\n";
-  std::cout << "P(out<=Nd): first stockout within the first N days, with its 95% Wilson "
-               "interval; days50/days90: median and P90 stockout days per path\n\n";
-  std::cout << format_summary_table(summary);
-  char rate[128];
-  std::snprintf(rate, sizeof rate, "\n%.2f s, %.3g path-days/s\n", result.wall_seconds,
-                result.path_days_per_second);
-  std::cout << rate;
+            << " (" << backend.device << ")";
+  if (sc.sweep) {
+    std::cout << ", " << points.size() << " grid points with common random numbers";
+  }
+  std::cout << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
+               "interval; days50/days90: median and P90 stockout days per path\n";
+  {
+    ProgressBar bar(!o.quiet, sc.horizon_days);
+    ro.stop_signal = &g_stop_signal;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      // Every point uses the same seed and path indices: common random numbers.
+      const std::uint64_t before = i * ro.n_paths;
+      const std::uint64_t total = points.size() * ro.n_paths;
+      ro.progress = [&bar, before, total](std::uint64_t done, std::uint64_t) {
+        bar.update(before + done, total);
+      };
+      RunResult r = run_paths(*points[i].spec, backend, ro);
+      wall_seconds += r.wall_seconds;
+      points[i].tally = std::move(r.tally);
+      points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
+    }
+  }
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (sc.sweep) {
+      std::cout << "\npoint " << i + 1 << "/" << points.size() << ":";
+      for (std::size_t j = 0; j < grid[i].size(); ++j) {
+        std::cout << " " << axes.keys[j] << " = " << grid[i][j];
+      }
+    }
+    std::cout << "\n" << format_summary_table(points[i].summary);
+  }
+  const double rate =
+      wall_seconds > 0 ? static_cast<double>(ro.n_paths) * points.size() * sc.horizon_days / wall_seconds
+                       : 0.0;
+  char line[128];
+  std::snprintf(line, sizeof line, "\n%.2f s, %.3g path-days/s\n", wall_seconds, rate);
+  std::cout << line;
 
   if (!o.output.empty()) {
     ResultMetadata meta;
@@ -137,12 +173,13 @@ int run_run_command(const RunCommandOptions& o) {
     meta.backend = backend.name;
     meta.device = backend.device;
     meta.started_utc = started_utc;
-    meta.wall_seconds = result.wall_seconds;
-    meta.path_days_per_second = result.path_days_per_second;
+    meta.wall_seconds = wall_seconds;
+    meta.path_days_per_second = rate;
     PathSample sample;
-    if (o.keep_paths > 0) sample = sample_paths(*spec, ro.seed, std::min(o.keep_paths, ro.n_paths));
-    write_result_file(o.output, sc, *spec, result.tally, summary, meta, o.force, &g_stop_signal,
-                      &sample);
+    if (o.keep_paths > 0) {
+      sample = sample_paths(*points.front().spec, ro.seed, std::min(o.keep_paths, ro.n_paths));
+    }
+    write_result_file(o.output, sc, points, axes, meta, o.force, &g_stop_signal, &sample);
     std::cout << "wrote " << o.output << "\n";
   }
   return 0;

@@ -74,17 +74,56 @@ class CliTest(unittest.TestCase):
         if "backend cuda" not in r.stdout:
             self.assertIn("using the CPU backend", r.stderr)
 
-    def test_sweep_scenarios_are_refused_until_sweeps_exist(self):
+    def test_design_sweeps_are_refused_until_designs_exist(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "s.toml")
             with open(BASELINE) as f:
-                text = f.read() + (
-                '\n[sweep]\n[[sweep.param]]\nkey = "stockpile.cover_days"\nvalues = [0, 60]\n')
+                text = f.read() + ('\n[sweep]\nmode = "sobol"\npoints = 8\n[[sweep.param]]\n'
+                                   'key = "stockpile.cover_days"\nmin = 0\nmax = 90\n')
             with open(path, "w") as f:
                 f.write(text)
             r = reerisk("run", path, "--paths", "10")
             self.assertEqual(r.returncode, 2)
             self.assertIn("not implemented yet", r.stderr)
+
+
+class GridSweepTest(unittest.TestCase):
+    def test_grid_sweep_writes_labelled_sweep_dimensions_with_common_random_numbers(self):
+        import xarray as xr
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "sweep.toml")
+            with open(BASELINE) as f:
+                text = f.read() + ('\n[sweep]\nmode = "grid"\n[[sweep.param]]\n'
+                                   'key = "stockpile.cover_days"\nvalues = [0, 60]\n'
+                                   '[[sweep.param]]\nkey = "event.0.probability"\n'
+                                   'values = [0.1, 0.35]\n')
+            with open(path, "w") as f:
+                f.write(text)
+            out = os.path.join(d, "sweep.h5")
+            r = reerisk("run", path, "--paths", "400", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("4 grid points", r.stdout)
+            base = os.path.join(d, "base.h5")
+            self.assertEqual(reerisk("run", BASELINE, "--paths", "400", "-o", base, "-q").returncode, 0)
+            with xr.open_dataset(out, engine="h5netcdf", group="sweep") as ds, \
+                    xr.open_dataset(base, engine="h5netcdf", group="baseline") as b:
+                cdf = ds["p_stockout_by_day"]
+                self.assertEqual(cdf.dims, ("stockpile.cover_days", "event.0.probability",
+                                            "segment", "material", "day"))
+                # The grid point equal to the base scenario is the base run, bit for bit.
+                point = {"stockpile.cover_days": 60, "event.0.probability": 0.35}
+                np.testing.assert_array_equal(ds["stockout_days_count"].sel(point).values,
+                                              b["stockout_days_count"].values)
+                np.testing.assert_array_equal(cdf.sel(point).values, b["p_stockout_by_day"].values)
+                # No stockpile can only hurt its participants (same paths at both points).
+                us = dict(segment="us_auto", material="Dy", day=364)
+                p0 = float(cdf.sel(us).sel({"stockpile.cover_days": 0, "event.0.probability": 0.35}))
+                p60 = float(cdf.sel(us).sel(point))
+                self.assertGreaterEqual(p0, p60)
+            r = reerisk("info", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("4 sweep points", r.stdout)
+            self.assertIn("stockpile.cover_days = 60, event.0.probability = 0.35", r.stdout)
 
 
 class RunOutputTest(unittest.TestCase):

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +32,20 @@ struct ResultMetadata {
   double path_days_per_second = 0.0;
 };
 
+/// One simulated scenario: the base scenario or one sweep point.
+struct PointResult {
+  Scenario scenario;
+  std::unique_ptr<ModelSpec> spec;
+  std::vector<std::uint64_t> tally;
+  Summary summary;
+};
+
+/// The sweep dimensions of a grid (none for a single run): each key and its values.
+struct SweepAxes {
+  std::vector<std::string> keys;
+  std::vector<std::vector<double>> values;
+};
+
 /// The current time as ISO 8601 UTC ("2026-11-23T07:49:38Z").
 std::string utc_now();
 
@@ -42,9 +57,12 @@ void check_output_path(const std::string& path, bool force);
 /// fsync'ed, then renamed over @p path. On any failure, or when @p stop_signal is raised
 /// before the rename, the temporary file is removed and @p path is untouched (throws), so a
 /// file at @p path is always complete. Temporary files left by killed runs (their process is
-/// gone) are removed first. @p sample, when given, adds the per-path table (path_* datasets).
-void write_result_file(const std::string& path, const Scenario& scenario, const ModelSpec& spec,
-                       const std::vector<std::uint64_t>& tally, const Summary& summary,
+/// gone) are removed first. @p points holds one result per grid point in row-major order of
+/// @p axes (a single point without axes for a plain run); every dataset gets the sweep axes as
+/// leading dimensions. @p sample, when given, adds the per-path table (path_* datasets) of the
+/// first point.
+void write_result_file(const std::string& path, const Scenario& scenario,
+                       const std::vector<PointResult>& points, const SweepAxes& axes,
                        const ResultMetadata& meta, bool force,
                        const std::atomic<int>* stop_signal = nullptr,
                        const PathSample* sample = nullptr);

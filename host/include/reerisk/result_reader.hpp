@@ -14,7 +14,8 @@ namespace rr {
 struct ResultFileInfo {
   std::vector<std::pair<std::string, std::string>> metadata;  ///< root attributes, as text
   std::vector<std::string> scenarios;                         ///< scenario groups
-  Summary summary;                                            ///< of the first scenario
+  std::vector<Summary> summaries;     ///< of the first scenario: one per sweep point
+  std::vector<std::string> point_labels;  ///< "key = value, ..." per sweep point ("" for a run)
   std::vector<std::string> layout;                            ///< "path  shape  units" lines
 };
 

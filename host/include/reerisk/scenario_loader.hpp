@@ -2,7 +2,9 @@
 /// Reads and validates scenario TOML (MODEL.md §4) with toml++.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "reerisk/scenario.hpp"
 
@@ -16,5 +18,17 @@ Scenario load_scenario_file(const std::string& path);
 /// Same as load_scenario_file() for scenario text already in memory.
 /// @param source_name the name used in messages (a path or a label)
 Scenario load_scenario_text(const std::string& text, const std::string& source_name);
+
+/// Most grid points a sweep may have.
+constexpr std::size_t kMaxGridPoints = 10000;
+
+/// The points of a grid sweep: the Cartesian product of the parameters' values, in parameter
+/// order with the last parameter varying fastest (row-major over the sweep dimensions).
+std::vector<std::vector<double>> grid_points(const SweepConfig& sweep);
+
+/// The base scenario with the sweep parameters set to @p values (one per [[sweep.param]]),
+/// without its [sweep] section, re-validated. Keeps the base's text and source name.
+/// @throws InputError when the point gives an invalid scenario.
+Scenario scenario_at_point(const Scenario& base, const std::vector<double>& values);
 
 }  // namespace rr
