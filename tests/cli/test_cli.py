@@ -126,6 +126,29 @@ class GridSweepTest(unittest.TestCase):
             self.assertIn("stockpile.cover_days = 60, event.0.probability = 0.35", r.stdout)
 
 
+class SweepConfigTest(unittest.TestCase):
+    def test_shipped_sweep_is_the_baseline_plus_its_grid_and_reports_a_heatmap(self):
+        import sys
+        with open(BASELINE) as f:
+            base = f.read()
+        sweep_path = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+        with open(sweep_path) as f:
+            text = f.read()
+        body = text[text.index("# reerisk baseline scenario:"):text.index("\n# ---- Sweep:")]
+        self.assertEqual(body.replace("paths = 20_000", "paths = 1_000_000").rstrip("\n"), base.rstrip("\n"),
+                         "sweep-stockpile.toml drifted from baseline.toml")
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "s.h5")
+            r = reerisk("run", sweep_path, "--paths", "100", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("15 grid points", r.stdout)
+            r = subprocess.run([sys.executable, os.path.join(SRC, "tools", "analysis", "report.py"),
+                                out, "-o", os.path.join(d, "rep")], capture_output=True, text=True,
+                               timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertGreater(os.path.getsize(os.path.join(d, "rep", "sweep_heatmap.png")), 20000)
+
+
 class RunOutputTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -10,6 +10,11 @@ Plots:
 - stockout_days.png: the distribution of total stockout days per path (survival curves);
 - regime_occupancy.png: the share of paths in each regime at each month start;
 - price_fan.png: price-multiplier quantiles (P50/P90/P95/P99) per month and material.
+
+For a sweep result the plots above show the first grid point, and:
+- sweep_heatmap.png (2-D grids): P(first stockout within --day days) over the two swept keys,
+  one panel per segment and material, with the 5% contour;
+- sweep_lines.png (1-D grids): the same probability against the swept key, with its 95% band.
 """
 import argparse
 import os
@@ -128,6 +133,66 @@ def plot_price_fan(ds, title, out):
     plt.close(fig)
 
 
+CELL_DIMS = ("segment", "material", "day")
+
+
+def sweep_dims(ds):
+    return [d for d in ds["p_stockout_by_day"].dims if d not in CELL_DIMS]
+
+
+def plot_sweep_heatmap(ds, title, out, day):
+    x_key, y_key = sweep_dims(ds)
+    segs, mats = list(ds.segment.values), list(ds.material.values)
+    fig, axes = plt.subplots(len(segs), len(mats), figsize=(4.0 * len(mats) + 1, 3.0 * len(segs) + 0.6),
+                             squeeze=False, sharex=True, sharey=True, layout="constrained")
+    xs, ys = ds[x_key].values, ds[y_key].values
+    for i, seg in enumerate(segs):
+        for j, mat in enumerate(mats):
+            ax = axes[i][j]
+            p = ds.p_stockout_by_day.sel(segment=seg, material=mat, day=day - 1).transpose(y_key, x_key)
+            mesh = ax.pcolormesh(xs, ys, p.values, shading="nearest", vmin=0, vmax=1, cmap="magma_r")
+            if p.values.min() < 0.05 < p.values.max() and len(xs) > 1 and len(ys) > 1:
+                cs = ax.contour(xs, ys, p.values, levels=[0.05], colors="cyan", linewidths=2)
+                ax.clabel(cs, fmt={0.05: "5%"}, fontsize=8)
+            for (yy, xx), v in np.ndenumerate(p.values):
+                ax.text(xs[xx], ys[yy], f"{100 * v:.0f}", ha="center", va="center", fontsize=7,
+                        color="white" if v > 0.5 else "black")
+            ax.set_title(f"{seg} / {mat}", fontsize=9)
+            if i == len(segs) - 1:
+                ax.set_xlabel(x_key)
+            if j == 0:
+                ax.set_ylabel(y_key)
+    fig.colorbar(mesh, ax=axes, shrink=0.5, label=f"P(first stockout within {day} days)")
+    fig.suptitle(f"{title}: stockout risk over the sweep (numbers in %, cyan: 5%)")
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+
+
+def plot_sweep_lines(ds, title, out, day):
+    (x_key,) = sweep_dims(ds)
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    xs = ds[x_key].values
+    for ax, mat in zip(axes, mats):
+        for seg in ds.segment.values:
+            sel = dict(segment=seg, material=mat, day=day - 1)
+            line, = ax.plot(xs, ds.p_stockout_by_day.sel(sel).values, marker="o", label=seg)
+            ax.fill_between(xs, ds.p_stockout_by_day_lo.sel(sel).values,
+                            ds.p_stockout_by_day_hi.sel(sel).values, color=line.get_color(),
+                            alpha=0.25, linewidth=0)
+        ax.axhline(0.05, color="k", linestyle=":", linewidth=1)
+        ax.set_title(mat)
+        ax.set_xlabel(x_key)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel(f"P(first stockout within {day} days)")
+    axes[-1].legend(fontsize=8)
+    fig.suptitle(f"{title}: stockout risk over the sweep")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 PLOTS = {
     "stockout_cdf.png": plot_stockout_cdf,
     "in_stockout.png": plot_in_stockout,
@@ -141,17 +206,34 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("result", help="reerisk result file (.h5)")
     ap.add_argument("-o", "--out", default="report", help="output folder for the PNGs")
+    ap.add_argument("--day", type=int, default=365,
+                    help="sweep plots show P(first stockout within this many days)")
     args = ap.parse_args(argv)
     res = open_result(args.result)
     os.makedirs(args.out, exist_ok=True)
     for scenario in res.scenarios:
         title = f"{scenario} ({res.meta['n_paths']:,} paths, seed {res.meta['seed']})"
+        prefix = "" if len(res.scenarios) == 1 else f"{scenario}_"
         with res.dataset(scenario) as ds:
+            dims = sweep_dims(ds)
+            first = ds.isel({d: 0 for d in dims}) if dims else ds
+            label = title + ("" if not dims else " at " + ", ".join(
+                f"{d} = {first[d].values}" for d in dims))
             for name, plot in PLOTS.items():
-                path = os.path.join(args.out, name if len(res.scenarios) == 1 else f"{scenario}_{name}")
-                plot(ds, title, path)
+                path = os.path.join(args.out, prefix + name)
+                plot(first, label, path)
                 print(path)
-    print(res.summary_frame().round(3).to_string())
+            day = min(args.day, ds.sizes["day"])
+            if len(dims) == 2:
+                path = os.path.join(args.out, prefix + "sweep_heatmap.png")
+                plot_sweep_heatmap(ds, title, path, day)
+                print(path)
+            elif len(dims) == 1:
+                path = os.path.join(args.out, prefix + "sweep_lines.png")
+                plot_sweep_lines(ds, title, path, day)
+                print(path)
+            if not dims:
+                print(res.summary_frame(scenario).round(3).to_string())
 
 
 if __name__ == "__main__":
