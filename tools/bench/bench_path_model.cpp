@@ -61,6 +61,34 @@ void BM_BaselineGpu(benchmark::State& state) {
 }
 BENCHMARK(BM_BaselineGpu)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
+/// A 20-point grid sweep over the baseline (stockpile cover x escalation probability), run
+/// point after point as `reerisk run` does, on the CPU with state.range(0) threads.
+void BM_SweepCpu(benchmark::State& state) {
+  rr::Scenario base = baseline();
+  base.sweep = rr::SweepConfig{};
+  base.sweep->params = {{"stockpile.cover_days", {0, 30, 60, 90, 180}},
+                        {"event.0.probability", {0.1, 0.35, 0.6, 0.9}}};
+  std::vector<std::unique_ptr<rr::ModelSpec>> specs;
+  for (const auto& point : rr::grid_points(*base.sweep)) {
+    specs.push_back(rr::build_model_spec(rr::scenario_at_point(base, point)));
+  }
+  rr::BackendSelection cpu;
+  cpu.name = "cpu";
+  rr::RunOptions o;
+  o.seed = 1;
+  o.n_paths = env_paths("REERISK_BENCH_SWEEP_PATHS", 2000);
+  o.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    for (const auto& spec : specs) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
+  }
+  state.counters["path_days_per_s"] = benchmark::Counter(
+      static_cast<double>(o.n_paths) * specs.size() * specs.front()->horizon_days * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["points"] = static_cast<double>(specs.size());
+  state.counters["paths"] = static_cast<double>(o.n_paths);
+}
+BENCHMARK(BM_SweepCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 /// Micro: one Philox4x32-10 block turned into four uniforms.
 void BM_PhiloxUniforms(benchmark::State& state) {
   std::uint64_t path = 0;
