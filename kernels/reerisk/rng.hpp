@@ -7,6 +7,7 @@
 /// common random numbers for free.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include <Random123/philox.h>
@@ -42,6 +43,7 @@ enum class Purpose : std::uint32_t {
   kPipelineApproval = 20,  ///< pre-start batch approved? (entity, step as above)
   kPipelineLicenceDays = 21,  ///< pre-start licence lead time
   kPipelineSeizure = 22,   ///< pre-start smuggled batch seized?
+  kDesign = 23,            ///< Latin-hypercube designs (host only; path slot = point/axis)
 };
 
 using Philox = r123::Philox4x32_R<10>;
