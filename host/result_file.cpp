@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <stdexcept>
 
 #include <hdf5.h>
@@ -76,6 +77,12 @@ void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {
 class GroupWriter {
  public:
   explicit GroupWriter(hid_t group) : group_(group) {}
+
+  /// Declares @p coordinate as a label of dimension @p dim (CF "coordinates" attribute on
+  /// every later dataset using @p dim).
+  void label(const std::string& dim, const std::string& coordinate) {
+    coordinates_[dim].push_back(coordinate);
+  }
 
   /// Creates a dimension scale @p name of length values.size().
   template <class T>
@@ -147,13 +154,13 @@ class GroupWriter {
     if (units[0]) attr_string(ds, "units", units);
     attr_string(ds, "long_name", long_name);
     attr_string(ds, "description", description);
-    // CF "coordinates": xarray shows the calendar dates as labels beside the day indices.
+    // CF "coordinates": xarray shows e.g. the calendar dates as labels beside the day indices.
     std::string coords;
     for (const auto& d : dims) {
-      if (d == "day") coords += (coords.empty() ? "" : " ") + std::string("date");
-      if (d == "month") coords += (coords.empty() ? "" : " ") + std::string("month_date");
-      if (d == "tonne_bin" && dims.size() > 1) {
-        coords += (coords.empty() ? "" : " ") + std::string("tonne_bin_lower tonne_bin_upper");
+      const auto it = coordinates_.find(d);
+      if (it == coordinates_.end()) continue;
+      for (const auto& c : it->second) {
+        if (c != name) coords += (coords.empty() ? "" : " ") + c;
       }
     }
     if (!coords.empty()) attr_string(ds, "coordinates", coords);
@@ -177,6 +184,7 @@ class GroupWriter {
   }
 
   hid_t group_;
+  std::map<std::string, std::vector<std::string>> coordinates_;
 };
 
 }  // namespace
@@ -243,8 +251,42 @@ std::vector<std::uint64_t> tally_slice(const PointResult& p, std::uint64_t offse
   return std::vector<std::uint64_t>(p.tally.begin() + offset, p.tally.begin() + offset + n);
 }
 
+void write_sensitivity(GroupWriter& g, const SensitivityResult& r, std::size_t S, std::size_t M) {
+  g.string_scale("param", r.params, "swept scenario key (sensitivity input)");
+  const std::vector<std::string> dims = {"param", "segment", "material"};
+  struct Column {
+    const char* name;
+    double SobolIndex::*field;
+    const char* what;
+  };
+  const Column columns[] = {
+      {"first", &SobolIndex::first, "first-order Sobol index (Saltelli 2010)"},
+      {"first_lo", &SobolIndex::first_lo, "lower 95% bootstrap bound of the first-order index"},
+      {"first_hi", &SobolIndex::first_hi, "upper 95% bootstrap bound of the first-order index"},
+      {"total", &SobolIndex::total, "total Sobol index (Jansen 1999)"},
+      {"total_lo", &SobolIndex::total_lo, "lower 95% bootstrap bound of the total index"},
+      {"total_hi", &SobolIndex::total_hi, "upper 95% bootstrap bound of the total index"},
+  };
+  const std::pair<const char*, const std::vector<SobolIndex>*> outputs[] = {
+      {"p_stockout", &r.p_stockout}, {"stockout_days", &r.stockout_days}};
+  for (const auto& [output, values] : outputs) {
+    for (const Column& c : columns) {
+      std::vector<double> v;
+      for (const SobolIndex& x : *values) v.push_back(x.*c.field);
+      if (v.size() != r.params.size() * S * M) throw std::logic_error("sensitivity shape");
+      const std::string name = std::string("sobol_") + c.name + "_" + output;
+      const std::string long_name = std::string(c.what) + " of " +
+          (std::string(output) == "p_stockout" ? "P(stockout by the horizon)"
+                                               : "mean stockout days per path");
+      g.dataset(name.c_str(), H5T_NATIVE_DOUBLE, dims, v, "1", long_name.c_str(),
+                "variance-based sensitivity over the design; 95% bootstrap percentile interval");
+    }
+  }
+}
+
 void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
-                    const SweepAxes& axes, const ResultMetadata& meta, const PathSample* sample) {
+                    const SweepAxes& axes, const ResultMetadata& meta, const PathSample* sample,
+                    const SensitivityResult* sensitivity) {
   const ModelSpec& spec = *points.front().spec;
   const TallyLayout L(spec);
   attr_string(file, "filetype", kResultFiletype);
@@ -315,10 +357,17 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   std::vector<std::int32_t> start_bins(L.K + 2);
   for (int b = 0; b < L.K + 2; ++b) start_bins[b] = b - 1;
 
-  // Sweep axes first: every dataset below gets them as leading dimensions.
+  // Sweep axes first: every dataset below gets them as leading dimensions. Grids have one
+  // axis per key; designs one "point" axis labelled by each key's value at the point.
   for (std::size_t j = 0; j < axes.keys.size(); ++j) {
     g.scale(axes.keys[j].c_str(), H5T_NATIVE_DOUBLE, axes.values[j], "",
-            ("swept scenario key " + axes.keys[j]).c_str());
+            axes.keys[j] == "point" ? "design point" : ("swept scenario key " + axes.keys[j]).c_str());
+  }
+  for (std::size_t j = 0; j < axes.coord_keys.size(); ++j) {
+    g.label("point", axes.coord_keys[j]);
+    g.dataset(axes.coord_keys[j].c_str(), H5T_NATIVE_DOUBLE, {"point"}, axes.coord_values[j], "",
+              ("swept scenario key " + axes.coord_keys[j]).c_str(),
+              "value of the key at each design point");
   }
   auto dims = [&](std::vector<std::string> tail) {
     std::vector<std::string> d = axes.keys;
@@ -326,6 +375,8 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
     return d;
   };
 
+  g.label("day", "date");
+  g.label("month", "month_date");
   g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
   g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
@@ -338,6 +389,8 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   g.scale("quantile", H5T_NATIVE_DOUBLE, quantiles, "1", "quantile level");
   g.scale("tonne_bin", H5T_NATIVE_INT32, tonne_index, "",
           "log-spaced tonnage bin (0: exactly 0; 1: below 1e-3 t; last: 1e7 t and above)");
+  g.label("tonne_bin", "tonne_bin_lower");
+  g.label("tonne_bin", "tonne_bin_upper");
   g.dataset("tonne_bin_lower", H5T_NATIVE_DOUBLE, {"tonne_bin"}, tonne_lower, "t",
             "lower edge of the tonnage bin", "bins are (lower, upper]; bin 0 holds exactly 0");
   g.dataset("tonne_bin_upper", H5T_NATIVE_DOUBLE, {"tonne_bin"}, tonne_upper, "t",
@@ -475,6 +528,7 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   g.dataset("plant_start_count", H5T_NATIVE_UINT64, dims({"plant", "start_month_bin"}),
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.plant_start, L.P * (K + 2)); }),
             "paths", "paths by plant start month", "actual start month of non-cancelled plants");
+  if (sensitivity) write_sensitivity(g, *sensitivity, S, M);
   if (sample && sample->n > 0) write_path_sample(g, *sample);
   attr_scalar(group, "kept_paths", H5T_NATIVE_UINT64, sample ? sample->n : std::uint64_t(0));
 }
@@ -519,7 +573,8 @@ void remove_stale_temporaries(const std::string& path) {
 void write_result_file(const std::string& path, const Scenario& scenario,
                        const std::vector<PointResult>& points, const SweepAxes& axes,
                        const ResultMetadata& meta, bool force,
-                       const std::atomic<int>* stop_signal, const PathSample* sample) {
+                       const std::atomic<int>* stop_signal, const PathSample* sample,
+                       const SensitivityResult* sensitivity) {
   if (points.empty()) throw std::logic_error("write_result_file: no points");
   check_output_path(path, force);
   remove_stale_temporaries(path);
@@ -534,7 +589,7 @@ void write_result_file(const std::string& path, const Scenario& scenario,
     check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
     Handle file(H5Fcreate("reerisk-result-in-memory", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
                 "in-memory file");
-    write_contents(file, scenario, points, axes, meta, sample);
+    write_contents(file, scenario, points, axes, meta, sample, sensitivity);
     check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
     const ssize_t size = H5Fget_file_image(file, nullptr, 0);
     if (size <= 0) throw std::runtime_error("HDF5: cannot size the file image");

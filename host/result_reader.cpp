@@ -239,6 +239,20 @@ ResultFileInfo read_result_file(const std::string& path) {
     info.summaries.push_back(std::move(s));
     info.point_labels.push_back(label);
   }
+  info.design = D == 1 && sweep_dims[0] == "point";
+  if (H5Lexists(group, "sobol_total_p_stockout", H5P_DEFAULT) > 0) {
+    SensitivityResult r;
+    r.params = read_strings(group, "param");
+    auto column = [&](const char* name) { return read_all<double>(group, name, H5T_NATIVE_DOUBLE); };
+    const auto f = column("sobol_first_p_stockout"), flo = column("sobol_first_lo_p_stockout"),
+               fhi = column("sobol_first_hi_p_stockout"), t = column("sobol_total_p_stockout"),
+               tlo = column("sobol_total_lo_p_stockout"), thi = column("sobol_total_hi_p_stockout");
+    if (f.size() != r.params.size() * cells) throw InputError(path + ": sensitivity datasets have an unexpected shape");
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      r.p_stockout.push_back({f[i], flo[i], fhi[i], t[i], tlo[i], thi[i]});
+    }
+    info.sensitivity = r;
+  }
   LayoutWalk walk{&info.layout};
   H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &walk);
   return info;

@@ -875,10 +875,12 @@ toml::node* resolve_key(toml::table& root, const std::string& key, std::string& 
 
 /// Sets the numeric value a sweep key names; integers stay integers (a fractional value for
 /// an integer key is refused). @return false with the reason in @p why.
-bool apply_override(toml::table& root, const std::string& key, double value, std::string& why) {
+bool apply_override(toml::table& root, const std::string& key, double& value, std::string& why,
+                    bool round_integers = false) {
   toml::node* target = resolve_key(root, key, why);
   if (!target) return false;
   if (target->is_integer()) {
+    if (round_integers) value = std::floor(value + 0.5);
     if (std::floor(value) != value || std::fabs(value) > 9e15) {
       why = "must be a whole number";
       return false;
@@ -939,7 +941,8 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
       toml::table copy = root;
       copy.erase("sweep");
       std::string why;
-      if (!apply_override(copy, v.key, v.value, why)) {
+      double value = v.value;
+      if (!apply_override(copy, v.key, value, why)) {
         std::ostringstream os;
         os << source_name << ':' << v.where->source().begin.line << ':'
            << v.where->source().begin.column << ": sweep value " << fmt(v.value) << " for \""
@@ -971,7 +974,8 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
       copy.erase("sweep");
       std::string why;
       for (std::size_t j = 0; j < points[i].size(); ++j) {
-        apply_override(copy, sc.sweep->params[j].key, points[i][j], why);
+        double value = points[i][j];
+        apply_override(copy, sc.sweep->params[j].key, value, why);
       }
       Reader point(copy, source_name);
       point.read();
@@ -1019,7 +1023,8 @@ std::vector<std::vector<double>> grid_points(const SweepConfig& sweep) {
   return points;
 }
 
-Scenario scenario_at_point(const Scenario& base, const std::vector<double>& values) {
+Scenario scenario_at_point(const Scenario& base, std::vector<double> values, bool round_integers,
+                           std::vector<double>* applied) {
   if (!base.sweep || values.size() != base.sweep->params.size()) {
     throw std::logic_error("scenario_at_point: values do not match the sweep parameters");
   }
@@ -1027,7 +1032,7 @@ Scenario scenario_at_point(const Scenario& base, const std::vector<double>& valu
   root.erase("sweep");
   std::string why;
   for (std::size_t j = 0; j < values.size(); ++j) {
-    if (!apply_override(root, base.sweep->params[j].key, values[j], why)) {
+    if (!apply_override(root, base.sweep->params[j].key, values[j], why, round_integers)) {
       throw InputError(base.source_name + ": sweep point " + describe_point(*base.sweep, values) +
                        ": \"" + base.sweep->params[j].key + "\" " + why);
     }
@@ -1041,6 +1046,7 @@ Scenario scenario_at_point(const Scenario& base, const std::vector<double>& valu
   }
   sc.source_name = base.source_name;
   sc.text = base.text;
+  if (applied) *applied = values;
   return sc;
 }
 

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "reerisk/result_reader.hpp"
 #include "reerisk/summary.hpp"
+#include "reerisk/sweep_sensitivity.hpp"
 
 namespace rr {
 
@@ -21,9 +22,16 @@ int run_info_command(const InfoCommandOptions& options) {
             << first.horizon_days << " days";
   if (info.summaries.size() > 1) std::cout << ", " << info.summaries.size() << " sweep points";
   std::cout << "\n";
-  for (std::size_t i = 0; i < info.summaries.size(); ++i) {
-    if (!info.point_labels[i].empty()) std::cout << "\npoint " << i + 1 << ": " << info.point_labels[i];
-    std::cout << "\n" << format_summary_table(info.summaries[i]);
+  if (info.sensitivity) {
+    std::cout << "\n" << format_sensitivity_ranking(*info.sensitivity, first);
+  }
+  if (info.design) {
+    std::cout << "\n(per-point tables of design sweeps: see the datasets in the layout)\n";
+  } else {
+    for (std::size_t i = 0; i < info.summaries.size(); ++i) {
+      if (!info.point_labels[i].empty()) std::cout << "\npoint " << i + 1 << ": " << info.point_labels[i];
+      std::cout << "\n" << format_summary_table(info.summaries[i]);
+    }
   }
   std::cout << "\nlayout:\n";
   for (const auto& line : info.layout) std::cout << "  " << line << "\n";

@@ -1,15 +1,19 @@
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <csignal>
 #include <iostream>
 
 #include "commands.hpp"
 #include "progress_bar.hpp"
+#include "reerisk/design.hpp"
 #include "reerisk/engine.hpp"
 #include "reerisk/errors.hpp"
 #include "reerisk/model_spec_builder.hpp"
 #include "reerisk/path_sample.hpp"
 #include "reerisk/result_file.hpp"
 #include "reerisk/scenario_loader.hpp"
+#include "reerisk/sweep_sensitivity.hpp"
 #include "reerisk/summary.hpp"
 
 namespace rr {
@@ -78,25 +82,52 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
 
 int run_run_command(const RunCommandOptions& o) {
   const Scenario sc = load_scenario_file(o.scenario);
-  if (sc.sweep && sc.sweep->mode != "grid") {
-    throw InputError(o.scenario + ": sweep mode \"" + sc.sweep->mode +
-                     "\" is not implemented yet (its keys and ranges were validated); use "
-                     "mode = \"grid\" with values = [...]");
-  }
-  // The points to simulate: the scenario itself, or every point of its grid (row-major).
+  // The points to simulate: the scenario itself, every point of its grid (row-major), or the
+  // rows of a Saltelli design (A, B, then each AB_i) for sensitivity indices.
   SweepAxes axes;
   std::vector<std::vector<double>> grid(1);
-  if (sc.sweep) {
+  std::optional<SaltelliDesign> design;
+  const bool is_design = sc.sweep && sc.sweep->mode != "grid";
+  if (sc.sweep && !is_design) {
     grid = grid_points(*sc.sweep);
     for (const SweepParam& p : sc.sweep->params) {
       axes.keys.push_back(p.key);
       axes.values.push_back(p.values);
     }
+  } else if (is_design) {
+    const int d = static_cast<int>(sc.sweep->params.size());
+    if (sc.sweep->mode == "sobol" && 2 * d > kMaxSobolDims) {
+      throw InputError(o.scenario + ": a sobol design supports at most " +
+                       std::to_string(kMaxSobolDims / 2) + " parameters; use mode = \"lhs\"");
+    }
+    design = saltelli_design(d, static_cast<std::uint64_t>(sc.sweep->points),
+                             sc.sweep->mode == "lhs", sc.seed);
+    grid.clear();
+    for (const auto& u : design->rows) {
+      std::vector<double> values;
+      for (int j = 0; j < d; ++j) {
+        const SweepParam& p = sc.sweep->params[j];
+        values.push_back(p.log ? std::exp(std::log(p.min) + (std::log(p.max) - std::log(p.min)) * u[j])
+                               : p.min + (p.max - p.min) * u[j]);
+      }
+      grid.push_back(values);
+    }
   }
   std::vector<PointResult> points(grid.size());
   for (std::size_t i = 0; i < grid.size(); ++i) {
-    points[i].scenario = sc.sweep ? scenario_at_point(sc, grid[i]) : sc;
+    // Design values for integer keys are rounded; the file records the values used.
+    points[i].scenario = sc.sweep ? scenario_at_point(sc, grid[i], is_design, &grid[i]) : sc;
     points[i].spec = build_model_spec(points[i].scenario);
+  }
+  if (is_design) {
+    axes.keys = {"point"};
+    axes.values.emplace_back();
+    for (std::size_t i = 0; i < grid.size(); ++i) axes.values[0].push_back(static_cast<double>(i));
+    for (std::size_t j = 0; j < sc.sweep->params.size(); ++j) {
+      axes.coord_keys.push_back(sc.sweep->params[j].key);
+      axes.coord_values.emplace_back();
+      for (const auto& v : grid) axes.coord_values[j].push_back(v[j]);
+    }
   }
   if (!o.output.empty()) check_output_path(o.output, o.force);
   if (o.keep_paths > 0 && o.output.empty()) {
@@ -129,7 +160,9 @@ int run_run_command(const RunCommandOptions& o) {
             << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
             << " (" << backend.device << ")";
   if (sc.sweep) {
-    std::cout << ", " << points.size() << " grid points with common random numbers";
+    std::cout << ", " << points.size() << (is_design ? " design points (" + sc.sweep->mode +
+                                                           " Saltelli scheme)" : " grid points")
+              << " with common random numbers";
   }
   std::cout << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
                "interval; days50/days90: median and P90 stockout days per path\n";
@@ -149,14 +182,20 @@ int run_run_command(const RunCommandOptions& o) {
       points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
     }
   }
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    if (sc.sweep) {
-      std::cout << "\npoint " << i + 1 << "/" << points.size() << ":";
-      for (std::size_t j = 0; j < grid[i].size(); ++j) {
-        std::cout << " " << axes.keys[j] << " = " << grid[i][j];
+  std::optional<SensitivityResult> sensitivity;
+  if (is_design) {
+    sensitivity = compute_sensitivity(*sc.sweep, *design, points, ro.seed);
+    std::cout << "\n" << format_sensitivity_ranking(*sensitivity, points.front().summary);
+  } else {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (sc.sweep) {
+        std::cout << "\npoint " << i + 1 << "/" << points.size() << ":";
+        for (std::size_t j = 0; j < grid[i].size(); ++j) {
+          std::cout << " " << axes.keys[j] << " = " << grid[i][j];
+        }
       }
+      std::cout << "\n" << format_summary_table(points[i].summary);
     }
-    std::cout << "\n" << format_summary_table(points[i].summary);
   }
   const double rate =
       wall_seconds > 0 ? static_cast<double>(ro.n_paths) * points.size() * sc.horizon_days / wall_seconds
@@ -179,7 +218,8 @@ int run_run_command(const RunCommandOptions& o) {
     if (o.keep_paths > 0) {
       sample = sample_paths(*points.front().spec, ro.seed, std::min(o.keep_paths, ro.n_paths));
     }
-    write_result_file(o.output, sc, points, axes, meta, o.force, &g_stop_signal, &sample);
+    write_result_file(o.output, sc, points, axes, meta, o.force, &g_stop_signal, &sample,
+                      sensitivity ? &*sensitivity : nullptr);
     std::cout << "wrote " << o.output << "\n";
   }
   return 0;

@@ -74,17 +74,37 @@ class CliTest(unittest.TestCase):
         if "backend cuda" not in r.stdout:
             self.assertIn("using the CPU backend", r.stderr)
 
-    def test_design_sweeps_are_refused_until_designs_exist(self):
+    def test_design_sweep_writes_points_and_sobol_indices(self):
+        import xarray as xr
         with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "s.toml")
+            path = os.path.join(d, "design.toml")
             with open(BASELINE) as f:
-                text = f.read() + ('\n[sweep]\nmode = "sobol"\npoints = 8\n[[sweep.param]]\n'
-                                   'key = "stockpile.cover_days"\nmin = 0\nmax = 90\n')
+                text = f.read() + ('\n[sweep]\nmode = "lhs"\npoints = 6\n[[sweep.param]]\n'
+                                   'key = "stockpile.cover_days"\nmin = 0\nmax = 90\n'
+                                   '[[sweep.param]]\nkey = "smuggling.delay_days"\nmin = 10\n'
+                                   'max = 200\nlog = true\n')
             with open(path, "w") as f:
                 f.write(text)
-            r = reerisk("run", path, "--paths", "10")
-            self.assertEqual(r.returncode, 2)
-            self.assertIn("not implemented yet", r.stderr)
+            out = os.path.join(d, "design.h5")
+            r = reerisk("run", path, "--paths", "60", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("24 design points", r.stdout)  # 6 x (2 + 2) Saltelli rows
+            self.assertIn("ranked by total Sobol index", r.stdout)
+            with xr.open_dataset(out, engine="h5netcdf", group="design") as ds:
+                self.assertEqual(ds["p_stockout_by_day"].dims[0], "point")
+                cover = ds["stockpile.cover_days"].values
+                self.assertTrue(np.all((cover >= 0) & (cover <= 90)))
+                delay = ds["smuggling.delay_days"].values
+                self.assertTrue(np.all(delay == np.round(delay)), "integer keys are rounded")
+                self.assertIn("stockpile.cover_days", ds["p_stockout_by_day"].coords)
+                st = ds["sobol_total_p_stockout"]
+                self.assertEqual(st.dims, ("param", "segment", "material"))
+                self.assertEqual(list(ds["param"].values),
+                                 ["stockpile.cover_days", "smuggling.delay_days"])
+                self.assertTrue(np.all(ds["sobol_total_lo_p_stockout"] <= st + 1e-12))
+            r = reerisk("info", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("ranked by total Sobol index", r.stdout)
 
 
 class GridSweepTest(unittest.TestCase):

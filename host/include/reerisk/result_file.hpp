@@ -10,6 +10,7 @@
 
 #include "reerisk/model_spec.hpp"
 #include "reerisk/path_sample.hpp"
+#include "reerisk/sensitivity.hpp"
 #include "reerisk/scenario.hpp"
 #include "reerisk/summary.hpp"
 
@@ -40,10 +41,21 @@ struct PointResult {
   Summary summary;
 };
 
-/// The sweep dimensions of a grid (none for a single run): each key and its values.
+/// The sweep dimensions (none for a single run). A grid has one dimension per swept key
+/// (keys, values); a design has one dimension "point" (values 0 .. n-1) labelled by the
+/// value of each key at each point (coord_keys, coord_values).
 struct SweepAxes {
   std::vector<std::string> keys;
   std::vector<std::vector<double>> values;
+  std::vector<std::string> coord_keys;
+  std::vector<std::vector<double>> coord_values;
+};
+
+/// Sobol indices of a design sweep, per parameter x segment x material (param-major).
+struct SensitivityResult {
+  std::vector<std::string> params;
+  std::vector<SobolIndex> p_stockout;     ///< of P(first stockout within the horizon)
+  std::vector<SobolIndex> stockout_days;  ///< of the mean stockout days per path
 };
 
 /// The current time as ISO 8601 UTC ("2026-11-23T07:49:38Z").
@@ -65,6 +77,7 @@ void write_result_file(const std::string& path, const Scenario& scenario,
                        const std::vector<PointResult>& points, const SweepAxes& axes,
                        const ResultMetadata& meta, bool force,
                        const std::atomic<int>* stop_signal = nullptr,
-                       const PathSample* sample = nullptr);
+                       const PathSample* sample = nullptr,
+                       const SensitivityResult* sensitivity = nullptr);
 
 }  // namespace rr

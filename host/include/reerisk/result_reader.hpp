@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "reerisk/result_file.hpp"
 #include "reerisk/summary.hpp"
 
 namespace rr {
@@ -17,6 +19,8 @@ struct ResultFileInfo {
   std::vector<Summary> summaries;     ///< of the first scenario: one per sweep point
   std::vector<std::string> point_labels;  ///< "key = value, ..." per sweep point ("" for a run)
   std::vector<std::string> layout;                            ///< "path  shape  units" lines
+  bool design = false;                         ///< a design sweep (dimension "point")
+  std::optional<SensitivityResult> sensitivity;  ///< Sobol indices of a design sweep
 };
 
 /// Opens @p path read-only and checks it is a reerisk result of a format this build reads.

@@ -28,7 +28,11 @@ std::vector<std::vector<double>> grid_points(const SweepConfig& sweep);
 
 /// The base scenario with the sweep parameters set to @p values (one per [[sweep.param]]),
 /// without its [sweep] section, re-validated. Keeps the base's text and source name.
+/// @param round_integers round values for integer keys (design points) instead of refusing
+/// fractions (grid values are exact).
+/// @param applied receives the values as applied (rounded for integer keys)
 /// @throws InputError when the point gives an invalid scenario.
-Scenario scenario_at_point(const Scenario& base, const std::vector<double>& values);
+Scenario scenario_at_point(const Scenario& base, std::vector<double> values,
+                           bool round_integers = false, std::vector<double>* applied = nullptr);
 
 }  // namespace rr

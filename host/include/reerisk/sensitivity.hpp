@@ -14,8 +14,10 @@ struct SobolIndex {
 };
 
 /// Sobol indices from model outputs on a Saltelli design: first order by Saltelli et al.
-/// (2010, Comput. Phys. Commun. 181, eq. (b) of Table 2), total by Jansen (1999), both
-/// normalised by the variance of f over A and B. Intervals are bootstrap percentile
+/// (2010, Comput. Phys. Commun. 181, eq. (b) of Table 2) with f(B) centred on the mean of f
+/// over A and B (as SALib does; the expectation is unchanged, the variance far smaller when
+/// f has a large mean, e.g. probabilities near 1), total by Jansen (1999), both normalised by
+/// the variance of f over A and B. Intervals are bootstrap percentile
 /// intervals over the n base rows (@p n_boot resamples drawn with Philox keyed by @p seed).
 /// @param f_a  f at the rows of A (n)
 /// @param f_b  f at the rows of B (n)
