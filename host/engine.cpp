@@ -62,12 +62,14 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
     }
     done += req.n_paths;
     if (options.progress) options.progress(done, options.n_paths);
+    if (options.done_early && done < options.n_paths && options.done_early(result.tally)) break;
   }
+  result.n_paths = done;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.path_days_per_second =
       result.wall_seconds > 0
-          ? static_cast<double>(options.n_paths) * spec.horizon_days / result.wall_seconds
+          ? static_cast<double>(done) * spec.horizon_days / result.wall_seconds
           : 0.0;
   if (result.tally[layout.overflow] > 0) {
     throw std::runtime_error(

@@ -296,6 +296,7 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
   attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
+  attr_scalar(file, "until_halfwidth", H5T_NATIVE_DOUBLE, meta.until_halfwidth);
   attr_string(file, "backend", meta.backend);
   attr_string(file, "device", meta.device);
   attr_string(file, "started_utc", meta.started_utc);
@@ -401,6 +402,12 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
           "plant start month index (-1: before day 0; n_months: never within the horizon)");
 
   const size_t S = L.S, M = L.M, H = L.H, K = L.K;
+  if (!axes.keys.empty()) {
+    g.dataset("paths_used", H5T_NATIVE_UINT64, dims({}),
+              stack(points, [](const PointResult& p) { return std::vector<std::uint64_t>{p.summary.paths}; }),
+              "paths", "paths simulated at each sweep point",
+              "the --paths cap, or fewer when --until-halfwidth was reached first");
+  }
   auto per_cell_day = [&](auto value) {
     return stack(points, [&](const PointResult& p) {
       std::vector<double> v(S * M * H);

@@ -1,5 +1,6 @@
 #include "reerisk/summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -95,6 +96,21 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
     out.plant_start_month.emplace_back(h, h + L.K + 2);
   }
   return out;
+}
+
+double widest_horizon_halfwidth(const ModelSpec& spec, const std::vector<std::uint64_t>& tally) {
+  const TallyLayout L(spec);
+  const std::uint64_t n = tally[L.paths];
+  double widest = 0.0;
+  for (int s = 0; s < L.S; ++s) {
+    for (int m = 0; m < L.M; ++m) {
+      // P(stockout by the horizon) = 1 - P(no stockout day) = 1 - stockout_days[0] / n.
+      const std::uint64_t never = tally[L.stockout_days + L.sm(s, m) * (L.H + 1)];
+      const Proportion p = wilson(n - never, n);
+      widest = std::max(widest, (p.hi - p.lo) / 2);
+    }
+  }
+  return widest;
 }
 
 namespace {

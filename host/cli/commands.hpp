@@ -18,6 +18,7 @@ struct RunCommandOptions {
   int threads = 0;
   std::uint64_t batch = 0;
   std::uint64_t keep_paths = 0;
+  double until_halfwidth = 0.0;  ///< 0 = run all paths
   bool quiet = false;
   bool force = false;
   bool print_config = false;

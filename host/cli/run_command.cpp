@@ -74,6 +74,11 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
                   "Also write the drawn parameters and outcomes of the first N paths (needs -o)")
       ->check(CLI::Range(std::uint64_t(0), std::uint64_t(1000000)))
       ->capture_default_str();
+  cmd->add_option("--until-halfwidth", o.until_halfwidth,
+                  "Stop each point once every segment x material's 95% interval on P(stockout by "
+                  "the horizon) is narrower than +/- W (checked after each batch; --paths is the "
+                  "cap)")
+      ->check(CLI::Range(0.0, 0.5));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress bar and no notes on stderr");
   cmd->add_flag("--force", o.force, "Overwrite an existing output file");
   cmd->add_flag("--print-config", o.print_config,
@@ -156,6 +161,7 @@ int run_run_command(const RunCommandOptions& o) {
   StopSignalScope signals;
   const std::string started_utc = utc_now();
   double wall_seconds = 0.0;
+  double path_days = 0.0;
   std::cout << sc.source_name << ": " << ro.n_paths << " paths x " << sc.horizon_days
             << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
             << " (" << backend.device << ")";
@@ -176,8 +182,16 @@ int run_run_command(const RunCommandOptions& o) {
       ro.progress = [&bar, before, total](std::uint64_t done, std::uint64_t) {
         bar.update(before + done, total);
       };
+      if (o.until_halfwidth > 0) {
+        const ModelSpec& spec = *points[i].spec;
+        const double w = o.until_halfwidth;
+        ro.done_early = [&spec, w](const std::vector<std::uint64_t>& tally) {
+          return widest_horizon_halfwidth(spec, tally) < w;
+        };
+      }
       RunResult r = run_paths(*points[i].spec, backend, ro);
       wall_seconds += r.wall_seconds;
+      path_days += static_cast<double>(r.n_paths) * sc.horizon_days;
       points[i].tally = std::move(r.tally);
       points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
     }
@@ -189,17 +203,20 @@ int run_run_command(const RunCommandOptions& o) {
   } else {
     for (std::size_t i = 0; i < points.size(); ++i) {
       if (sc.sweep) {
-        std::cout << "\npoint " << i + 1 << "/" << points.size() << ":";
+        std::cout << "\npoint " << i + 1 << "/" << points.size() << " (" << points[i].summary.paths
+                  << " paths):";
         for (std::size_t j = 0; j < grid[i].size(); ++j) {
           std::cout << " " << axes.keys[j] << " = " << grid[i][j];
         }
       }
+      if (!sc.sweep && o.until_halfwidth > 0) {
+        std::cout << "\n" << points[i].summary.paths << " paths reached +/-" << o.until_halfwidth
+                  << " on every P(stockout by the horizon)\n";
+      }
       std::cout << "\n" << format_summary_table(points[i].summary);
     }
   }
-  const double rate =
-      wall_seconds > 0 ? static_cast<double>(ro.n_paths) * points.size() * sc.horizon_days / wall_seconds
-                       : 0.0;
+  const double rate = wall_seconds > 0 ? path_days / wall_seconds : 0.0;
   char line[128];
   std::snprintf(line, sizeof line, "\n%.2f s, %.3g path-days/s\n", wall_seconds, rate);
   std::cout << line;
@@ -208,7 +225,8 @@ int run_run_command(const RunCommandOptions& o) {
     ResultMetadata meta;
     meta.seed = ro.seed;
     meta.first_path = 0;
-    meta.n_paths = ro.n_paths;
+    meta.n_paths = sc.sweep ? ro.n_paths : points.front().summary.paths;
+    meta.until_halfwidth = o.until_halfwidth;
     meta.backend = backend.name;
     meta.device = backend.device;
     meta.started_utc = started_utc;

@@ -146,6 +146,25 @@ class GridSweepTest(unittest.TestCase):
             self.assertIn("stockpile.cover_days = 60, event.0.probability = 0.35", r.stdout)
 
 
+class PrecisionTargetTest(unittest.TestCase):
+    def test_until_halfwidth_records_the_paths_each_point_used(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "hw.h5")
+            sweep = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+            r = reerisk("run", sweep, "--paths", "20000", "--until-halfwidth", "0.05", "--batch",
+                        "200", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(out, "r") as f:
+                g = f["sweep-stockpile"]
+                used = g["paths_used"][...]
+                self.assertEqual(used.shape, (5, 3))
+                self.assertTrue(np.all(used % 200 == 0) and np.all(used < 20000))
+                self.assertAlmostEqual(f.attrs["until_halfwidth"], 0.05)
+                # Every point met the target: half-width of P(stockout by the horizon) < 0.05.
+                half = (g["p_stockout_by_day_hi"][..., -1] - g["p_stockout_by_day_lo"][..., -1]) / 2
+                self.assertTrue(np.all(half < 0.05))
+
+
 class SweepConfigTest(unittest.TestCase):
     def test_shipped_sweep_is_the_baseline_plus_its_grid_and_reports_a_heatmap(self):
         import sys

@@ -103,3 +103,38 @@ TEST(SweepTest, CommonRandomNumbersShrinkTheVarianceOfDifferences) {
 
 }  // namespace
 }  // namespace rr
+
+namespace rr {
+namespace {
+
+// --until-halfwidth: the run stops at the first batch boundary where every 95% interval on
+// P(stockout by the horizon) is narrower than +/- W, and the same seed and batch size give the
+// same stopping point and the same tally.
+TEST(SweepTest, PrecisionTargetStopsAtTheFirstBatchThatMeetsIt) {
+  const auto l = test::load(test::minimal_scenario(
+      60, "{ dist = \"uniform\", min = 20, max = 80 }", 365, 0));
+  const double w = 0.03;
+  BackendSelection cpu;
+  cpu.name = "cpu";
+  RunOptions o;
+  o.seed = 3;
+  o.n_paths = 100000;
+  o.batch = 250;
+  o.threads = 2;
+  o.done_early = [&](const std::vector<std::uint64_t>& t) {
+    return widest_horizon_halfwidth(*l.spec, t) < w;
+  };
+  const RunResult first = run_paths(*l.spec, cpu, o);
+  const RunResult again = run_paths(*l.spec, cpu, o);
+  EXPECT_EQ(first.n_paths, again.n_paths);
+  EXPECT_EQ(first.tally, again.tally);
+  ASSERT_LT(first.n_paths, o.n_paths);
+  EXPECT_EQ(first.n_paths % o.batch, 0u);
+  EXPECT_LT(widest_horizon_halfwidth(*l.spec, first.tally), w);
+  // One batch fewer did not meet the target. P ~ 2/3 here: about 0.96^2 p(1-p)/w^2 ~ 950 paths.
+  const auto before = test::run_cpu(*l.spec, 3, first.n_paths - o.batch, 2);
+  EXPECT_GE(widest_horizon_halfwidth(*l.spec, before), w);
+}
+
+}  // namespace
+}  // namespace rr

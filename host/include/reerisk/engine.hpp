@@ -36,10 +36,14 @@ struct RunOptions {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   /// Polled between batches; when it becomes non-zero the run stops with Interrupted.
   const std::atomic<int>* stop_signal = nullptr;
+  /// Asked after each batch with the tally so far; returning true ends the run early (a
+  /// precision target reached). Batches are fixed, so the stopping point is reproducible.
+  std::function<bool(const std::vector<std::uint64_t>&)> done_early;
 };
 
 struct RunResult {
   std::vector<std::uint64_t> tally;  ///< TallyLayout(spec) counters, summed over all paths
+  std::uint64_t n_paths = 0;         ///< paths simulated (fewer than asked when done early)
   double wall_seconds = 0.0;
   double path_days_per_second = 0.0;
 };

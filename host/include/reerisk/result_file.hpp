@@ -25,7 +25,8 @@ constexpr int kResultFormatVersion = 1;
 struct ResultMetadata {
   std::uint64_t seed = 0;
   std::uint64_t first_path = 0;
-  std::uint64_t n_paths = 0;
+  std::uint64_t n_paths = 0;        ///< paths per point (the cap under --until-halfwidth)
+  double until_halfwidth = 0.0;     ///< precision target, 0 when all paths ran
   std::string backend;
   std::string device;
   std::string started_utc;  ///< when the simulation started (ISO 8601)

@@ -53,6 +53,10 @@ double price_bin_upper_edge(int b, double cap);
 Summary summarize(const Scenario& scenario, const ModelSpec& spec,
                   const std::vector<std::uint64_t>& tally);
 
+/// The widest 95% Wilson half-width of P(first stockout within the horizon) over all segments
+/// and materials of a tally (the --until-halfwidth criterion).
+double widest_horizon_halfwidth(const ModelSpec& spec, const std::vector<std::uint64_t>& tally);
+
 /// The readable table `reerisk run` prints: per segment x material, P(stockout) within 90,
 /// 180, 365 days and by the horizon with 95% intervals, median and P90 stockout days, mean
 /// shortfall.
