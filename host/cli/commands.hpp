@@ -21,6 +21,7 @@ struct RunCommandOptions {
   double until_halfwidth = 0.0;  ///< 0 = run all paths
   bool quiet = false;
   bool force = false;
+  bool resume = false;
   bool print_config = false;
 };
 

@@ -47,7 +47,11 @@ int main(int argc, char** argv) {
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const rr::Interrupted& e) {
-    std::cerr << "reerisk: " << e.what() << "; no output was written\n";
+    std::cerr << "reerisk: " << e.what() << "; no output was written"
+              << (app.got_subcommand("run") && !run_options.output.empty()
+                      ? " (a sweep continues with the same command plus --resume)"
+                      : "")
+              << "\n";
     return 128 + e.signal_number();
   } catch (const std::exception& e) {
     std::cerr << "reerisk: error: " << e.what() << "\n";

@@ -1,11 +1,14 @@
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <optional>
 #include <csignal>
 #include <iostream>
 
 #include "commands.hpp"
 #include "progress_bar.hpp"
+#include "reerisk/checkpoint.hpp"
 #include "reerisk/design.hpp"
 #include "reerisk/engine.hpp"
 #include "reerisk/errors.hpp"
@@ -81,6 +84,9 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
       ->check(CLI::Range(0.0, 0.5));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress bar and no notes on stderr");
   cmd->add_flag("--force", o.force, "Overwrite an existing output file");
+  cmd->add_flag("--resume", o.resume,
+                "Continue an interrupted sweep from OUT.h5.checkpoint (same scenario and "
+                "settings); the result is identical to an uninterrupted run");
   cmd->add_flag("--print-config", o.print_config,
                 "Print the effective run configuration before running");
 }
@@ -138,6 +144,10 @@ int run_run_command(const RunCommandOptions& o) {
   if (o.keep_paths > 0 && o.output.empty()) {
     throw InputError("--keep-paths needs an output file (-o OUT.h5)");
   }
+  if (o.resume && (o.output.empty() || !sc.sweep)) {
+    throw InputError("--resume continues a sweep written with -o OUT.h5; this run has " +
+                     std::string(o.output.empty() ? "no output file" : "no [sweep]"));
+  }
 
   const BackendSelection backend = select_backend(parse_backend(o.backend), o.threads);
   RunOptions ro;
@@ -172,10 +182,36 @@ int run_run_command(const RunCommandOptions& o) {
   }
   std::cout << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
                "interval; days50/days90: median and P90 stockout days per path\n";
+  // Sweeps with an output file keep a checkpoint of completed points beside it.
+  std::unique_ptr<CheckpointWriter> checkpoint;
+  std::map<std::uint64_t, CheckpointRecord> completed;
+  if (sc.sweep && !o.output.empty()) {
+    const std::string ckpt = o.output + ".checkpoint";
+    const std::uint64_t fingerprint = run_fingerprint(sc.text + "\nbackend " + backend.name, ro.seed,
+                                                      ro.n_paths, o.until_halfwidth, ro.batch);
+    const std::uint64_t tally_size = TallyLayout(*points.front().spec).size;
+    bool resumed = false;
+    if (o.resume) {
+      resumed = read_checkpoint(ckpt, fingerprint, points.size(), tally_size, completed);
+      if (!o.quiet) {
+        std::cerr << "reerisk: " << (resumed ? "resuming: " + std::to_string(completed.size()) +
+                                                   " of " + std::to_string(points.size()) +
+                                                   " points already done"
+                                             : "no checkpoint " + ckpt + "; starting from the first point")
+                  << "\n";
+      }
+    }
+    checkpoint = std::make_unique<CheckpointWriter>(ckpt, fingerprint, points.size(), tally_size, resumed);
+  }
   {
     ProgressBar bar(!o.quiet, sc.horizon_days);
     ro.stop_signal = &g_stop_signal;
     for (std::size_t i = 0; i < points.size(); ++i) {
+      if (const auto done = completed.find(i); done != completed.end()) {
+        points[i].tally = done->second.tally;
+        points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
+        continue;
+      }
       // Every point uses the same seed and path indices: common random numbers.
       const std::uint64_t before = i * ro.n_paths;
       const std::uint64_t total = points.size() * ro.n_paths;
@@ -194,6 +230,7 @@ int run_run_command(const RunCommandOptions& o) {
       path_days += static_cast<double>(r.n_paths) * sc.horizon_days;
       points[i].tally = std::move(r.tally);
       points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
+      if (checkpoint) checkpoint->add(i, CheckpointRecord{r.n_paths, points[i].tally});
     }
   }
   std::optional<SensitivityResult> sensitivity;
@@ -238,6 +275,7 @@ int run_run_command(const RunCommandOptions& o) {
     }
     write_result_file(o.output, sc, points, axes, meta, o.force, &g_stop_signal, &sample,
                       sensitivity ? &*sensitivity : nullptr);
+    if (checkpoint) checkpoint->remove();
     std::cout << "wrote " << o.output << "\n";
   }
   return 0;

@@ -165,6 +165,77 @@ class PrecisionTargetTest(unittest.TestCase):
                 self.assertTrue(np.all(half < 0.05))
 
 
+class ResumeTest(unittest.TestCase):
+    SWEEP = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+    TIMING = {"created_utc", "started_utc", "wall_seconds", "path_days_per_second"}
+
+    def assert_same_results(self, x, y):
+        """Every dataset and every attribute but the timing ones, bit for bit."""
+        with h5py.File(x, "r") as a, h5py.File(y, "r") as b:
+            names = []
+            a.visit(names.append)
+            for name in names:
+                if isinstance(a[name], h5py.Dataset):
+                    np.testing.assert_array_equal(a[name][()], b[name][()], err_msg=name)
+                for k, v in a[name].attrs.items():
+                    if k not in ("DIMENSION_LIST", "REFERENCE_LIST"):
+                        self.assertEqual(str(v), str(b[name].attrs[k]), f"{name}@{k}")
+            for k, v in a.attrs.items():
+                if k not in self.TIMING:
+                    self.assertEqual(str(v), str(b.attrs[k]), k)
+
+    @staticmethod
+    def start_and_wait_for_a_completed_point(out):
+        """Starts the sweep and returns once its checkpoint holds a completed point (the
+        40-byte header plus at least one record), however fast the machine is."""
+        import time
+        p = subprocess.Popen([BIN, "run", ResumeTest.SWEEP, "--paths", "2000", "-o", out, "-q"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ckpt = out + ".checkpoint"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and p.poll() is None:
+            if os.path.exists(ckpt) and os.path.getsize(ckpt) > 40:
+                break
+            time.sleep(0.01)
+        return p
+
+    def interrupted_then_resumed(self, d, sig):
+        out = os.path.join(d, "r.h5")
+        p = self.start_and_wait_for_a_completed_point(out)
+        p.send_signal(sig)
+        p.wait(timeout=120)
+        self.assertFalse(os.path.exists(out), "no result file from an interrupted sweep")
+        self.assertTrue(os.path.exists(out + ".checkpoint"))
+        r = reerisk("run", self.SWEEP, "--paths", "2000", "-o", out, "-q", "--resume")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(out + ".checkpoint"), "checkpoint removed when done")
+        return out
+
+    def test_resumed_sweeps_equal_an_uninterrupted_one(self):
+        import signal
+        with tempfile.TemporaryDirectory() as d:
+            full = os.path.join(d, "full.h5")
+            r = reerisk("run", self.SWEEP, "--paths", "2000", "-o", full, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for sig in (signal.SIGINT, signal.SIGKILL):
+                with self.subTest(signal=sig.name):
+                    with tempfile.TemporaryDirectory() as d2:
+                        out = self.interrupted_then_resumed(d2, sig)
+                        self.assert_same_results(full, out)
+
+    def test_a_checkpoint_of_another_run_is_refused(self):
+        import signal
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.h5")
+            p = self.start_and_wait_for_a_completed_point(out)
+            p.send_signal(signal.SIGINT)
+            p.wait(timeout=60)
+            r = reerisk("run", self.SWEEP, "--paths", "2000", "--seed", "9", "-o", out, "-q",
+                        "--resume")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("belongs to a different run", r.stderr)
+
+
 class SweepConfigTest(unittest.TestCase):
     def test_shipped_sweep_is_the_baseline_plus_its_grid_and_reports_a_heatmap(self):
         import sys
