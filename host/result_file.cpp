@@ -269,6 +269,12 @@ void write_sensitivity(GroupWriter& g, const SensitivityResult& r, std::size_t S
   };
   const std::pair<const char*, const std::vector<SobolIndex>*> outputs[] = {
       {"p_stockout", &r.p_stockout}, {"stockout_days", &r.stockout_days}};
+  g.dataset("sobol_output_variance_p_stockout", H5T_NATIVE_DOUBLE, {"segment", "material"},
+            r.p_stockout_variance, "1", "variance of P(stockout by the horizon) over the design",
+            "compare with sobol_noise_variance_p_stockout: indices mean little unless this is well above it");
+  g.dataset("sobol_noise_variance_p_stockout", H5T_NATIVE_DOUBLE, {"segment", "material"},
+            r.p_stockout_noise, "1", "Monte Carlo variance of one point's P(stockout by the horizon)",
+            "mean over the design points of p(1 - p) / paths");
   for (const auto& [output, values] : outputs) {
     for (const Column& c : columns) {
       std::vector<double> v;

@@ -251,6 +251,8 @@ ResultFileInfo read_result_file(const std::string& path) {
     for (std::size_t i = 0; i < f.size(); ++i) {
       r.p_stockout.push_back({f[i], flo[i], fhi[i], t[i], tlo[i], thi[i]});
     }
+    r.p_stockout_variance = column("sobol_output_variance_p_stockout");
+    r.p_stockout_noise = column("sobol_noise_variance_p_stockout");
     info.sensitivity = r;
   }
   LayoutWalk walk{&info.layout};

@@ -834,10 +834,13 @@ std::vector<std::string> split_key(const std::string& key) {
 
 /// The numeric node a sweep key names ("event.0.probability", "segment.us_auto.cover_days.mode"),
 /// or nullptr with the reason in @p why. Array entries are chosen by index or by name.
-toml::node* resolve_key(toml::table& root, const std::string& key, std::string& why) {
+toml::node* resolve_key(toml::table& root, const std::string& key, std::string& why,
+                        toml::table** parent = nullptr, std::string* leaf = nullptr) {
   toml::node* cur = &root;
   std::string walked;
   for (const std::string& part : split_key(key)) {
+    if (parent) *parent = cur->as_table();
+    if (leaf) *leaf = part;
     if (part.empty()) {
       why = "empty component";
       return nullptr;
@@ -873,21 +876,34 @@ toml::node* resolve_key(toml::table& root, const std::string& key, std::string& 
   return cur;
 }
 
-/// Sets the numeric value a sweep key names; integers stay integers (a fractional value for
-/// an integer key is refused). @return false with the reason in @p why.
+/// Scenario keys whose values are whole numbers (everything else numeric is real-valued).
+bool is_integer_field(const std::string& leaf) {
+  return leaf == "shipping_days" || leaf == "delay_days" || leaf == "priority" ||
+         leaf == "horizon_days" || leaf == "paths" || leaf == "seed";
+}
+
+/// Sets the numeric value a sweep key names. Whole-number fields (shipping_days, delay_days,
+/// priority) take whole values: fractions are refused, or rounded when @p round_integers (design
+/// points); @p value receives what was set. Every other field becomes a real number, even if
+/// the file wrote it as an integer (a = 2). @return false with the reason in @p why.
 bool apply_override(toml::table& root, const std::string& key, double& value, std::string& why,
                     bool round_integers = false) {
-  toml::node* target = resolve_key(root, key, why);
-  if (!target) return false;
-  if (target->is_integer()) {
+  toml::table* parent = nullptr;
+  std::string leaf;
+  if (!resolve_key(root, key, why, &parent, &leaf)) return false;
+  if (!parent) {
+    why = "does not name a value in a table";
+    return false;
+  }
+  if (is_integer_field(leaf)) {
     if (round_integers) value = std::floor(value + 0.5);
     if (std::floor(value) != value || std::fabs(value) > 9e15) {
       why = "must be a whole number";
       return false;
     }
-    *target->as_integer() = static_cast<std::int64_t>(value);
+    parent->insert_or_assign(leaf, static_cast<std::int64_t>(value));
   } else {
-    *target->as_floating_point() = value;
+    parent->insert_or_assign(leaf, value);
   }
   return true;
 }

@@ -1,6 +1,7 @@
 #include "reerisk/sweep_sensitivity.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <numeric>
 #include <sstream>
@@ -16,7 +17,19 @@ SensitivityResult compute_sensitivity(const SweepConfig& sweep, const SaltelliDe
   const std::uint64_t n = design.n;
   r.p_stockout.assign(static_cast<std::size_t>(d) * cells, SobolIndex{});
   r.stockout_days.assign(static_cast<std::size_t>(d) * cells, SobolIndex{});
+  r.p_stockout_variance.assign(cells, 0.0);
+  r.p_stockout_noise.assign(cells, 0.0);
   for (std::size_t c = 0; c < cells; ++c) {
+    double sum = 0, sum2 = 0, noise = 0;
+    for (const PointResult& p : points) {
+      const double x = p.summary.cells[c].p_stockout_by_day.back().p;
+      sum += x;
+      sum2 += x * x;
+      noise += x * (1 - x) / static_cast<double>(std::max<std::uint64_t>(p.summary.paths, 1));
+    }
+    const double k = static_cast<double>(points.size());
+    r.p_stockout_variance[c] = std::max(0.0, sum2 / k - (sum / k) * (sum / k));
+    r.p_stockout_noise[c] = noise / k;
     for (int output = 0; output < 2; ++output) {
       auto f = [&](std::uint64_t row) {
         const SegmentMaterialSummary& cell = points[row].summary.cells[c];
@@ -49,7 +62,12 @@ std::string format_sensitivity_ranking(const SensitivityResult& r, const Summary
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return r.p_stockout[a * cells + c].total > r.p_stockout[b * cells + c].total;
     });
-    os << labels.cells[c].segment << " / " << labels.cells[c].material << "\n";
+    os << labels.cells[c].segment << " / " << labels.cells[c].material;
+    if (c < r.p_stockout_variance.size() &&
+        r.p_stockout_variance[c] <= 4 * r.p_stockout_noise[c]) {
+      os << "  (P barely varies over the design: indices are dominated by Monte Carlo noise)";
+    }
+    os << "\n";
     for (std::size_t k = 0; k < order.size(); ++k) {
       const SobolIndex& x = r.p_stockout[order[k] * cells + c];
       std::snprintf(buf, sizeof buf, "  %zu. %-40s S1 %6.3f [%6.3f,%6.3f]   ST %6.3f [%6.3f,%6.3f]\n",

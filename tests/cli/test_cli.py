@@ -89,6 +89,12 @@ class CliTest(unittest.TestCase):
             r = reerisk("run", path, "--paths", "60", "-o", out, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("24 design points", r.stdout)  # 6 x (2 + 2) Saltelli rows
+            import sys
+            rep = subprocess.run([sys.executable, os.path.join(SRC, "tools", "analysis", "report.py"),
+                                  out, "-o", os.path.join(d, "rep")], capture_output=True, text=True,
+                                 timeout=300)
+            self.assertEqual(rep.returncode, 0, rep.stderr)
+            self.assertGreater(os.path.getsize(os.path.join(d, "rep", "sensitivity_tornado.png")), 20000)
             self.assertIn("ranked by total Sobol index", r.stdout)
             with xr.open_dataset(out, engine="h5netcdf", group="design") as ds:
                 self.assertEqual(ds["p_stockout_by_day"].dims[0], "point")
@@ -237,16 +243,22 @@ class ResumeTest(unittest.TestCase):
 
 
 class SweepConfigTest(unittest.TestCase):
-    def test_shipped_sweep_is_the_baseline_plus_its_grid_and_reports_a_heatmap(self):
-        import sys
+    def test_shipped_sweeps_are_the_baseline_plus_their_sweep(self):
         with open(BASELINE) as f:
             base = f.read()
+        for name, paths in (("sweep-stockpile.toml", "20_000"), ("sensitivity-baseline.toml", "2_000")):
+            with self.subTest(config=name):
+                with open(os.path.join(SRC, "configs", name)) as f:
+                    text = f.read()
+                body = text[text.index("# reerisk baseline scenario:"):text.rindex("\n# ---- S")]
+                self.assertEqual(body.replace(f"paths = {paths}", "paths = 1_000_000").rstrip("\n"),
+                                 base.rstrip("\n"), f"{name} drifted from baseline.toml")
+                r = reerisk("validate", os.path.join(SRC, "configs", name))
+                self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_shipped_grid_sweep_runs_and_reports_a_heatmap(self):
+        import sys
         sweep_path = os.path.join(SRC, "configs", "sweep-stockpile.toml")
-        with open(sweep_path) as f:
-            text = f.read()
-        body = text[text.index("# reerisk baseline scenario:"):text.index("\n# ---- Sweep:")]
-        self.assertEqual(body.replace("paths = 20_000", "paths = 1_000_000").rstrip("\n"), base.rstrip("\n"),
-                         "sweep-stockpile.toml drifted from baseline.toml")
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "s.h5")
             r = reerisk("run", sweep_path, "--paths", "100", "-o", out, "-q")

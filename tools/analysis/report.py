@@ -14,7 +14,10 @@ Plots:
 For a sweep result the plots above show the first grid point, and:
 - sweep_heatmap.png (2-D grids): P(first stockout within --day days) over the two swept keys,
   one panel per segment and material, with the 5% contour;
-- sweep_lines.png (1-D grids): the same probability against the swept key, with its 95% band.
+- sweep_lines.png (1-D grids): the same probability against the swept key, with its 95% band;
+- sensitivity_tornado.png (sobol/lhs designs): first-order and total Sobol indices of
+  P(stockout by the horizon) per parameter, one panel per segment and material, sorted by the
+  total index, with 95% bootstrap intervals.
 """
 import argparse
 import os
@@ -193,6 +196,33 @@ def plot_sweep_lines(ds, title, out, day):
     plt.close(fig)
 
 
+def plot_tornado(ds, title, out):
+    segs, mats = list(ds.segment.values), list(ds.material.values)
+    params = [str(p) for p in ds.param.values]
+    fig, axes = plt.subplots(len(segs), len(mats), figsize=(4.6 * len(mats), 0.45 * len(params) * len(segs) + 1.5),
+                             squeeze=False, sharex=True, layout="constrained")
+    for i, seg in enumerate(segs):
+        for j, mat in enumerate(mats):
+            ax = axes[i][j]
+            sel = dict(segment=seg, material=mat)
+            st = ds.sobol_total_p_stockout.sel(sel).values
+            s1 = ds.sobol_first_p_stockout.sel(sel).values
+            order = np.argsort(st)
+            y = np.arange(len(params))
+            st_err = np.abs(np.vstack([st - ds.sobol_total_lo_p_stockout.sel(sel).values,
+                                       ds.sobol_total_hi_p_stockout.sel(sel).values - st]))[:, order]
+            ax.barh(y, st[order], xerr=st_err, color="C0", alpha=0.45, label="total", capsize=2)
+            ax.barh(y, np.clip(s1[order], 0, None), height=0.45, color="C0", label="first order")
+            ax.set_yticks(y, [params[k] for k in order], fontsize=7)
+            ax.set_title(f"{seg} / {mat}", fontsize=9)
+            ax.set_xlim(0, 1.05)
+            ax.grid(axis="x", alpha=0.3)
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.suptitle(f"{title}: Sobol indices of P(stockout by the horizon)")
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+
+
 PLOTS = {
     "stockout_cdf.png": plot_stockout_cdf,
     "in_stockout.png": plot_in_stockout,
@@ -224,11 +254,15 @@ def main(argv=None):
                 plot(first, label, path)
                 print(path)
             day = min(args.day, ds.sizes["day"])
-            if len(dims) == 2:
+            if "sobol_total_p_stockout" in ds:
+                path = os.path.join(args.out, prefix + "sensitivity_tornado.png")
+                plot_tornado(ds, title, path)
+                print(path)
+            elif len(dims) == 2:
                 path = os.path.join(args.out, prefix + "sweep_heatmap.png")
                 plot_sweep_heatmap(ds, title, path, day)
                 print(path)
-            elif len(dims) == 1:
+            elif len(dims) == 1 and dims[0] != "point":
                 path = os.path.join(args.out, prefix + "sweep_lines.png")
                 plot_sweep_lines(ds, title, path, day)
                 print(path)

@@ -57,6 +57,10 @@ struct SensitivityResult {
   std::vector<std::string> params;
   std::vector<SobolIndex> p_stockout;     ///< of P(first stockout within the horizon)
   std::vector<SobolIndex> stockout_days;  ///< of the mean stockout days per path
+  /// Per segment x material: the variance of P(stockout by the horizon) over the design, and
+  /// the Monte Carlo variance of one point's estimate (p(1-p)/paths). When the first is not
+  /// well above the second, the indices measure sampling noise, not the parameters.
+  std::vector<double> p_stockout_variance, p_stockout_noise;
 };
 
 /// The current time as ISO 8601 UTC ("2026-11-23T07:49:38Z").
