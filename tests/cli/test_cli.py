@@ -19,6 +19,16 @@ def reerisk(*args, timeout=600):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def baseline_plus(folder, name, extra):
+    """Writes configs/baseline.toml followed by @p extra (e.g. a [sweep]) to folder/name."""
+    path = os.path.join(folder, name)
+    with open(BASELINE) as f:
+        text = f.read() + extra
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 class ValidateTest(unittest.TestCase):
     def test_every_broken_scenario_names_its_line_and_exits_2(self):
         files = sorted(glob.glob(os.path.join(SRC, "tests", "scenarios", "bad", "*.toml")))
@@ -77,14 +87,11 @@ class CliTest(unittest.TestCase):
     def test_design_sweep_writes_points_and_sobol_indices(self):
         import xarray as xr
         with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "design.toml")
-            with open(BASELINE) as f:
-                text = f.read() + ('\n[sweep]\nmode = "lhs"\npoints = 6\n[[sweep.param]]\n'
-                                   'key = "stockpile.cover_days"\nmin = 0\nmax = 90\n'
-                                   '[[sweep.param]]\nkey = "smuggling.delay_days"\nmin = 10\n'
-                                   'max = 200\nlog = true\n')
-            with open(path, "w") as f:
-                f.write(text)
+            path = baseline_plus(d, "design.toml",
+                                 '\n[sweep]\nmode = "lhs"\npoints = 6\n[[sweep.param]]\n'
+                                 'key = "stockpile.cover_days"\nmin = 0\nmax = 90\n'
+                                 '[[sweep.param]]\nkey = "smuggling.delay_days"\nmin = 10\n'
+                                 'max = 200\nlog = true\n')
             out = os.path.join(d, "design.h5")
             r = reerisk("run", path, "--paths", "60", "-o", out, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -117,14 +124,11 @@ class GridSweepTest(unittest.TestCase):
     def test_grid_sweep_writes_labelled_sweep_dimensions_with_common_random_numbers(self):
         import xarray as xr
         with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "sweep.toml")
-            with open(BASELINE) as f:
-                text = f.read() + ('\n[sweep]\nmode = "grid"\n[[sweep.param]]\n'
-                                   'key = "stockpile.cover_days"\nvalues = [0, 60]\n'
-                                   '[[sweep.param]]\nkey = "event.0.probability"\n'
-                                   'values = [0.1, 0.35]\n')
-            with open(path, "w") as f:
-                f.write(text)
+            path = baseline_plus(d, "sweep.toml",
+                                 '\n[sweep]\nmode = "grid"\n[[sweep.param]]\n'
+                                 'key = "stockpile.cover_days"\nvalues = [0, 60]\n'
+                                 '[[sweep.param]]\nkey = "event.0.probability"\n'
+                                 'values = [0.1, 0.35]\n')
             out = os.path.join(d, "sweep.h5")
             r = reerisk("run", path, "--paths", "400", "-o", out, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)

@@ -24,15 +24,27 @@ std::uint64_t env_paths(const char* name, std::uint64_t fallback) {
   return v ? std::strtoull(v, nullptr, 10) : fallback;
 }
 
+/// Run options for a CPU benchmark: seed 1, paths from @p env (else @p fallback).
+rr::RunOptions cpu_options(const benchmark::State& state, const char* env, std::uint64_t fallback) {
+  rr::RunOptions o;
+  o.seed = 1;
+  o.n_paths = env_paths(env, fallback);
+  o.threads = static_cast<int>(state.range(0));
+  return o;
+}
+
+/// The CPU backend (the benchmarks never probe for a GPU).
+rr::BackendSelection cpu_backend() {
+  rr::BackendSelection cpu;
+  cpu.name = "cpu";
+  return cpu;
+}
+
 /// The shipped baseline on the CPU backend with state.range(0) threads.
 void BM_BaselineCpu(benchmark::State& state) {
   const auto spec = rr::build_model_spec(baseline());
-  rr::BackendSelection cpu;
-  cpu.name = "cpu";
-  rr::RunOptions o;
-  o.seed = 1;
-  o.n_paths = env_paths("REERISK_BENCH_CPU_PATHS", 20000);
-  o.threads = static_cast<int>(state.range(0));
+  const rr::BackendSelection cpu = cpu_backend();
+  const rr::RunOptions o = cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000);
   for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
   state.counters["path_days_per_s"] = benchmark::Counter(
       static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
@@ -72,12 +84,8 @@ void BM_SweepCpu(benchmark::State& state) {
   for (const auto& point : rr::grid_points(*base.sweep)) {
     specs.push_back(rr::build_model_spec(rr::scenario_at_point(base, point)));
   }
-  rr::BackendSelection cpu;
-  cpu.name = "cpu";
-  rr::RunOptions o;
-  o.seed = 1;
-  o.n_paths = env_paths("REERISK_BENCH_SWEEP_PATHS", 2000);
-  o.threads = static_cast<int>(state.range(0));
+  const rr::BackendSelection cpu = cpu_backend();
+  const rr::RunOptions o = cpu_options(state, "REERISK_BENCH_SWEEP_PATHS", 2000);
   for (auto _ : state) {
     for (const auto& spec : specs) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
   }
