@@ -18,6 +18,7 @@
 #include "reerisk/scenario_loader.hpp"
 #include "reerisk/sweep_sensitivity.hpp"
 #include "reerisk/summary.hpp"
+#include "reerisk/sweep_plan.hpp"
 
 namespace rr {
 namespace {
@@ -93,53 +94,11 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
 
 int run_run_command(const RunCommandOptions& o) {
   const Scenario sc = load_scenario_file(o.scenario);
-  // The points to simulate: the scenario itself, every point of its grid (row-major), or the
-  // rows of a Saltelli design (A, B, then each AB_i) for sensitivity indices.
-  SweepAxes axes;
-  std::vector<std::vector<double>> grid(1);
-  std::optional<SaltelliDesign> design;
-  const bool is_design = sc.sweep && sc.sweep->mode != "grid";
-  if (sc.sweep && !is_design) {
-    grid = grid_points(*sc.sweep);
-    for (const SweepParam& p : sc.sweep->params) {
-      axes.keys.push_back(p.key);
-      axes.values.push_back(p.values);
-    }
-  } else if (is_design) {
-    const int d = static_cast<int>(sc.sweep->params.size());
-    if (sc.sweep->mode == "sobol" && 2 * d > kMaxSobolDims) {
-      throw InputError(o.scenario + ": a sobol design supports at most " +
-                       std::to_string(kMaxSobolDims / 2) + " parameters; use mode = \"lhs\"");
-    }
-    design = saltelli_design(d, static_cast<std::uint64_t>(sc.sweep->points),
-                             sc.sweep->mode == "lhs", sc.seed);
-    grid.clear();
-    for (const auto& u : design->rows) {
-      std::vector<double> values;
-      for (int j = 0; j < d; ++j) {
-        const SweepParam& p = sc.sweep->params[j];
-        values.push_back(p.log ? std::exp(std::log(p.min) + (std::log(p.max) - std::log(p.min)) * u[j])
-                               : p.min + (p.max - p.min) * u[j]);
-      }
-      grid.push_back(values);
-    }
-  }
-  std::vector<PointResult> points(grid.size());
-  for (std::size_t i = 0; i < grid.size(); ++i) {
-    // Design values for integer keys are rounded; the file records the values used.
-    points[i].scenario = sc.sweep ? scenario_at_point(sc, grid[i], is_design, &grid[i]) : sc;
-    points[i].spec = build_model_spec(points[i].scenario);
-  }
-  if (is_design) {
-    axes.keys = {"point"};
-    axes.values.emplace_back();
-    for (std::size_t i = 0; i < grid.size(); ++i) axes.values[0].push_back(static_cast<double>(i));
-    for (std::size_t j = 0; j < sc.sweep->params.size(); ++j) {
-      axes.coord_keys.push_back(sc.sweep->params[j].key);
-      axes.coord_values.emplace_back();
-      for (const auto& v : grid) axes.coord_values[j].push_back(v[j]);
-    }
-  }
+  SweepPlan plan = plan_sweep(sc);
+  std::vector<PointResult>& points = plan.points;
+  const std::vector<std::vector<double>>& grid = plan.values;
+  const SweepAxes& axes = plan.axes;
+  const bool is_design = plan.is_design();
   if (!o.output.empty()) check_output_path(o.output, o.force);
   if (o.keep_paths > 0 && o.output.empty()) {
     throw InputError("--keep-paths needs an output file (-o OUT.h5)");
@@ -163,7 +122,8 @@ int run_run_command(const RunCommandOptions& o) {
               << "batch      " << (ro.batch ? std::to_string(ro.batch) : std::string("default"))
               << "\nallocation "
               << (sc.allocation == Allocation::kPriority ? "priority" : "pro_rata") << "\n"
-              << "points     " << points.size() << (sc.sweep ? " (grid sweep)" : "") << "\n"
+              << "points     " << points.size()
+              << (sc.sweep ? " (" + sc.sweep->mode + " sweep)" : std::string()) << "\n"
               << "output     " << (o.output.empty() ? std::string("(none)") : o.output) << "\n\n";
   }
 
@@ -235,7 +195,7 @@ int run_run_command(const RunCommandOptions& o) {
   }
   std::optional<SensitivityResult> sensitivity;
   if (is_design) {
-    sensitivity = compute_sensitivity(*sc.sweep, *design, points, ro.seed);
+    sensitivity = compute_sensitivity(*sc.sweep, *plan.design, points, ro.seed);
     std::cout << "\n" << format_sensitivity_ranking(*sensitivity, points.front().summary);
   } else {
     for (std::size_t i = 0; i < points.size(); ++i) {
