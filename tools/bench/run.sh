@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Builds reerisk in Release and prints path-days per second for the baseline scenario on the
-# CPU backend (1 and 2 threads) and, when a CUDA device is present, on the GPU.
-#   tools/bench/run.sh                      # all benchmarks
-#   tools/bench/run.sh --benchmark_filter=Cpu
-# REERISK_BENCH_CPU_PATHS / REERISK_BENCH_GPU_PATHS set the path counts (20000 / 4194304).
+# Builds reerisk in Release and prints the benchmark table: path-days per second for the
+# baseline and a 20-point sweep on the CPU (1 and 2 threads) and, when a CUDA device is present,
+# the GPU, with the ratio to the NumPy reference and the fraction of the roofline.
+#   tools/bench/run.sh                       # the table
+#   tools/bench/run.sh --raw [gbench args]   # Google Benchmark directly, e.g. micro-benchmarks
+# REERISK_BENCH_CPU_PATHS / _GPU_PATHS / _SWEEP_PATHS / _NUMPY_PATHS set the path counts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools/setup.sh >/dev/null
 tools/build.sh >/dev/null
+bench="${REERISK_BUILD_DIR:-build}/tools/bench/reerisk_bench"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores); $(date -u +%Y-%m-%d)"
-exec "${REERISK_BUILD_DIR:-build}/tools/bench/reerisk_bench" --benchmark_counters_tabular=true "$@"
+if [ "${1:-}" = "--raw" ]; then
+  shift
+  exec "$bench" --benchmark_counters_tabular=true "$@"
+fi
+exec /usr/bin/python3 tools/bench/table.py "$bench"
