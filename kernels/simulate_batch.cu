@@ -60,7 +60,9 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   const std::uint64_t chunks = kTallyIsShared ? request.n_paths : workers;
   prepare_device(request);
 
-  thrust::device_vector<ModelSpec> d_spec(1, spec);
+  // Copied from host memory (one memcpy for a trivially copyable type), not filled by a kernel
+  // that would carry the 17 KB ModelSpec as a parameter.
+  thrust::device_vector<ModelSpec> d_spec(&spec, &spec + 1);
   thrust::device_vector<std::uint64_t> d_tally(workers * layout.size, 0);
   SimulateChunk body{thrust::raw_pointer_cast(d_spec.data()),
                      layout,
