@@ -59,6 +59,9 @@ RR_HD_INLINE double sample(const Dist& dist, Stream& s) {
     case DistKind::kBeta: {
       const double x = sample_gamma(dist.p0, s);
       const double y = sample_gamma(dist.p1, s);
+      // With tiny shapes both gammas can underflow to 0; Beta(a, b) then tends to
+      // Bernoulli(a / (a + b)), so draw that instead of returning 0/0.
+      if (!(x + y > 0.0)) return s.uniform() < dist.p0 / (dist.p0 + dist.p1) ? 1.0 : 0.0;
       return x / (x + y);
     }
     case DistKind::kLognormal:

@@ -189,3 +189,24 @@ TEST(RngTest, NormalQuantileMatchesScipy) {
 
 }  // namespace
 }  // namespace rr
+
+namespace rr {
+namespace {
+
+// Tiny beta shapes make both gamma draws underflow to zero; the sampler must still return a
+// number in [0, 1] (never 0/0) with the right mean a / (a + b).
+TEST(RngTest, BetaWithTinyShapesNeverReturnsNaN) {
+  const Dist d{DistKind::kBeta, 0.002, 0.006};
+  double sum = 0;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    const double x = sample(d, 4, i, Purpose::kCover, 0, 0);
+    ASSERT_TRUE(x >= 0.0 && x <= 1.0) << x;
+    sum += x;
+  }
+  // Mean 0.25; the draws are nearly Bernoulli, so the standard error is sqrt(0.1875 / n).
+  EXPECT_NEAR(sum / n, 0.25, 5 * std::sqrt(0.1875 / n));
+}
+
+}  // namespace
+}  // namespace rr
