@@ -302,6 +302,7 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
   attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
+  attr_scalar(file, "total_paths", H5T_NATIVE_UINT64, meta.total_paths ? meta.total_paths : meta.n_paths);
   attr_scalar(file, "until_halfwidth", H5T_NATIVE_DOUBLE, meta.until_halfwidth);
   attr_string(file, "backend", meta.backend);
   attr_string(file, "device", meta.device);
@@ -320,6 +321,20 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
               H5Dclose, "scenario_text");
     const char* text = sc.text.c_str();
     check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite");
+  }
+
+  {
+    // The raw integer tallies, one row per point: what `reerisk merge` adds up exactly.
+    const hsize_t dims[2] = {points.size(), points.front().tally.size()};
+    Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "tally space");
+    Handle ds(H5Dcreate2(file, "tally", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, "tally");
+    std::vector<std::uint64_t> all;
+    for (const PointResult& p : points) all.insert(all.end(), p.tally.begin(), p.tally.end());
+    check(H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()), "H5Dwrite");
+    attr_string(ds, "description",
+                "raw 64-bit counters per point (rr::TallyLayout of reerisk " + std::string(kVersion) +
+                    "); shards of one run add up to the whole run");
   }
 
   const std::string group_name = basename_stem(sc.source_name);

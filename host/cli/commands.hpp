@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,7 @@ struct RunCommandOptions {
   std::uint64_t batch = 0;
   std::uint64_t keep_paths = 0;
   double until_halfwidth = 0.0;  ///< 0 = run all paths
+  std::string shard;             ///< "I/K": run only shard I of K
   bool quiet = false;
   bool force = false;
   bool resume = false;
@@ -33,6 +35,12 @@ struct InfoCommandOptions {
   std::string result;
 };
 
+struct MergeCommandOptions {
+  std::vector<std::string> shards;
+  std::string output;
+  bool force = false;
+};
+
 void setup_run_command(CLI::App& app, RunCommandOptions& options);
 int run_run_command(const RunCommandOptions& options);
 
@@ -41,5 +49,8 @@ int run_validate_command(const ValidateCommandOptions& options);
 
 void setup_info_command(CLI::App& app, InfoCommandOptions& options);
 int run_info_command(const InfoCommandOptions& options);
+
+void setup_merge_command(CLI::App& app, MergeCommandOptions& options);
+int run_merge_command(const MergeCommandOptions& options);
 
 }  // namespace rr

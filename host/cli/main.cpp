@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
       "  reerisk run configs/baseline.toml            # simulate, print the summary table\n"
       "  reerisk run configs/baseline.toml -o out.h5  # ... and write the results to HDF5\n"
       "  reerisk validate my_scenario.toml            # check a scenario, simulate nothing\n"
-      "  reerisk info out.h5                          # summary and layout of a result file\n",
+      "  reerisk info out.h5                          # summary and layout of a result file\n"
+      "  reerisk run s.toml --shard 2/4 -o s2.h5      # one shard of a run (job arrays)\n"
+      "  reerisk merge s1.h5 s2.h5 s3.h5 s4.h5 -o s.h5\n",
       "reerisk"};
   app.set_version_flag("--version", std::string("reerisk ") + rr::kVersion + " (git " +
                                         rr::kGitSha + ", " +
@@ -30,9 +32,11 @@ int main(int argc, char** argv) {
   rr::RunCommandOptions run_options;
   rr::ValidateCommandOptions validate_options;
   rr::InfoCommandOptions info_options;
+  rr::MergeCommandOptions merge_options;
   rr::setup_run_command(app, run_options);
   rr::setup_validate_command(app, validate_options);
   rr::setup_info_command(app, info_options);
+  rr::setup_merge_command(app, merge_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +47,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("run")) return rr::run_run_command(run_options);
     if (app.got_subcommand("validate")) return rr::run_validate_command(validate_options);
     if (app.got_subcommand("info")) return rr::run_info_command(info_options);
+    if (app.got_subcommand("merge")) return rr::run_merge_command(merge_options);
   } catch (const rr::InputError& e) {
     std::cerr << e.what() << "\n";
     return 2;

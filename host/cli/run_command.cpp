@@ -16,6 +16,7 @@
 #include "reerisk/path_sample.hpp"
 #include "reerisk/result_file.hpp"
 #include "reerisk/scenario_loader.hpp"
+#include "reerisk/shards.hpp"
 #include "reerisk/sweep_sensitivity.hpp"
 #include "reerisk/summary.hpp"
 #include "reerisk/sweep_plan.hpp"
@@ -83,6 +84,9 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
                   "the horizon) is narrower than +/- W (checked after each batch; --paths is the "
                   "cap)")
       ->check(CLI::Range(0.0, 0.5));
+  cmd->add_option("--shard", o.shard,
+                  "Run only shard I of K (I/K, 1-based) of the paths, for job arrays; combine the "
+                  "shard files with `reerisk merge`");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress bar and no notes on stderr");
   cmd->add_flag("--force", o.force, "Overwrite an existing output file");
   cmd->add_flag("--resume", o.resume,
@@ -108,10 +112,22 @@ int run_run_command(const RunCommandOptions& o) {
                      std::string(o.output.empty() ? "no output file" : "no [sweep]"));
   }
 
+  const std::uint64_t total_paths = o.paths > 0 ? o.paths : sc.paths;
+  PathRange range{0, total_paths};
+  if (!o.shard.empty()) {
+    const auto [index, count] = parse_shard(o.shard);
+    if (o.output.empty()) throw InputError("--shard needs an output file (-o SHARD.h5) to merge later");
+    if (o.until_halfwidth > 0 || o.keep_paths > 0) {
+      throw InputError("--shard cannot be combined with --until-halfwidth or --keep-paths");
+    }
+    range = shard_range(index, count, total_paths);
+  }
+
   const BackendSelection backend = select_backend(parse_backend(o.backend), o.threads);
   RunOptions ro;
   ro.seed = o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : sc.seed;
-  ro.n_paths = o.paths > 0 ? o.paths : sc.paths;
+  ro.first_path = range.first;
+  ro.n_paths = range.count;
   ro.batch = o.batch;
   ro.threads = o.threads;
   if (!backend.note.empty() && !o.quiet) std::cerr << "reerisk: " << backend.note << "\n";
@@ -147,8 +163,10 @@ int run_run_command(const RunCommandOptions& o) {
   std::map<std::uint64_t, CheckpointRecord> completed;
   if (sc.sweep && !o.output.empty()) {
     const std::string ckpt = o.output + ".checkpoint";
-    const std::uint64_t fingerprint = run_fingerprint(sc.text + "\nbackend " + backend.name, ro.seed,
-                                                      ro.n_paths, o.until_halfwidth, ro.batch);
+    const std::uint64_t fingerprint =
+        run_fingerprint(sc.text + "\nbackend " + backend.name + "\nfirst path " +
+                            std::to_string(ro.first_path),
+                        ro.seed, ro.n_paths, o.until_halfwidth, ro.batch);
     const std::uint64_t tally_size = TallyLayout(*points.front().spec).size;
     bool resumed = false;
     if (o.resume) {
@@ -221,8 +239,9 @@ int run_run_command(const RunCommandOptions& o) {
   if (!o.output.empty()) {
     ResultMetadata meta;
     meta.seed = ro.seed;
-    meta.first_path = 0;
+    meta.first_path = ro.first_path;
     meta.n_paths = sc.sweep ? ro.n_paths : points.front().summary.paths;
+    meta.total_paths = total_paths;
     meta.until_halfwidth = o.until_halfwidth;
     meta.backend = backend.name;
     meta.device = backend.device;

@@ -175,25 +175,28 @@ class PrecisionTargetTest(unittest.TestCase):
                 self.assertTrue(np.all(half < 0.05))
 
 
+TIMING_ATTRS = {"created_utc", "started_utc", "wall_seconds", "path_days_per_second"}
+
+
+def assert_same_results(test, x, y):
+    """Every dataset and every attribute of result files x and y but the timing ones, bit for
+    bit."""
+    with h5py.File(x, "r") as a, h5py.File(y, "r") as b:
+        names = []
+        a.visit(names.append)
+        for name in names:
+            if isinstance(a[name], h5py.Dataset):
+                np.testing.assert_array_equal(a[name][()], b[name][()], err_msg=name)
+            for k, v in a[name].attrs.items():
+                if k not in ("DIMENSION_LIST", "REFERENCE_LIST"):
+                    test.assertEqual(str(v), str(b[name].attrs[k]), f"{name}@{k}")
+        for k, v in a.attrs.items():
+            if k not in TIMING_ATTRS:
+                test.assertEqual(str(v), str(b.attrs[k]), k)
+
+
 class ResumeTest(unittest.TestCase):
     SWEEP = os.path.join(SRC, "configs", "sweep-stockpile.toml")
-    TIMING = {"created_utc", "started_utc", "wall_seconds", "path_days_per_second"}
-
-    def assert_same_results(self, x, y):
-        """Every dataset and every attribute but the timing ones, bit for bit."""
-        with h5py.File(x, "r") as a, h5py.File(y, "r") as b:
-            names = []
-            a.visit(names.append)
-            for name in names:
-                if isinstance(a[name], h5py.Dataset):
-                    np.testing.assert_array_equal(a[name][()], b[name][()], err_msg=name)
-                for k, v in a[name].attrs.items():
-                    if k not in ("DIMENSION_LIST", "REFERENCE_LIST"):
-                        self.assertEqual(str(v), str(b[name].attrs[k]), f"{name}@{k}")
-            for k, v in a.attrs.items():
-                if k not in self.TIMING:
-                    self.assertEqual(str(v), str(b.attrs[k]), k)
-
     @staticmethod
     def start_and_wait_for_a_completed_point(out):
         """Starts the sweep and returns once its checkpoint holds a completed point (the
@@ -231,7 +234,7 @@ class ResumeTest(unittest.TestCase):
                 with self.subTest(signal=sig.name):
                     with tempfile.TemporaryDirectory() as d2:
                         out = self.interrupted_then_resumed(d2, sig)
-                        self.assert_same_results(full, out)
+                        assert_same_results(self, full, out)
 
     def test_a_checkpoint_of_another_run_is_refused(self):
         import signal
@@ -244,6 +247,38 @@ class ResumeTest(unittest.TestCase):
                         "--resume")
             self.assertEqual(r.returncode, 2)
             self.assertIn("belongs to a different run", r.stderr)
+
+
+class ShardMergeTest(unittest.TestCase):
+    def test_merged_shards_equal_the_unsharded_run_and_bad_sets_are_refused(self):
+        sweep = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+        with tempfile.TemporaryDirectory() as d:
+            full = os.path.join(d, "full.h5")
+            self.assertEqual(reerisk("run", sweep, "--paths", "600", "-o", full, "-q").returncode, 0)
+            shards = []
+            for i in (1, 2, 3):
+                out = os.path.join(d, f"s{i}.h5")
+                r = reerisk("run", sweep, "--paths", "600", "--shard", f"{i}/3", "-o", out, "-q")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                shards.append(out)
+            merged = os.path.join(d, "merged.h5")
+            r = reerisk("merge", shards[2], shards[0], shards[1], "-o", merged)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            assert_same_results(self, full, merged)
+            bad = os.path.join(d, "bad.h5")
+            r = reerisk("merge", shards[0], shards[1], "-o", bad)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("are missing", r.stderr)
+            r = reerisk("merge", shards[0], shards[1], shards[1], shards[2], "-o", bad)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("duplicated", r.stderr)
+            foreign = os.path.join(d, "foreign.h5")
+            self.assertEqual(reerisk("run", sweep, "--paths", "600", "--seed", "4", "--shard", "3/3",
+                                     "-o", foreign, "-q").returncode, 0)
+            r = reerisk("merge", shards[0], shards[1], foreign, "-o", bad)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("belongs to a different run", r.stderr)
+            self.assertFalse(os.path.exists(bad))
 
 
 class SweepConfigTest(unittest.TestCase):

@@ -26,6 +26,7 @@ struct ResultMetadata {
   std::uint64_t seed = 0;
   std::uint64_t first_path = 0;
   std::uint64_t n_paths = 0;        ///< paths per point (the cap under --until-halfwidth)
+  std::uint64_t total_paths = 0;    ///< paths of the whole run a shard belongs to (0: n_paths)
   double until_halfwidth = 0.0;     ///< precision target, 0 when all paths ran
   std::string backend;
   std::string device;
