@@ -55,6 +55,7 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
     req.first_path = options.first_path + done;
     req.n_paths = std::min(batch, options.n_paths - done);
     req.threads = options.threads > 0 ? options.threads : omp_backend::max_threads();
+    req.device = options.device;
     if (backend.cuda) {
       cuda_backend::simulate_batch(spec, req, result.tally);
     } else {

@@ -1,15 +1,32 @@
 // reerisk command line: turns exceptions into exit codes (0 ok, 2 bad input, 1 runtime
-// failure, 128 + signal when interrupted).
+// failure, 128 + signal when interrupted). In an MPI job a failing rank ends every rank.
 #include <csignal>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "reerisk/errors.hpp"
+#include "reerisk/process_group.hpp"
 #include "reerisk/version.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+/// Reports an error and returns its exit code; in an MPI job the message names the rank and
+/// the whole job is ended (MPI_Abort), so no rank waits forever and no file is written.
+int fail(int code, const std::string& message) {
+  const int size = rr::ProcessGroup::size();
+  if (size > 1) {
+    std::cerr << "[rank " << rr::ProcessGroup::rank() << " of " << size << "] " << message << "\n";
+    std::cerr.flush();
+    rr::ProcessGroup::abort(code);
+  }
+  std::cerr << message << "\n";
+  return code;
+}
+
+int run_main(int argc, char** argv) {
   CLI::App app{
       "reerisk: Monte Carlo risk engine for rare-earth supply disruption.\n"
       "Simulates daily supply paths (export controls, licensing, smuggling, plants, inventories,\n"
@@ -19,12 +36,13 @@ int main(int argc, char** argv) {
       "  reerisk validate my_scenario.toml            # check a scenario, simulate nothing\n"
       "  reerisk info out.h5                          # summary and layout of a result file\n"
       "  reerisk run s.toml --shard 2/4 -o s2.h5      # one shard of a run (job arrays)\n"
-      "  reerisk merge s1.h5 s2.h5 s3.h5 s4.h5 -o s.h5\n",
+      "  reerisk merge s1.h5 s2.h5 s3.h5 s4.h5 -o s.h5\n"
+      "  mpirun -np 4 reerisk run s.toml -o s.h5      # one run over MPI ranks\n",
       "reerisk"};
-  app.set_version_flag("--version", std::string("reerisk ") + rr::kVersion + " (git " +
-                                        rr::kGitSha + ", " +
-                                        (rr::kBuiltWithCuda ? "CPU + CUDA backends" : "CPU backend only") +
-                                        ")");
+  app.set_version_flag(
+      "--version", std::string("reerisk ") + rr::kVersion + " (git " + rr::kGitSha + ", " +
+                       (rr::kBuiltWithCuda ? "CPU + CUDA backends" : "CPU backend only") +
+                       (rr::ProcessGroup::available() ? ", MPI" : "") + ")");
   app.require_subcommand(1);
   // A file-size limit (ulimit -f) must fail the write with an error, not kill the process
   // with SIGXFSZ before it can remove its temporary file.
@@ -49,18 +67,24 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("info")) return rr::run_info_command(info_options);
     if (app.got_subcommand("merge")) return rr::run_merge_command(merge_options);
   } catch (const rr::InputError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const rr::Interrupted& e) {
-    std::cerr << "reerisk: " << e.what() << "; no output was written"
-              << (app.got_subcommand("run") && !run_options.output.empty()
-                      ? " (a sweep continues with the same command plus --resume)"
-                      : "")
-              << "\n";
-    return 128 + e.signal_number();
+    return fail(128 + e.signal_number(),
+                std::string("reerisk: ") + e.what() + "; no output was written" +
+                    (app.got_subcommand("run") && !run_options.output.empty()
+                         ? " (a sweep continues with the same command plus --resume)"
+                         : ""));
   } catch (const std::exception& e) {
-    std::cerr << "reerisk: error: " << e.what() << "\n";
-    return 1;
+    return fail(1, std::string("reerisk: error: ") + e.what());
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  rr::ProcessGroup::init(&argc, &argv);
+  const int code = run_main(argc, argv);
+  rr::ProcessGroup::finalize();
+  return code;
 }

@@ -4,13 +4,17 @@
 #include <memory>
 #include <optional>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "progress_bar.hpp"
 #include "reerisk/checkpoint.hpp"
 #include "reerisk/design.hpp"
+#include "reerisk/backend.hpp"
 #include "reerisk/engine.hpp"
+#include "reerisk/process_group.hpp"
 #include "reerisk/errors.hpp"
 #include "reerisk/model_spec_builder.hpp"
 #include "reerisk/path_sample.hpp"
@@ -114,6 +118,15 @@ int run_run_command(const RunCommandOptions& o) {
 
   const std::uint64_t total_paths = o.paths > 0 ? o.paths : sc.paths;
   PathRange range{0, total_paths};
+  const bool mpi = ProcessGroup::size() > 1;
+  if (mpi) {
+    // MPI ranks split the paths like shards and sum their tallies after every point.
+    if (!o.shard.empty() || o.until_halfwidth > 0 || o.resume) {
+      throw InputError("under MPI, --shard, --until-halfwidth and --resume are not supported yet");
+    }
+    range = shard_range(static_cast<std::uint64_t>(ProcessGroup::rank()),
+                        static_cast<std::uint64_t>(ProcessGroup::size()), total_paths);
+  }
   if (!o.shard.empty()) {
     const auto [index, count] = parse_shard(o.shard);
     if (o.output.empty()) throw InputError("--shard needs an output file (-o SHARD.h5) to merge later");
@@ -128,10 +141,15 @@ int run_run_command(const RunCommandOptions& o) {
   ro.seed = o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : sc.seed;
   ro.first_path = range.first;
   ro.n_paths = range.count;
+  if (backend.cuda) {
+    std::string why;
+    ro.device = ProcessGroup::local_rank() % std::max(1, cuda_backend::device_count(&why));
+  }
   ro.batch = o.batch;
   ro.threads = o.threads;
-  if (!backend.note.empty() && !o.quiet) std::cerr << "reerisk: " << backend.note << "\n";
-  if (o.print_config) {
+  const bool root = ProcessGroup::root();
+  if (!backend.note.empty() && !o.quiet && root) std::cerr << "reerisk: " << backend.note << "\n";
+  if (o.print_config && root) {
     std::cout << "scenario   " << o.scenario << "\nstart      " << sc.start << "\nhorizon    "
               << sc.horizon_days << " days\npaths      " << ro.n_paths << "\nseed       "
               << ro.seed << "\nbackend    " << backend.name << " (" << backend.device << ")\n"
@@ -148,20 +166,24 @@ int run_run_command(const RunCommandOptions& o) {
   const std::string started_utc = utc_now();
   double wall_seconds = 0.0;
   double path_days = 0.0;
-  std::cout << sc.source_name << ": " << ro.n_paths << " paths x " << sc.horizon_days
-            << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
-            << " (" << backend.device << ")";
+  // Only rank 0 prints and writes; the other ranks of an MPI job stay silent.
+  std::ostringstream quiet_sink;
+  std::ostream& out = root ? std::cout : quiet_sink;
+  out << sc.source_name << ": " << (mpi ? total_paths : ro.n_paths) << " paths x " << sc.horizon_days
+      << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
+      << " (" << backend.device << ")";
+  if (mpi) out << " on " << ProcessGroup::size() << " MPI ranks";
   if (sc.sweep) {
-    std::cout << ", " << points.size() << (is_design ? " design points (" + sc.sweep->mode +
-                                                           " Saltelli scheme)" : " grid points")
-              << " with common random numbers";
+    out << ", " << points.size() << (is_design ? " design points (" + sc.sweep->mode +
+                                                   " Saltelli scheme)" : " grid points")
+        << " with common random numbers";
   }
-  std::cout << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
-               "interval; days50/days90: median and P90 stockout days per path\n";
+  out << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
+         "interval; days50/days90: median and P90 stockout days per path\n";
   // Sweeps with an output file keep a checkpoint of completed points beside it.
   std::unique_ptr<CheckpointWriter> checkpoint;
   std::map<std::uint64_t, CheckpointRecord> completed;
-  if (sc.sweep && !o.output.empty()) {
+  if (sc.sweep && !o.output.empty() && !mpi) {
     const std::string ckpt = o.output + ".checkpoint";
     const std::uint64_t fingerprint =
         run_fingerprint(sc.text + "\nbackend " + backend.name + "\nfirst path " +
@@ -182,7 +204,7 @@ int run_run_command(const RunCommandOptions& o) {
     checkpoint = std::make_unique<CheckpointWriter>(ckpt, fingerprint, points.size(), tally_size, resumed);
   }
   {
-    ProgressBar bar(!o.quiet, sc.horizon_days);
+    ProgressBar bar(!o.quiet && root, sc.horizon_days);
     ro.stop_signal = &g_stop_signal;
     for (std::size_t i = 0; i < points.size(); ++i) {
       if (const auto done = completed.find(i); done != completed.end()) {
@@ -204,8 +226,14 @@ int run_run_command(const RunCommandOptions& o) {
         };
       }
       RunResult r = run_paths(*points[i].spec, backend, ro);
+      if (const char* fail = std::getenv("REERISK_TEST_FAIL_RANK");
+          fail && mpi && std::atoi(fail) == ProcessGroup::rank()) {
+        // Fault injection for the MPI failure test (tests/cli/test_mpi.py).
+        throw std::runtime_error("injected failure (REERISK_TEST_FAIL_RANK)");
+      }
+      ProcessGroup::sum(r.tally);  // exact: 64-bit integer sums over the ranks' path ranges
       wall_seconds += r.wall_seconds;
-      path_days += static_cast<double>(r.n_paths) * sc.horizon_days;
+      path_days += static_cast<double>(mpi ? total_paths : r.n_paths) * sc.horizon_days;
       points[i].tally = std::move(r.tally);
       points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
       if (checkpoint) checkpoint->add(i, CheckpointRecord{r.n_paths, points[i].tally});
@@ -214,33 +242,33 @@ int run_run_command(const RunCommandOptions& o) {
   std::optional<SensitivityResult> sensitivity;
   if (is_design) {
     sensitivity = compute_sensitivity(*sc.sweep, *plan.design, points, ro.seed);
-    std::cout << "\n" << format_sensitivity_ranking(*sensitivity, points.front().summary);
+    out << "\n" << format_sensitivity_ranking(*sensitivity, points.front().summary);
   } else {
     for (std::size_t i = 0; i < points.size(); ++i) {
       if (sc.sweep) {
-        std::cout << "\npoint " << i + 1 << "/" << points.size() << " (" << points[i].summary.paths
-                  << " paths):";
+        out << "\npoint " << i + 1 << "/" << points.size() << " (" << points[i].summary.paths
+            << " paths):";
         for (std::size_t j = 0; j < grid[i].size(); ++j) {
-          std::cout << " " << axes.keys[j] << " = " << grid[i][j];
+          out << " " << axes.keys[j] << " = " << grid[i][j];
         }
       }
       if (!sc.sweep && o.until_halfwidth > 0) {
-        std::cout << "\n" << points[i].summary.paths << " paths reached +/-" << o.until_halfwidth
-                  << " on every P(stockout by the horizon)\n";
+        out << "\n" << points[i].summary.paths << " paths reached +/-" << o.until_halfwidth
+            << " on every P(stockout by the horizon)\n";
       }
-      std::cout << "\n" << format_summary_table(points[i].summary);
+      out << "\n" << format_summary_table(points[i].summary);
     }
   }
   const double rate = wall_seconds > 0 ? path_days / wall_seconds : 0.0;
   char line[128];
   std::snprintf(line, sizeof line, "\n%.2f s, %.3g path-days/s\n", wall_seconds, rate);
-  std::cout << line;
+  out << line;
 
-  if (!o.output.empty()) {
+  if (!o.output.empty() && root) {
     ResultMetadata meta;
     meta.seed = ro.seed;
-    meta.first_path = ro.first_path;
-    meta.n_paths = sc.sweep ? ro.n_paths : points.front().summary.paths;
+    meta.first_path = mpi ? 0 : ro.first_path;
+    meta.n_paths = mpi ? total_paths : (sc.sweep ? ro.n_paths : points.front().summary.paths);
     meta.total_paths = total_paths;
     meta.until_halfwidth = o.until_halfwidth;
     meta.backend = backend.name;
@@ -255,7 +283,7 @@ int run_run_command(const RunCommandOptions& o) {
     write_result_file(o.output, sc, points, axes, meta, o.force, &g_stop_signal, &sample,
                       sensitivity ? &*sensitivity : nullptr);
     if (checkpoint) checkpoint->remove();
-    std::cout << "wrote " << o.output << "\n";
+    out << "wrote " << o.output << "\n";
   }
   return 0;
 }

@@ -32,6 +32,7 @@ struct RunOptions {
   std::uint64_t n_paths = 0;
   std::uint64_t batch = 0;        ///< paths per batch; 0 = backend default
   int threads = 0;                ///< CPU threads; 0 = all
+  int device = 0;                 ///< CUDA device ordinal
   /// Called after each batch with (paths done, paths total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   /// Polled between batches; when it becomes non-zero the run stops with Interrupted.
