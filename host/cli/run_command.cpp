@@ -119,13 +119,18 @@ int run_run_command(const RunCommandOptions& o) {
   const std::uint64_t total_paths = o.paths > 0 ? o.paths : sc.paths;
   PathRange range{0, total_paths};
   const bool mpi = ProcessGroup::size() > 1;
+  // Under MPI, sweeps with at least as many points as ranks share out whole points (rank r
+  // runs points r, r + K, ...); otherwise the ranks split every point's paths like shards.
+  // Either way the integer tallies are summed exactly, so the result is the single-process one.
+  const bool split_points = mpi && plan.points.size() >= static_cast<std::size_t>(ProcessGroup::size());
   if (mpi) {
-    // MPI ranks split the paths like shards and sum their tallies after every point.
     if (!o.shard.empty() || o.until_halfwidth > 0 || o.resume) {
       throw InputError("under MPI, --shard, --until-halfwidth and --resume are not supported yet");
     }
-    range = shard_range(static_cast<std::uint64_t>(ProcessGroup::rank()),
-                        static_cast<std::uint64_t>(ProcessGroup::size()), total_paths);
+    if (!split_points) {
+      range = shard_range(static_cast<std::uint64_t>(ProcessGroup::rank()),
+                          static_cast<std::uint64_t>(ProcessGroup::size()), total_paths);
+    }
   }
   if (!o.shard.empty()) {
     const auto [index, count] = parse_shard(o.shard);
@@ -169,10 +174,17 @@ int run_run_command(const RunCommandOptions& o) {
   // Only rank 0 prints and writes; the other ranks of an MPI job stay silent.
   std::ostringstream quiet_sink;
   std::ostream& out = root ? std::cout : quiet_sink;
-  out << sc.source_name << ": " << (mpi ? total_paths : ro.n_paths) << " paths x " << sc.horizon_days
+  out << sc.source_name << ": "
+      << (o.shard.empty() ? std::to_string(total_paths)
+                          : std::to_string(range.count) + " of " + std::to_string(total_paths) +
+                                " (shard " + o.shard + ")")
+      << " paths x " << sc.horizon_days
       << " days from " << sc.start << ", seed " << ro.seed << ", backend " << backend.name
       << " (" << backend.device << ")";
-  if (mpi) out << " on " << ProcessGroup::size() << " MPI ranks";
+  if (mpi) {
+    out << " on " << ProcessGroup::size() << " MPI ranks ("
+        << (split_points ? "sharing out the points" : "splitting each point's paths") << ")";
+  }
   if (sc.sweep) {
     out << ", " << points.size() << (is_design ? " design points (" + sc.sweep->mode +
                                                    " Saltelli scheme)" : " grid points")
@@ -212,6 +224,10 @@ int run_run_command(const RunCommandOptions& o) {
         points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
         continue;
       }
+      if (split_points && static_cast<int>(i % ProcessGroup::size()) != ProcessGroup::rank()) {
+        points[i].tally.assign(TallyLayout(*points[i].spec).size, 0);  // another rank's point
+        continue;
+      }
       // Every point uses the same seed and path indices: common random numbers.
       const std::uint64_t before = i * ro.n_paths;
       const std::uint64_t total = points.size() * ro.n_paths;
@@ -231,13 +247,26 @@ int run_run_command(const RunCommandOptions& o) {
         // Fault injection for the MPI failure test (tests/cli/test_mpi.py).
         throw std::runtime_error("injected failure (REERISK_TEST_FAIL_RANK)");
       }
-      ProcessGroup::sum(r.tally);  // exact: 64-bit integer sums over the ranks' path ranges
+      if (!split_points) ProcessGroup::sum(r.tally);  // exact: sums over the ranks' path ranges
       wall_seconds += r.wall_seconds;
-      path_days += static_cast<double>(mpi ? total_paths : r.n_paths) * sc.horizon_days;
+      path_days += static_cast<double>(mpi && !split_points ? total_paths : r.n_paths) * sc.horizon_days;
       points[i].tally = std::move(r.tally);
-      points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
+      if (!split_points) points[i].summary = summarize(points[i].scenario, *points[i].spec, points[i].tally);
       if (checkpoint) checkpoint->add(i, CheckpointRecord{r.n_paths, points[i].tally});
     }
+  }
+  if (split_points) {
+    // One exact reduction of all points' tallies: each point was simulated by one rank.
+    std::vector<std::uint64_t> all;
+    for (const PointResult& p : points) all.insert(all.end(), p.tally.begin(), p.tally.end());
+    ProcessGroup::sum(all);
+    std::size_t at = 0;
+    for (PointResult& p : points) {
+      std::copy(all.begin() + at, all.begin() + at + p.tally.size(), p.tally.begin());
+      at += p.tally.size();
+      p.summary = summarize(p.scenario, *p.spec, p.tally);
+    }
+    path_days = static_cast<double>(total_paths) * points.size() * sc.horizon_days;
   }
   std::optional<SensitivityResult> sensitivity;
   if (is_design) {

@@ -38,6 +38,19 @@ class MpiTest(unittest.TestCase):
                     self.assertEqual(r.returncode, 0, r.stderr)
                     assert_same_results(self, single, out)
 
+    def test_ranks_splitting_one_points_paths_equal_one_process(self):
+        # One point and two ranks: each rank runs half of the paths.
+        baseline = os.path.join(SRC, "configs", "baseline.toml")
+        with tempfile.TemporaryDirectory() as d:
+            single = os.path.join(d, "single.h5")
+            r = reerisk("run", baseline, "--paths", "501", "--threads", "1", "-o", single, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = os.path.join(d, "mpi.h5")
+            r = mpirun(2, "run", baseline, "--paths", "501", "--threads", "1", "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("splitting each point's paths", r.stdout)
+            assert_same_results(self, single, out)
+
     def test_a_failing_rank_fails_the_job_with_its_message_and_no_file(self):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.h5")
