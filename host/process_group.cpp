@@ -11,6 +11,7 @@ namespace {
 bool g_started = false;
 int g_rank = 0, g_size = 1, g_local_rank = 0;
 
+#if defined(REERISK_HAVE_MPI)
 /// Whether an MPI launcher (Open MPI, MPICH/PMI, PMIx/Slurm) started this process.
 bool launched_by_mpi() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"}) {
@@ -18,6 +19,7 @@ bool launched_by_mpi() {
   }
   return false;
 }
+#endif
 }  // namespace
 
 bool ProcessGroup::available() {

@@ -1,6 +1,13 @@
 // HDF5 reader for `reerisk info`: checks filetype and format_version before reading anything.
 #include "reerisk/result_reader.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -137,7 +144,63 @@ herr_t visit(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
 
 }  // namespace
 
+namespace {
+/// How long a child may take to read a result file (real files take milliseconds).
+constexpr int kProbeSeconds = 20;
+}  // namespace
+
+void probe_hdf5_file(const std::string& path, void (*read)(const std::string&)) {
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) return;  // cannot fork: read in-process
+  if (pid == 0) {
+    int code = 0;
+    try {
+      read(path);
+    } catch (const InputError&) {
+      code = 2;
+    } catch (...) {
+      code = 3;
+    }
+    _exit(code);
+  }
+  // A hostile file can also make libhdf5 loop forever: give the child a deadline.
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kProbeSeconds);
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) {
+      status = 0;
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      throw InputError(path + ": corrupt file: the HDF5 library did not finish reading it within " +
+                       std::to_string(kProbeSeconds) + " s");
+    }
+    usleep(1000);
+  }
+  const bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2);
+  if (!clean) {
+    throw InputError(path + ": corrupt file: reading it crashed the HDF5 library; it is not a "
+                            "usable reerisk result");
+  }
+}
+
+namespace {
+ResultFileInfo read_unprobed(const std::string& path);
+void read_and_discard(const std::string& path) { (void)read_unprobed(path); }
+}  // namespace
+
 ResultFileInfo read_result_file(const std::string& path) {
+  probe_hdf5_file(path, read_and_discard);
+  return read_unprobed(path);
+}
+
+namespace {
+ResultFileInfo read_unprobed(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     FILE* f = std::fopen(path.c_str(), "rb");
@@ -259,5 +322,6 @@ ResultFileInfo read_result_file(const std::string& path) {
   H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &walk);
   return info;
 }
+}  // namespace
 
 }  // namespace rr

@@ -9,6 +9,7 @@
 
 #include "reerisk/errors.hpp"
 #include "reerisk/result_file.hpp"
+#include "reerisk/result_reader.hpp"
 #include "reerisk/scenario_loader.hpp"
 #include "reerisk/summary.hpp"
 #include "reerisk/sweep_plan.hpp"
@@ -151,7 +152,10 @@ void merge_result_files(const std::vector<std::string>& inputs, const std::strin
   if (inputs.empty()) throw InputError("merge: give the shard files to merge");
   check_output_path(output, force);
   std::vector<Shard> shards;
-  for (const auto& in : inputs) shards.push_back(read_shard(in));
+  for (const auto& in : inputs) {
+    probe_hdf5_file(in, [](const std::string& p) { (void)read_shard(p); });
+    shards.push_back(read_shard(in));
+  }
   const Shard& ref = shards.front();
   for (const Shard& s : shards) {
     if (s.scenario_text != ref.scenario_text || s.seed != ref.seed || s.total != ref.total ||

@@ -2,9 +2,11 @@
 # Installs what is missing, builds, and runs the whole test suite with ctest. GPU tests skip
 # themselves when no CUDA device is present. This is what .ci/run calls.
 #
-# When the CUDA toolkit is present, a second, CPU-only build (REERISK_CUDA=OFF, Debian's
-# Thrust instead of the toolkit's CCCL) is also built and tested, so that a machine without
-# the toolkit keeps working.
+# Then, unless REERISK_QUICK=1:
+# - when the CUDA toolkit is present, a CPU-only build (REERISK_CUDA=OFF, Debian's Thrust
+#   instead of the toolkit's CCCL), so that a machine without the toolkit keeps working;
+# - the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/);
+# - bounded libFuzzer runs of the scenario loader and the result reader (tools/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -12,8 +14,21 @@ tools/build.sh
 jobs="${REERISK_JOBS:-$(nproc)}"
 (cd "${REERISK_BUILD_DIR:-build}" && ctest --output-on-failure -j "$jobs" "$@")
 
+[ "${REERISK_QUICK:-0}" = "1" ] && exit 0
+
 if command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
   echo "== CPU-only build (no CUDA toolkit, Debian Thrust) =="
   REERISK_BUILD_DIR=build-cpu-only tools/build.sh -DREERISK_CUDA=OFF -DREERISK_BUILD_BENCHMARKS=OFF
   (cd build-cpu-only && ctest --output-on-failure -j "$jobs" -LE cli "$@")
 fi
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build =="
+REERISK_BUILD_DIR=build-asan tools/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREERISK_CUDA=OFF \
+  -DREERISK_MPI=OFF -DREERISK_BUILD_BENCHMARKS=OFF \
+  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+  "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+   ctest --output-on-failure -j "$jobs" "$@")
+
+echo "== fuzzing (bounded) =="
+tools/fuzz.sh

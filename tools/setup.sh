@@ -9,6 +9,7 @@ packages=(
   librandom123-dev libcli11-dev libtomlplusplus-dev libthrust-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
+  clang libclang-rt-14-dev libomp-dev
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-scipy
   python3-pandas python3-matplotlib
 )

@@ -443,6 +443,15 @@ class InfoTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("not a reerisk result", r.stderr)
 
+    def test_info_refuses_a_file_that_crashes_libhdf5(self):
+        # Found by tools/fuzz.sh: a mutated result file on which libhdf5 1.10 overruns a heap
+        # buffer. The read runs in a child process first, so reerisk reports it and exits 2.
+        crash = os.path.join(SRC, "tests", "fuzz", "regressions", "fuzz_result_reader",
+                             "hdf5-heap-overlap.h5")
+        r = reerisk("info", crash)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("corrupt file", r.stderr)
+
     def test_info_refuses_a_newer_format(self):
         import shutil
         newer = os.path.join(self.tmp.name, "newer.h5")

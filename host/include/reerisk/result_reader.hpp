@@ -24,7 +24,16 @@ struct ResultFileInfo {
 };
 
 /// Opens @p path read-only and checks it is a reerisk result of a format this build reads.
-/// @throws InputError when the file is missing, not HDF5, not a reerisk result, or newer.
+/// The file is first read in a child process (probe_hdf5_file), so that a corrupt file that
+/// crashes libhdf5 ends in an InputError, not a crash.
+/// @throws InputError when the file is missing, not HDF5, not a reerisk result, newer, or
+///         corrupt.
 ResultFileInfo read_result_file(const std::string& path);
+
+/// Runs @p read on @p path in a forked child first. libhdf5 1.10 can crash (or corrupt
+/// memory) on hostile files, which no check of ours can prevent; a child that dies, or
+/// fails with anything but an InputError, makes this throw InputError("corrupt ...").
+/// @p read should throw InputError for files it refuses.
+void probe_hdf5_file(const std::string& path, void (*read)(const std::string&));
 
 }  // namespace rr
