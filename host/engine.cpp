@@ -56,10 +56,15 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
     req.n_paths = std::min(batch, options.n_paths - done);
     req.threads = options.threads > 0 ? options.threads : omp_backend::max_threads();
     req.device = options.device;
+    req.stop = options.stop_signal;
     if (backend.cuda) {
       cuda_backend::simulate_batch(spec, req, result.tally);
     } else {
       omp_backend::simulate_batch(spec, req, result.tally);
+    }
+    // A batch cut short by a signal is incomplete: drop it and report the interruption.
+    if (options.stop_signal && options.stop_signal->load() != 0) {
+      throw Interrupted(options.stop_signal->load());
     }
     done += req.n_paths;
     if (options.progress) options.progress(done, options.n_paths);

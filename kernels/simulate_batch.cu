@@ -36,13 +36,19 @@ struct SimulateChunk {
   std::uint64_t first_path;
   std::uint64_t end_path;
   std::uint64_t paths_per_chunk;
+  const std::atomic<int>* stop;  ///< polled between paths on the CPU (BatchRequest::stop)
 
   RR_HD void operator()(std::uint64_t chunk) const {
     PathModel<> model(*spec, layout, tallies + chunk * tally_stride, seed);
     const std::uint64_t begin = first_path + chunk * paths_per_chunk;
     const std::uint64_t end =
         begin + paths_per_chunk < end_path ? begin + paths_per_chunk : end_path;
-    for (std::uint64_t p = begin; p < end; ++p) model.run(p);
+    for (std::uint64_t p = begin; p < end; ++p) {
+#if !defined(__CUDA_ARCH__)
+      if (stop && stop->load(std::memory_order_relaxed) != 0) return;
+#endif
+      model.run(p);
+    }
   }
 };
 
@@ -71,7 +77,8 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
                      request.seed,
                      request.first_path,
                      request.first_path + request.n_paths,
-                     per_chunk};
+                     per_chunk,
+                     kTallyIsShared ? nullptr : request.stop};
   thrust::for_each(thrust::device, thrust::counting_iterator<std::uint64_t>(0),
                    thrust::counting_iterator<std::uint64_t>(chunks), body);
 

@@ -3,6 +3,7 @@
 /// no Thrust type crosses it (Thrust's cpp_integration rule), so host/ never needs nvcc.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@ struct BatchRequest {
   std::uint64_t n_paths = 0;
   int threads = 1;               ///< CPU worker threads (ignored on the GPU)
   int device = 0;                ///< CUDA device ordinal (ignored on the CPU)
+  /// When set and non-zero, the CPU workers stop before their next path, so a signal stops a
+  /// batch within one path's time; the caller must then discard the batch's tally. The GPU
+  /// cannot poll host memory and finishes its batch.
+  const std::atomic<int>* stop = nullptr;
 };
 
 namespace omp_backend {

@@ -374,8 +374,9 @@ class SafeWriteTest(unittest.TestCase):
                 t0 = time.monotonic()
                 p.send_signal(sig)
                 _, err = p.communicate(timeout=60)
-                # The engine stops at the next batch boundary (about 0.5 s here).
-                self.assertLess(time.monotonic() - t0, 3.0, "stop took too long")
+                # The CPU workers poll the signal before every path (about 0.3 ms each), so
+                # the process is gone well within a second (1.5 s allows for a loaded CI).
+                self.assertLess(time.monotonic() - t0, 1.5, "stop took too long")
                 self.assertEqual(p.returncode, code, err)
                 self.assertIn("interrupted", err)
                 self.assertEqual(os.listdir(d), [], "no target and no temporary file")
