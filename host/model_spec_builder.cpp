@@ -1,6 +1,7 @@
 #include "reerisk/model_spec_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "reerisk/allocation.hpp"
@@ -123,6 +124,26 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
   for (int p = 0; p < s.n_plants; ++p) {
     for (int g = 0; g < s.n_segments; ++g) {
       if (s.plants[p].offtake[g] > 0.0) s.offtakers[p][s.n_offtakers[p]++] = g;
+    }
+  }
+  for (int g = 0; g < s.n_segments; ++g) {
+    const SegmentSpec& seg = s.segments[g];
+    for (int m = 0; m < s.n_materials; ++m) {
+      s.demand_t[m][g] = seg.demand_t_per_day[m];
+      s.target_t[m][g] = seg.target_cover_days * seg.demand_t_per_day[m];
+      s.release_trigger_t[m][g] = s.has_stockpile && seg.stockpile_participant
+                                      ? s.stockpile_release_below_days * seg.demand_t_per_day[m]
+                                      : 0.0;
+    }
+    const double cv = seg.demand_cv;
+    const double sigma = cv > 0.0 ? std::sqrt(std::log1p(cv * cv)) : 0.0;
+    s.demand_sigma[g] = static_cast<float>(sigma);
+    s.demand_drift[g] = static_cast<float>(0.5 * sigma * sigma);
+    s.any_demand_noise = s.any_demand_noise || sigma > 0.0;
+    for (int r = 0; r < s.n_regimes; ++r) {
+      s.eligible[r][0][g] = !seg.defense;                                  // smuggled
+      s.eligible[r][1][g] = !seg.defense || s.regimes[r].defense_allowed;  // China legal
+      s.eligible[r][2][g] = true;                                          // non-China
     }
   }
   return spec;

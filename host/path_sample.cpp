@@ -30,9 +30,9 @@ struct SampleRecorder {
     for (int s = 0; s < S; ++s) {
       for (int m = 0; m < M; ++m) {
         const std::uint64_t i = (path * S + s) * M + m;
-        o.first_stockout_day[i] = st.first_stockout[s][m];
-        o.stockout_days[i] = st.stockout_days[s][m];
-        o.shortfall_t[i] = st.shortfall[s][m];
+        o.first_stockout_day[i] = st.first_stockout[m][s];
+        o.stockout_days[i] = st.stockout_days[m][s];
+        o.shortfall_t[i] = st.shortfall[m][s];
       }
     }
     for (int m = 0; m < M; ++m) {

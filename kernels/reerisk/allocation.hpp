@@ -8,6 +8,8 @@
 
 namespace rr {
 
+RR_KERNEL_CODE_BEGIN
+
 /// Builds the serving order for @p rule over segments with the given priorities (ascending
 /// priority number; equal numbers share a level; ties keep segment order).
 RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::int32_t* priority,
@@ -37,12 +39,14 @@ RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::i
 
 /// Allocates @p available tonnes among segments level by level (see AllocationOrder): within
 /// a level pro rata to need, nobody getting more than its need.
-/// @param need     tonnes each segment wants (entries <= 0 want nothing)
+/// @param need     tonnes each segment wants (entries <= 0 want nothing); each entry is
+///                 reduced by what that segment gets, so the caller can serve the rest from
+///                 another source without recomputing it
 /// @param eligible whether each segment may take this material
 /// @param given    receives each segment's share (added to)
 /// @return tonnes handed out, never more than @p available
-RR_HD_INLINE double allocate(const AllocationOrder& order, const double* need,
-                             const bool* eligible, double available, double* given) {
+RR_HD_INLINE double allocate(const AllocationOrder& order, double* need, const bool* eligible,
+                             double available, double* given) {
   double left = available;
   for (int l = 0; l < order.n_levels && left > 0.0; ++l) {
     const int b = order.level_begin[l], e = order.level_begin[l + 1];
@@ -52,18 +56,28 @@ RR_HD_INLINE double allocate(const AllocationOrder& order, const double* need,
       if (eligible[i] && need[i] > 0.0) total += need[i];
     }
     if (total <= 0.0) continue;
-    const bool enough = total <= left;
-    double handed = 0.0;
-    for (int k = b; k < e; ++k) {
-      const int i = order.segment[k];
-      if (eligible[i] && need[i] > 0.0) {
-        const double g = enough ? need[i] : left * (need[i] / total);
-        given[i] += g;
-        handed += g;
+    if (total <= left) {  // the whole level is served in full
+      for (int k = b; k < e; ++k) {
+        const int i = order.segment[k];
+        if (eligible[i] && need[i] > 0.0) {
+          given[i] += need[i];
+          need[i] = 0.0;
+        }
       }
+      left -= total;
+      if (left < 0.0) left = 0.0;
+    } else {  // the level shares what is left in proportion to need; nothing remains
+      const double share = left / total;  // < 1, so nobody gets more than its need
+      for (int k = b; k < e; ++k) {
+        const int i = order.segment[k];
+        if (eligible[i] && need[i] > 0.0) {
+          const double g = need[i] * share;
+          given[i] += g;
+          need[i] = need[i] - g > 0.0 ? need[i] - g : 0.0;
+        }
+      }
+      left = 0.0;
     }
-    left = enough ? left - handed : 0.0;
-    if (left < 0.0) left = 0.0;
   }
   return available - left;
 }
@@ -80,4 +94,5 @@ RR_HD_INLINE double price_multiplier(double demand, double supply, double elasti
   return x < 1.0 ? 1.0 : (x > cap ? cap : x);
 }
 
+RR_KERNEL_CODE_END
 }  // namespace rr

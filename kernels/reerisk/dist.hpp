@@ -28,6 +28,8 @@ struct Dist {
   double p2 = 0.0;
 };
 
+RR_KERNEL_CODE_BEGIN
+
 /// Gamma(shape a, scale 1) by Marsaglia & Tsang (2000), "A simple method for generating gamma
 /// variables", ACM TOMS 26(3). Hand-written because neither Random123 nor Thrust provides a
 /// device-side gamma sampler; for a < 1 it uses the boost Gamma(a) = Gamma(a+1) U^(1/a).
@@ -100,4 +102,5 @@ RR_HD_INLINE bool bernoulli(double p, std::uint64_t seed, std::uint64_t path, Pu
   return s.uniform() < p;
 }
 
+RR_KERNEL_CODE_END
 }  // namespace rr

@@ -11,7 +11,7 @@
 namespace rr {
 
 constexpr int kMaxMaterials = 8;
-constexpr int kMaxSegments = 16;
+constexpr int kMaxSegments = 16;  // a multiple of 4 (demand_noise.hpp draws four at a time)
 constexpr int kMaxPlants = 16;
 constexpr int kMaxRegimes = 8;
 constexpr int kMaxEvents = 16;
@@ -19,6 +19,7 @@ constexpr int kMaxMonths = 1201;        ///< month starts in the horizon (100 ye
 constexpr int kMaxHorizonDays = 36525;  ///< 100 years
 constexpr int kMaxPending = 96;         ///< batches in transit per path (all materials)
 constexpr int kMaxPipelineMonths = 24;  ///< pre-start month starts seeded by pipeline_at_start
+constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (path_model.hpp)
 
 enum class Allocation : std::int32_t { kProRata = 0, kPriority = 1 };
 
@@ -116,6 +117,19 @@ struct ModelSpec {
   std::int32_t producers[kMaxMaterials][kMaxPlants] = {};
   std::int32_t n_offtakers[kMaxPlants] = {};                ///< segments with an offtake share
   std::int32_t offtakers[kMaxPlants][kMaxSegments] = {};
+
+  // Constants of the daily loop, precomputed so the hot loop does no arithmetic twice. The
+  // [material][segment] layout makes each material's per-segment loop read contiguous memory.
+  double demand_t[kMaxMaterials][kMaxSegments] = {};   ///< mean daily demand
+  double target_t[kMaxMaterials][kMaxSegments] = {};   ///< target_cover_days x demand
+  double release_trigger_t[kMaxMaterials][kMaxSegments] = {};  ///< stockpile releases below
+                                                      ///< this; 0 for non-participants
+  float demand_sigma[kMaxSegments] = {};  ///< sigma of the log demand factor (from demand_cv)
+  float demand_drift[kMaxSegments] = {};  ///< sigma^2 / 2, so the factor's mean is 1
+  bool any_demand_noise = false;
+  /// Whether segment s may take from pool bucket b (smuggled, China legal, non-China) in
+  /// regime r: defense never takes smuggled material, and takes China's only where allowed.
+  bool eligible[kMaxRegimes][kPoolBuckets][kMaxSegments] = {};
 
   // Strategic stockpile (initial tonnes = ceiling = cover_days x participants' daily demand)
   bool has_stockpile = false;

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "reerisk/allocation.hpp"
+#include "reerisk/demand_noise.hpp"
 #include "reerisk/dist.hpp"
 #include "reerisk/model_spec.hpp"
 #include "reerisk/rng.hpp"
@@ -13,8 +14,11 @@
 
 namespace rr {
 
+RR_KERNEL_CODE_BEGIN
+
 /// Pool buckets, allocated in this order (most restricted first, MODEL.md §6).
 enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
+static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucket");
 
 /// next_arrival when nothing is in transit.
 constexpr std::int32_t kNoArrival = 0x7fffffff;
@@ -67,13 +71,13 @@ struct PathState {
   double plant_ramp_days[kMaxPlants];
   std::int32_t plant_outage_until[kMaxPlants];
 
-  double demand_sigma[kMaxSegments];  ///< sigma of the log demand factor
+  // Per (material, segment): [m][s], so each material's loop over segments is contiguous.
   double cover_days[kMaxSegments];    ///< initial cover drawn for each segment
-  double inventory[kMaxSegments][kMaxMaterials];
-  std::int32_t first_stockout[kMaxSegments][kMaxMaterials];
-  std::int32_t stockout_days[kMaxSegments][kMaxMaterials];
-  bool in_stockout[kMaxSegments][kMaxMaterials];
-  double shortfall[kMaxSegments][kMaxMaterials];
+  double inventory[kMaxMaterials][kMaxSegments];
+  std::int32_t first_stockout[kMaxMaterials][kMaxSegments];
+  std::int32_t stockout_days[kMaxMaterials][kMaxSegments];
+  bool in_stockout[kMaxMaterials][kMaxSegments];
+  double shortfall[kMaxMaterials][kMaxSegments];
 
   double pool[kBuckets][kMaxMaterials];
   double stockpile[kMaxMaterials];
@@ -88,7 +92,6 @@ struct PathState {
   std::int32_t n_transit = 0;
   std::int32_t next_arrival = 0;  ///< earliest day in transit (kNoArrival when none)
   bool overflow = false;
-  bool any_demand_noise = false;
 };
 
 /// Observer hooks for tests and per-path traces; the default does nothing and compiles away.
@@ -175,16 +178,14 @@ class PathModel {
     }
     for (int s = 0; s < S; ++s) {
       const SegmentSpec& seg = spec_.segments[s];
-      const double cv = seg.demand_cv;
-      st.demand_sigma[s] = cv > 0.0 ? sqrt(log1p(cv * cv)) : 0.0;
       const double cover = sample(seg.cover_days, seed_, path, Purpose::kCover, s, 0);
       st.cover_days[s] = cover;
       for (int m = 0; m < M; ++m) {
-        st.inventory[s][m] = cover * seg.demand_t_per_day[m];
-        st.first_stockout[s][m] = spec_.horizon_days;
-        st.stockout_days[s][m] = 0;
-        st.in_stockout[s][m] = false;
-        st.shortfall[s][m] = 0.0;
+        st.inventory[m][s] = cover * seg.demand_t_per_day[m];
+        st.first_stockout[m][s] = spec_.horizon_days;
+        st.stockout_days[m][s] = 0;
+        st.in_stockout[m][s] = false;
+        st.shortfall[m][s] = 0.0;
         if (spec_.has_stockpile && seg.stockpile_participant) {
           st.stockpile_ceiling[m] += spec_.stockpile_cover_days * seg.demand_t_per_day[m];
         }
@@ -194,8 +195,6 @@ class PathModel {
     st.n_transit = 0;
     st.next_arrival = kNoArrival;
     st.overflow = false;
-    st.any_demand_noise = false;
-    for (int s = 0; s < S; ++s) st.any_demand_noise = st.any_demand_noise || st.demand_sigma[s] > 0.0;
 
     Stream rs(seed_, path, Purpose::kRegimeInitial, 0, 0);
     st.regime = pick(rs.uniform(), spec_.n_regimes,
@@ -379,44 +378,10 @@ class PathModel {
   RR_HD void simulate_day(std::uint64_t path, std::int32_t t, PathState& st) const {
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
-    const RegimeSpec& reg = spec_.regimes[st.regime];
+    if (t == st.next_arrival) receive_arrivals(t, st);
 
-    // Arrivals of China and smuggled batches (the list is scanned only on arrival days).
-    if (t == st.next_arrival) {
-      std::int32_t next = kNoArrival;
-      for (int i = 0; i < st.n_transit;) {
-        PathState::Transit& tr = st.transit[i];
-        if (tr.day == t) {
-          st.pool[tr.bucket][tr.material] += tr.tonnes;
-          st.month_supply[tr.material] += tr.tonnes;
-          st.transit[i] = st.transit[--st.n_transit];
-        } else {
-          if (tr.day < next) next = tr.day;
-          ++i;
-        }
-      }
-      st.next_arrival = next;
-    }
-
-    // Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
-    // stream per day; segment s always takes the stream's s-th normal, so a segment's noise
-    // does not depend on the others' settings.
-    double demand_factor[kMaxSegments];
-    bool eligible[kBuckets][kMaxSegments];
-    Stream noise(seed_, path, Purpose::kDemand, 0, static_cast<std::uint32_t>(t));
-    for (int s = 0; s < S; ++s) {
-      const SegmentSpec& seg = spec_.segments[s];
-      double f = 1.0;
-      if (st.any_demand_noise) {
-        const double z = noise.normal();
-        const double sg = st.demand_sigma[s];
-        if (sg > 0.0) f = exp(sg * z - 0.5 * sg * sg);
-      }
-      demand_factor[s] = f;
-      eligible[kSmuggled][s] = !seg.defense;
-      eligible[kChinaLegal][s] = !seg.defense || reg.defense_allowed;
-      eligible[kNonChina][s] = true;
-    }
+    float demand_factor[kMaxSegments];
+    draw_demand_factors(path, t, demand_factor);
 
     // Output fraction of each plant today (0 when cancelled, not started or in an outage).
     double plant_fraction[kMaxPlants];
@@ -428,7 +393,10 @@ class PathModel {
                                   : 0.0;
     }
 
+    const bool(&eligible)[kBuckets][kMaxSegments] = spec_.eligible[st.regime];
     for (int m = 0; m < M; ++m) {
+      double* inventory = st.inventory[m];
+
       // Plant output: offtake straight to its segments, the rest to the non-China bucket.
       double offtake_today = 0.0;
       for (int k = 0; k < spec_.n_producers[m]; ++k) {
@@ -441,7 +409,7 @@ class PathModel {
         for (int j = 0; j < spec_.n_offtakers[p]; ++j) {
           const int s = spec_.offtakers[p][j];
           const double x = out * pl.offtake[s];
-          st.inventory[s][m] += x;
+          inventory[s] += x;
           offtake_today += x;
           rest -= x;
         }
@@ -451,80 +419,111 @@ class PathModel {
         }
       }
 
-      // Pool allocation by need, most restricted bucket first.
+      // Pool allocation by need, most restricted bucket first; what a bucket gives reduces the
+      // need the next one sees.
       double need[kMaxSegments];
+      const double* target = spec_.target_t[m];
+      for (int s = 0; s < S; ++s) {
+        const double gap = target[s] - inventory[s];
+        need[s] = gap > 0.0 ? gap : 0.0;
+      }
       for (int b = 0; b < kBuckets; ++b) {
         if (!(st.pool[b][m] > 0.0)) continue;
-        double given[kMaxSegments];
-        for (int s = 0; s < S; ++s) {
-          const SegmentSpec& seg = spec_.segments[s];
-          const double gap = seg.target_cover_days * seg.demand_t_per_day[m] - st.inventory[s][m];
-          need[s] = gap > 0.0 ? gap : 0.0;
-          given[s] = 0.0;
-        }
         const double handed =
-            allocate(spec_.allocation_order, need, eligible[b], st.pool[b][m], given);
-        for (int s = 0; s < S; ++s) st.inventory[s][m] += given[s];
+            allocate(spec_.allocation_order, need, eligible[b], st.pool[b][m], inventory);
         st.pool[b][m] = st.pool[b][m] - handed > 0.0 ? st.pool[b][m] - handed : 0.0;
       }
 
-      // Strategic stockpile: release to participants below their trigger cover, then refill.
-      if (spec_.has_stockpile) {
-        double cap = spec_.stockpile_max_release_t_per_day[m];
-        if (cap > st.stockpile[m]) cap = st.stockpile[m];
-        if (cap > 0.0) {
-          bool asking = false;
-          for (int s = 0; s < S; ++s) {
-            const SegmentSpec& seg = spec_.segments[s];
-            const double gap =
-                spec_.stockpile_release_below_days * seg.demand_t_per_day[m] - st.inventory[s][m];
-            need[s] = seg.stockpile_participant && gap > 0.0 ? gap : 0.0;
-            asking = asking || need[s] > 0.0;
-          }
-          if (asking) {
-            double given[kMaxSegments];
-            for (int s = 0; s < S; ++s) given[s] = 0.0;
-            const double released =
-                allocate(spec_.allocation_order, need, eligible[kNonChina], cap, given);
-            for (int s = 0; s < S; ++s) st.inventory[s][m] += given[s];
-            st.stockpile[m] = st.stockpile[m] - released > 0.0 ? st.stockpile[m] - released : 0.0;
-          }
-        }
-        if (spec_.stockpile_refill) {
-          for (int b = kNonChina; b >= kChinaLegal; --b) {
-            const double room = st.stockpile_ceiling[m] - st.stockpile[m];
-            if (!(room > 0.0)) break;
-            const double take = st.pool[b][m] < room ? st.pool[b][m] : room;
-            st.pool[b][m] -= take;
-            st.stockpile[m] += take;
-          }
-        }
-      }
+      if (spec_.has_stockpile) release_and_refill_stockpile(m, st);
 
       // Consumption and stockout bookkeeping.
+      const double* demand_mean = spec_.demand_t[m];
       double demand_total = 0.0;
       for (int s = 0; s < S; ++s) {
-        const double demand = spec_.segments[s].demand_t_per_day[m] * demand_factor[s];
+        const double demand = demand_mean[s] * demand_factor[s];
         demand_total += demand;
-        const double have = st.inventory[s][m];
+        const double have = inventory[s];
         const double used = have < demand ? have : demand;
-        st.inventory[s][m] = have - used;
+        inventory[s] = have - used;
         const double short_t = demand - used;
-        const std::uint64_t sm = layout_.sm(s, m);
         if (short_t > kShortfallEpsilon) {
-          st.shortfall[s][m] += short_t;
-          ++st.stockout_days[s][m];
-          if (st.first_stockout[s][m] == spec_.horizon_days) st.first_stockout[s][m] = t;
-          if (!st.in_stockout[s][m]) {
-            st.in_stockout[s][m] = true;
-            add(layout_.run_starts + sm * layout_.H + t);
+          st.shortfall[m][s] += short_t;
+          ++st.stockout_days[m][s];
+          if (st.first_stockout[m][s] == spec_.horizon_days) st.first_stockout[m][s] = t;
+          if (!st.in_stockout[m][s]) {
+            st.in_stockout[m][s] = true;
+            add(layout_.run_starts + layout_.sm(s, m) * layout_.H + t);
           }
-        } else if (st.in_stockout[s][m]) {
-          st.in_stockout[s][m] = false;
-          add(layout_.run_ends + sm * layout_.H + t);
+        } else if (st.in_stockout[m][s]) {
+          st.in_stockout[m][s] = false;
+          add(layout_.run_ends + layout_.sm(s, m) * layout_.H + t);
         }
       }
       st.month_demand[m] += demand_total - offtake_today;
+    }
+  }
+
+  /// China and smuggled batches arriving today go to their pool buckets (the transit list is
+  /// scanned only on arrival days).
+  RR_HD void receive_arrivals(std::int32_t t, PathState& st) const {
+    std::int32_t next = kNoArrival;
+    for (int i = 0; i < st.n_transit;) {
+      PathState::Transit& tr = st.transit[i];
+      if (tr.day == t) {
+        st.pool[tr.bucket][tr.material] += tr.tonnes;
+        st.month_supply[tr.material] += tr.tonnes;
+        st.transit[i] = st.transit[--st.n_transit];
+      } else {
+        if (tr.day < next) next = tr.day;
+        ++i;
+      }
+    }
+    st.next_arrival = next;
+  }
+
+  /// Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
+  /// stream per day; segment s always takes the stream's s-th normal, so a segment's noise
+  /// does not depend on the others' settings (demand_noise.hpp).
+  RR_HD void draw_demand_factors(std::uint64_t path, std::int32_t t, float* factor) const {
+    if (!spec_.any_demand_noise) {
+      for (int s = 0; s < spec_.n_segments; ++s) factor[s] = 1.0f;
+      return;
+    }
+    Stream noise(seed_, path, Purpose::kDemand, 0, static_cast<std::uint32_t>(t));
+    lognormal_demand_factors(noise, spec_.n_segments, spec_.demand_sigma, spec_.demand_drift,
+                             factor);
+  }
+
+  /// Strategic stockpile for material @p m: release to participants below their trigger
+  /// cover (at most the daily cap), then refill from the non-China and China pools.
+  RR_HD void release_and_refill_stockpile(int m, PathState& st) const {
+    const int S = spec_.n_segments;
+    double* inventory = st.inventory[m];
+    double cap = spec_.stockpile_max_release_t_per_day[m];
+    if (cap > st.stockpile[m]) cap = st.stockpile[m];
+    if (cap > 0.0) {
+      double need[kMaxSegments];
+      bool asking = false;
+      const double* trigger = spec_.release_trigger_t[m];  // 0 for non-participants
+      for (int s = 0; s < S; ++s) {
+        const double gap = trigger[s] - inventory[s];
+        need[s] = gap > 0.0 ? gap : 0.0;
+        asking = asking || gap > 0.0;
+      }
+      if (asking) {
+        const double released = allocate(spec_.allocation_order, need,
+                                         spec_.eligible[st.regime][kNonChina], cap, inventory);
+        st.stockpile[m] = st.stockpile[m] - released > 0.0 ? st.stockpile[m] - released : 0.0;
+      }
+    }
+    if (spec_.stockpile_refill) {
+      for (int b = kNonChina; b >= kChinaLegal; --b) {
+        const double room = st.stockpile_ceiling[m] - st.stockpile[m];
+        if (!(room > 0.0)) break;
+        const double take = st.pool[b][m] < room ? st.pool[b][m] : room;
+        st.pool[b][m] -= take;
+        st.stockpile[m] += take;
+      }
     }
   }
 
@@ -534,10 +533,10 @@ class PathModel {
     for (int s = 0; s < spec_.n_segments; ++s) {
       for (int m = 0; m < spec_.n_materials; ++m) {
         const std::uint64_t sm = layout_.sm(s, m);
-        add(layout_.first_stockout + sm * H1 + st.first_stockout[s][m]);
-        add(layout_.stockout_days + sm * H1 + st.stockout_days[s][m]);
-        add(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[s][m]));
-        const std::uint64_t kg = to_sum_units(st.shortfall[s][m]);
+        add(layout_.first_stockout + sm * H1 + st.first_stockout[m][s]);
+        add(layout_.stockout_days + sm * H1 + st.stockout_days[m][s]);
+        add(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[m][s]));
+        const std::uint64_t kg = to_sum_units(st.shortfall[m][s]);
         if (kg) add(layout_.shortfall_sum + sm, kg);
       }
     }
@@ -562,4 +561,5 @@ class PathModel {
   Observer observer_;
 };
 
+RR_KERNEL_CODE_END
 }  // namespace rr

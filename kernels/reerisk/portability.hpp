@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #if defined(__CUDACC__)
 #define RR_HD __host__ __device__
@@ -22,7 +23,42 @@
 #define RR_BACKEND_NAME "cpu"
 #endif
 
+// The model's functions live in an inline namespace per compiler pass. nvcc's host pass and
+// g++ both emit them as weak symbols; without distinct names the linker would keep one copy
+// for both backends, possibly the one nvcc's host compiler optimised less (found in a
+// profile: the CPU backend ran the nvcc host copy of the day loop, unvectorised). The data
+// types the backends exchange (ModelSpec, TallyLayout, BatchRequest) stay in rr itself.
+#if defined(__CUDACC__)
+#define RR_KERNEL_CODE_BEGIN inline namespace kernels_cuda {
+#else
+#define RR_KERNEL_CODE_BEGIN inline namespace kernels_cpu {
+#endif
+#define RR_KERNEL_CODE_END }
+
 namespace rr {
+RR_KERNEL_CODE_BEGIN
+
+/// The float whose IEEE-754 bit pattern is @p bits.
+RR_HD_INLINE float float_from_bits(std::uint32_t bits) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(bits);
+#else
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+#endif
+}
+
+/// The IEEE-754 bit pattern of @p x.
+RR_HD_INLINE std::uint32_t float_bits(float x) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(x);
+#else
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+#endif
+}
 
 /// Adds @p value to a tally counter. On the GPU many threads share one tally, so the add is
 /// atomic; on the CPU every OpenMP thread owns a private tally, so a plain add is exact.
@@ -35,6 +71,7 @@ RR_HD_INLINE void tally_add(std::uint64_t* counter, std::uint64_t value) {
 #endif
 }
 
+RR_KERNEL_CODE_END
 }  // namespace rr
 
 namespace rr {

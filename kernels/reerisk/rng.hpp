@@ -48,6 +48,8 @@ enum class Purpose : std::uint32_t {
 
 using Philox = r123::Philox4x32_R<10>;
 
+RR_KERNEL_CODE_BEGIN
+
 /// Standard normal quantile by Wichura's algorithm AS 241 (PPND16, Applied Statistics 37(3),
 /// 1988), accurate to about 1e-16. Hand-written: neither Random123 nor Thrust has a device-side
 /// normal quantile, and inversion needs one uniform per normal and, for 85% of draws, no
@@ -92,6 +94,34 @@ RR_HD_INLINE double normal_quantile(double p) {
   return q < 0.0 ? -x : x;
 }
 
+/// Standard normal quantile in single precision: Wichura's PPND7 (the AS 241 companion,
+/// accurate to about 1e-7). The daily demand noise uses it: one draw per segment per day is the
+/// hottest random number of the model, a demand factor needs no more than float precision,
+/// and on the GPU float arithmetic and expf are several times cheaper than their double forms.
+RR_HD_INLINE float normal_quantile_f(float p) {
+  const float q = p - 0.5f;
+  if (fabsf(q) <= 0.425f) {
+    const float r = 0.180625f - q * q;
+    return q * (((5.9109374720e+1f * r + 1.5929113202e+2f) * r + 5.0434271938e+1f) * r +
+                3.3871327179e+0f) /
+           (((6.7187563600e+1f * r + 7.8757757664e+1f) * r + 1.7895169469e+1f) * r + 1.0f);
+  }
+  float r = sqrtf(-logf(q < 0.0f ? p : 1.0f - p));
+  float x;
+  if (r <= 5.0f) {
+    r -= 1.6f;
+    x = (((1.7023821103e-1f * r + 1.3067284816e+0f) * r + 2.7568153900e+0f) * r +
+         1.4234372777e+0f) /
+        ((1.2021132975e-1f * r + 7.3700164250e-1f) * r + 1.0f);
+  } else {
+    r -= 5.0f;
+    x = (((1.7337203997e-2f * r + 4.2868294337e-1f) * r + 3.0812263860e+0f) * r +
+         6.6579051150e+0f) /
+        ((1.2258202635e-2f * r + 2.4197894225e-1f) * r + 1.0f);
+  }
+  return q < 0.0f ? -x : x;
+}
+
 /// A reproducible sequence of uniforms for one (seed, path, purpose, entity, step).
 ///
 /// Counter layout: word 0/1 = path index (64 bit), word 2 = purpose (8 bit) | entity (16 bit)
@@ -121,12 +151,29 @@ class Stream {
     return out_.v[used_++];
   }
 
+  /// The next Philox block's four words, the same words four next_u32() calls would return.
+  /// The stream must be at a block boundary: fresh, or after a multiple of four words.
+  using Block = Philox::ctr_type;
+  RR_HD Block next_block() {
+    Philox::ctr_type c = ctr_;
+    c.v[2] |= (block_ & 0xffu);
+    ++block_;
+    return Philox()(c, key_);
+  }
+
   /// Uniform in the open interval (0, 1), 2^-32 spaced (Random123's u01fixedpt).
   RR_HD double uniform() { return r123::u01fixedpt<double>(next_u32()); }
 
   /// Standard normal by inversion of one uniform (AS 241). The uniforms' 2^-32 grid bounds
   /// the draws to |z| < 6.3 (a tail mass of 3e-10 is folded onto that bound).
   RR_HD double normal() { return normal_quantile(uniform()); }
+
+  /// Uniform in (0, 1) in single precision: the word's top 23 bits, odd multiples of 2^-24
+  /// (Random123's u01fixedpt<float>).
+  RR_HD float uniform_f() { return r123::u01fixedpt<float>(next_u32()); }
+
+  /// Standard normal in single precision (PPND7); |z| <= 5.3 on the uniforms' grid.
+  RR_HD float normal_f() { return normal_quantile_f(uniform_f()); }
 
  private:
   Philox::key_type key_;
@@ -136,4 +183,5 @@ class Stream {
   std::uint32_t block_;
 };
 
+RR_KERNEL_CODE_END
 }  // namespace rr

@@ -8,17 +8,18 @@ namespace rr {
 namespace {
 
 TEST(AllocationTest, ProRataGivesEveryoneTheirNeedWhenThereIsEnough) {
-  const double need[3] = {10, 20, 30};
+  double need[3] = {10, 20, 30};
   const bool ok[3] = {true, true, true};
   const std::int32_t prio[3] = {1, 1, 1};
   double given[3] = {};
   EXPECT_DOUBLE_EQ(allocate(make_allocation_order(Allocation::kProRata, prio, 3), need, ok, 100, given), 60);
   EXPECT_DOUBLE_EQ(given[0], 10);
   EXPECT_DOUBLE_EQ(given[2], 30);
+  for (double n : need) EXPECT_EQ(n, 0.0);  // everyone served in full wants nothing more
 }
 
 TEST(AllocationTest, ProRataSharesAShortageInProportionToNeed) {
-  const double need[3] = {10, 20, 30};
+  double need[3] = {10, 20, 30};
   const bool ok[3] = {true, false, true};  // the second may not take this bucket
   const std::int32_t prio[3] = {1, 1, 1};
   double given[3] = {};
@@ -26,10 +27,13 @@ TEST(AllocationTest, ProRataSharesAShortageInProportionToNeed) {
   EXPECT_DOUBLE_EQ(given[0], 5);
   EXPECT_DOUBLE_EQ(given[1], 0);
   EXPECT_DOUBLE_EQ(given[2], 15);
+  EXPECT_DOUBLE_EQ(need[0], 5);   // what is still wanted after this source
+  EXPECT_DOUBLE_EQ(need[1], 20);  // not eligible: untouched
+  EXPECT_DOUBLE_EQ(need[2], 15);
 }
 
 TEST(AllocationTest, PriorityServesLowerNumbersFirstAndSharesWithinALevel) {
-  const double need[4] = {10, 20, 30, 40};
+  double need[4] = {10, 20, 30, 40};
   const bool ok[4] = {true, true, true, true};
   const std::int32_t prio[4] = {2, 1, 2, 3};
   double given[4] = {};
@@ -38,15 +42,19 @@ TEST(AllocationTest, PriorityServesLowerNumbersFirstAndSharesWithinALevel) {
   EXPECT_DOUBLE_EQ(given[0], 5);   // level 2 shares 20 as 10:30
   EXPECT_DOUBLE_EQ(given[2], 15);
   EXPECT_DOUBLE_EQ(given[3], 0);   // level 3 gets nothing
+  EXPECT_EQ(need[1], 0.0);
+  EXPECT_DOUBLE_EQ(need[0], 5);
+  EXPECT_DOUBLE_EQ(need[2], 15);
+  EXPECT_DOUBLE_EQ(need[3], 40);
 }
 
 TEST(AllocationTest, NothingToShareOrNoNeed) {
-  const double need[2] = {0, 0};
+  double need[2] = {0, 0};
   const bool ok[2] = {true, true};
   const std::int32_t prio[2] = {1, 1};
   double given[2] = {};
   EXPECT_EQ(allocate(make_allocation_order(Allocation::kPriority, prio, 2), need, ok, 50, given), 0);
-  const double need2[2] = {5, 5};
+  double need2[2] = {5, 5};
   EXPECT_EQ(allocate(make_allocation_order(Allocation::kProRata, prio, 2), need2, ok, 0, given), 0);
   EXPECT_EQ(given[0], 0);
 }

@@ -1,10 +1,12 @@
 // Counter-based RNG: Random123 known answers, purity of the stream keys, and every sampler
 // of MODEL.md §4 against its moments and CDF.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "reerisk/demand_noise.hpp"
 #include "reerisk/dist.hpp"
 #include "reerisk/rng.hpp"
 #include "support/test_support.hpp"
@@ -187,6 +189,31 @@ TEST(RngTest, NormalQuantileMatchesScipy) {
   for (const auto& [p, z] : ref) EXPECT_NEAR(normal_quantile(p), z, 1e-9 * (1 + std::fabs(z))) << p;
 }
 
+// PPND7 is documented to about 1e-7; in float arithmetic the rounding of p itself (2^-24
+// relative) moves z by up to 2^-24 p / phi(z), which is what bounds the error in the tails.
+TEST(RngTest, SinglePrecisionNormalQuantileTracksTheDoubleOne) {
+  double worst = 0;
+  for (int i = 1; i < (1 << 16); ++i) {
+    const float p = static_cast<float>(i) / (1 << 16);
+    const double z = normal_quantile(p);
+    const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2 * M_PI);
+    const double bound = 4e-7 * (1 + std::fabs(z)) + 2.0 * 0x1p-24 * std::min<double>(p, 1 - p) / pdf;
+    ASSERT_NEAR(normal_quantile_f(p), z, bound) << p;
+    worst = std::max(worst, std::fabs(normal_quantile_f(p) - z));
+  }
+  EXPECT_GT(worst, 0.0);  // it is a different approximation, not a copy of the double one
+  for (const float p : {1e-7f, 6e-8f, 1 - 6e-8f}) {  // the tail branch beyond r = 5
+    EXPECT_NEAR(normal_quantile_f(p), normal_quantile(p), 1e-5) << p;
+  }
+}
+
+TEST(RngTest, SinglePrecisionNormalDraws) {
+  std::vector<double> x(kN);
+  for (int i = 0; i < kN; ++i) x[i] = Stream(3, i, Purpose::kDemand, 0, 0).normal_f();
+  expect_moments(x, 0.0, 1.0);
+  EXPECT_LT(test::ks_statistic(x, test::normal_cdf), test::ks_critical(kN, kAlpha));
+}
+
 }  // namespace
 }  // namespace rr
 
@@ -206,6 +233,42 @@ TEST(RngTest, BetaWithTinyShapesNeverReturnsNaN) {
   }
   // Mean 0.25; the draws are nearly Bernoulli, so the standard error is sqrt(0.1875 / n).
   EXPECT_NEAR(sum / n, 0.25, 5 * std::sqrt(0.1875 / n));
+}
+
+}  // namespace
+}  // namespace rr
+
+namespace rr {
+namespace {
+
+// The vectorisable exp of the demand noise against libm in double precision.
+TEST(DemandNoiseTest, ExpIsWithinAFewUlp) {
+  for (float x = -87.0f; x <= 87.0f; x += 0.0137f) {
+    const double want = std::exp(static_cast<double>(x));
+    EXPECT_NEAR(exp_f(x), want, 3 * 0x1p-24 * want) << x;
+  }
+  EXPECT_EQ(exp_f(0.0f), 1.0f);  // sigma 0 gives a demand factor of exactly 1
+}
+
+TEST(DemandNoiseTest, FactorsAreLognormalWithMeanOne) {
+  constexpr int kPaths = 20000;
+  float sigma[kMaxSegments] = {0.3f, 0.0f, 0.1f, 0.3f, 0.05f};
+  float drift[kMaxSegments] = {};
+  for (int s = 0; s < 5; ++s) drift[s] = 0.5f * sigma[s] * sigma[s];
+  std::vector<double> logs;
+  double mean = 0;
+  for (int i = 0; i < kPaths; ++i) {
+    Stream noise(5, i, Purpose::kDemand, 0, 3);
+    float f[kMaxSegments];
+    lognormal_demand_factors(noise, 5, sigma, drift, f);
+    EXPECT_EQ(f[1], 1.0f);
+    logs.push_back((std::log(f[0]) + drift[0]) / sigma[0]);
+    mean += f[3];
+  }
+  mean /= kPaths;
+  // E f = 1 and sd(f) = sqrt(e^{sigma^2} - 1) = 0.307: a 4.5-sigma band of the sample mean.
+  EXPECT_NEAR(mean, 1.0, 4.5 * 0.307 / std::sqrt(kPaths));
+  EXPECT_LT(test::ks_statistic(logs, test::normal_cdf), test::ks_critical(kPaths, kAlpha));
 }
 
 }  // namespace
