@@ -32,7 +32,8 @@ std::atomic<int> g_stop_signal{0};
 
 extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 
-/// Routes SIGINT/SIGTERM to a flag the engine polls between batches, for the scope of a run.
+/// Routes SIGINT/SIGTERM to a flag the engine polls (CPU: before every path), for the scope
+/// of a run.
 class StopSignalScope {
  public:
   StopSignalScope() {
@@ -166,7 +167,8 @@ int run_run_command(const RunCommandOptions& o) {
               << "output     " << (o.output.empty() ? std::string("(none)") : o.output) << "\n\n";
   }
 
-  // SIGINT/SIGTERM stop the run between batches and the write before its rename.
+  // SIGINT/SIGTERM stop the run within one path (CPU; a GPU batch finishes first) and the write
+  // before its rename.
   StopSignalScope signals;
   const std::string started_utc = utc_now();
   double wall_seconds = 0.0;

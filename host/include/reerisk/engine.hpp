@@ -35,7 +35,8 @@ struct RunOptions {
   int device = 0;                 ///< CUDA device ordinal
   /// Called after each batch with (paths done, paths total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
-  /// Polled between batches; when it becomes non-zero the run stops with Interrupted.
+  /// Polled before every path on the CPU and between batches; when it becomes non-zero the
+  /// run stops with Interrupted (a batch cut short is dropped).
   const std::atomic<int>* stop_signal = nullptr;
   /// Asked after each batch with the tally so far; returning true ends the run early (a
   /// precision target reached). Batches are fixed, so the stopping point is reproducible.
