@@ -46,10 +46,13 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
       options.batch > 0 ? options.batch : (backend.cuda ? (std::uint64_t(1) << 20) : 4096);
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t done = 0;
-  while (done < options.n_paths) {
+  const auto throw_if_stopped = [&] {
     if (options.stop_signal && options.stop_signal->load() != 0) {
       throw Interrupted(options.stop_signal->load());
     }
+  };
+  while (done < options.n_paths) {
+    throw_if_stopped();
     BatchRequest req;
     req.seed = options.seed;
     req.first_path = options.first_path + done;
@@ -62,10 +65,7 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
     } else {
       omp_backend::simulate_batch(spec, req, result.tally);
     }
-    // A batch cut short by a signal is incomplete: drop it and report the interruption.
-    if (options.stop_signal && options.stop_signal->load() != 0) {
-      throw Interrupted(options.stop_signal->load());
-    }
+    throw_if_stopped();  // a batch cut short by a signal is incomplete: drop it
     done += req.n_paths;
     if (options.progress) options.progress(done, options.n_paths);
     if (options.done_early && done < options.n_paths && options.done_early(result.tally)) break;

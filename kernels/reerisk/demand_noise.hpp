@@ -49,13 +49,9 @@ RR_HD_INLINE void lognormal_demand_factors(Stream& noise, int n, const float* si
     float p[4], z[4];
     int tail = 0;
     for (int i = 0; i < 4; ++i) {
-      // u01fixedpt<float>, spelled out: the top 23 bits with the lowest set, times 2^-24.
-      p[i] = static_cast<float>(static_cast<std::int32_t>((block.v[i] >> 8) | 1u)) * 0x1p-24f;
+      p[i] = uniform_f_from_word(block.v[i]);
       const float q = p[i] - 0.5f;
-      const float r = 0.180625f - q * q;
-      z[i] = q * (((5.9109374720e+1f * r + 1.5929113202e+2f) * r + 5.0434271938e+1f) * r +
-                  3.3871327179e+0f) /
-             (((6.7187563600e+1f * r + 7.8757757664e+1f) * r + 1.7895169469e+1f) * r + 1.0f);
+      z[i] = normal_quantile_central_f(q);
       tail |= fabsf(q) > 0.425f;
     }
     if (tail) {

@@ -207,6 +207,15 @@ TEST(RngTest, SinglePrecisionNormalQuantileTracksTheDoubleOne) {
   }
 }
 
+TEST(RngTest, SinglePrecisionUniformIsRandom123sFixedPoint) {
+  for (const std::uint32_t w : {0u, 1u, 255u, 256u, 0x7fffffffu, 0x80000000u, 0xfffffeffu,
+                                0xffffffffu, 0x12345678u, 0xdeadbeefu}) {
+    EXPECT_EQ(uniform_f_from_word(w), r123::u01fixedpt<float>(w)) << w;
+  }
+  EXPECT_EQ(uniform_f_from_word(0), 0x1p-24f);                // never 0
+  EXPECT_EQ(uniform_f_from_word(0xffffffffu), 1 - 0x1p-24f);  // never 1
+}
+
 TEST(RngTest, SinglePrecisionNormalDraws) {
   std::vector<double> x(kN);
   for (int i = 0; i < kN; ++i) x[i] = Stream(3, i, Purpose::kDemand, 0, 0).normal_f();
