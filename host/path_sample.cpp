@@ -6,38 +6,41 @@
 namespace rr {
 namespace {
 
-/// Copies a finished path's drawn parameters and outcomes into row @p row of the sample.
+/// Copies a finished path's drawn parameters and outcomes into its row of the sample.
+/// (State is PathState<kPathLanes>, or PathState<1> for the paths after the last whole block.)
 struct SampleRecorder {
   const ModelSpec* spec;
   PathSample* out;
 
-  void plant_output(std::int32_t, int, int, double) const {}
-  void day_end(std::int32_t, const PathState&) const {}
-  void path_end(std::uint64_t path, const PathState& st) const {
+  void plant_output(int, std::int32_t, int, int, double) const {}
+  template <class State>
+  void day_end(std::int32_t, const State&) const {}
+  template <class State>
+  void path_end(int l, std::uint64_t path, const State& st) const {
     const int M = spec->n_materials, S = spec->n_segments, P = spec->n_plants, R = spec->n_regimes;
     PathSample& o = *out;
-    o.initial_regime[path] = st.initial_regime;
-    o.regime_episodes[path] = st.episode;
-    for (int r = 0; r < R; ++r) o.months_in_regime[path * R + r] = st.months_in_regime[r];
-    o.leakage[path] = st.leakage;
-    o.interdiction[path] = st.interdiction;
-    for (int s = 0; s < S; ++s) o.cover_days[path * S + s] = st.cover_days[s];
+    o.initial_regime[path] = st.initial_regime[l];
+    o.regime_episodes[path] = st.episode[l];
+    for (int r = 0; r < R; ++r) o.months_in_regime[path * R + r] = st.months_in_regime[r][l];
+    o.leakage[path] = st.leakage[l];
+    o.interdiction[path] = st.interdiction[l];
+    for (int s = 0; s < S; ++s) o.cover_days[path * S + s] = st.cover_days[s][l];
     for (int p = 0; p < P; ++p) {
-      o.plant_start_day[path * P + p] = st.plant_start[p];
-      o.plant_ramp_days[path * P + p] = st.plant_ramp_days[p];
-      o.plant_cancelled[path * P + p] = st.plant_cancelled[p] ? 1 : 0;
+      o.plant_start_day[path * P + p] = st.plant_start[p][l];
+      o.plant_ramp_days[path * P + p] = st.plant_ramp_days[p][l];
+      o.plant_cancelled[path * P + p] = st.plant_cancelled[p][l] ? 1 : 0;
     }
     for (int s = 0; s < S; ++s) {
       for (int m = 0; m < M; ++m) {
         const std::uint64_t i = (path * S + s) * M + m;
-        o.first_stockout_day[i] = st.first_stockout[m][s];
-        o.stockout_days[i] = st.stockout_days[m][s];
-        o.shortfall_t[i] = st.shortfall[m][s];
+        o.first_stockout_day[i] = st.first_stockout[m][s][l];
+        o.stockout_days[i] = st.stockout_days[m][s][l];
+        o.shortfall_t[i] = st.shortfall[m][s][l];
       }
     }
     for (int m = 0; m < M; ++m) {
-      o.smuggled_t[path * M + m] = st.smuggled[m];
-      o.seized_t[path * M + m] = st.seized[m];
+      o.smuggled_t[path * M + m] = st.smuggled[m][l];
+      o.seized_t[path * M + m] = st.seized[m][l];
     }
   }
 };
@@ -64,11 +67,15 @@ PathSample sample_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t
   o.smuggled_t.resize(n * M);
   o.seized_t.resize(n * M);
   const TallyLayout layout(spec);
-  std::vector<std::uint64_t> scratch(layout.size);  // the sample's tally is not used
+  // Blocks of kPathLanes paths, shared out among the threads; the sample's tally is not used.
+  const std::uint64_t blocks = (n + kPathLanes - 1) / kPathLanes;
+  std::vector<std::uint64_t> scratch(layout.size);
 #pragma omp parallel for schedule(static) firstprivate(scratch)
-  for (std::uint64_t path = 0; path < n; ++path) {
-    PathModel<SampleRecorder> model(spec, layout, scratch.data(), seed, SampleRecorder{&spec, &o});
-    model.run(path);
+  for (std::uint64_t b = 0; b < blocks; ++b) {
+    const std::uint64_t begin = b * kPathLanes;
+    const std::uint64_t end = begin + kPathLanes < n ? begin + kPathLanes : n;
+    run_path_range<kPathLanes>(spec, layout, scratch.data(), seed, begin, end,
+                               SampleRecorder{&spec, &o}, NeverStop());
   }
   return o;
 }

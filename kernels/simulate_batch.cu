@@ -24,9 +24,21 @@ void prepare_device(const BatchRequest& request);
 
 namespace {
 
+/// Polls BatchRequest::stop on the CPU; a GPU thread cannot poll host memory and finishes.
+struct StopRequested {
+  const std::atomic<int>* flag;
+  RR_HD bool operator()() const {
+#if defined(__CUDA_ARCH__)
+    return false;
+#else
+    return flag && flag->load(std::memory_order_relaxed) != 0;
+#endif
+  }
+};
+
 /// Simulates the paths of one chunk into that chunk's tally slot. On the GPU a chunk is one
 /// path and all chunks share one slot; on the CPU a chunk is a contiguous range of paths
-/// owned by one thread with a private slot.
+/// owned by one thread with a private slot, run kPathLanes paths at a time.
 struct SimulateChunk {
   const ModelSpec* spec;
   TallyLayout layout;
@@ -39,16 +51,11 @@ struct SimulateChunk {
   const std::atomic<int>* stop;  ///< polled between paths on the CPU (BatchRequest::stop)
 
   RR_HD void operator()(std::uint64_t chunk) const {
-    PathModel<> model(*spec, layout, tallies + chunk * tally_stride, seed);
     const std::uint64_t begin = first_path + chunk * paths_per_chunk;
     const std::uint64_t end =
         begin + paths_per_chunk < end_path ? begin + paths_per_chunk : end_path;
-    for (std::uint64_t p = begin; p < end; ++p) {
-#if !defined(__CUDA_ARCH__)
-      if (stop && stop->load(std::memory_order_relaxed) != 0) return;
-#endif
-      model.run(p);
-    }
+    run_path_range<kPathLanes>(*spec, layout, tallies + chunk * tally_stride, seed, begin, end,
+                               NullObserver(), StopRequested{stop});
   }
 };
 

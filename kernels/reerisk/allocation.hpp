@@ -37,49 +37,86 @@ RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::i
   return o;
 }
 
-/// Allocates @p available tonnes among segments level by level (see AllocationOrder): within
-/// a level pro rata to need, nobody getting more than its need.
-/// @param need     tonnes each segment wants (entries <= 0 want nothing); each entry is
-///                 reduced by what that segment gets, so the caller can serve the rest from
-///                 another source without recomputing it
-/// @param eligible whether each segment may take this material
-/// @param given    receives each segment's share (added to)
+/// Allocates tonnes among segments level by level (see AllocationOrder), for W paths at once
+/// ("lanes"): in each lane, within a level pro rata to need, nobody getting more than its need.
+/// Arrays of per-segment values are [segment][lane] (element i * W + l). Every lane does the
+/// arithmetic a one-lane call would do, in the same order, so a lane's result does not depend
+/// on W; the lanes run without branches, so the CPU compiler keeps them in SIMD registers.
+/// @param need      tonnes each segment wants (entries <= 0 want nothing); each entry is
+///                  reduced by what that segment gets, so the caller can serve the rest from
+///                  another source without recomputing it
+/// @param eligible  whether each segment may take this material (0 or 1)
+/// @param available tonnes to share, per lane
+/// @param given     receives each segment's share (added to)
+/// @param handed    receives the tonnes handed out per lane, never more than available
+template <int W>
+RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, double* need,
+                                 const std::int32_t* eligible,
+                                 const double* available, double* given, double* handed) {
+  double left[W];
+  RR_SIMD_LANES
+  for (int l = 0; l < W; ++l) left[l] = available[l];
+  for (int lv = 0; lv < order.n_levels; ++lv) {
+    int any_left = 0;
+    RR_SIMD_LANES_ANY(any_left)
+    for (int l = 0; l < W; ++l) any_left |= left[l] > 0.0;
+    if (!any_left) break;
+    const int b = order.level_begin[lv], e = order.level_begin[lv + 1];
+    double total[W];
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) total[l] = 0.0;
+    for (int k = b; k < e; ++k) {
+      const int i = order.segment[k];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        const double n = need[i * W + l];
+        total[l] += eligible[i * W + l] & (n > 0.0) ? n : 0.0;
+      }
+    }
+    // full: the whole level is served in full; part: it shares what is left in proportion
+    // to need (share < 1, so nobody gets more than its need) and nothing remains.
+    std::int32_t full[W], part[W];
+    double share[W];
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      const std::int32_t active = (left[l] > 0.0) & (total[l] > 0.0);
+      full[l] = active & (total[l] <= left[l]);
+      part[l] = active & !(total[l] <= left[l]);
+      share[l] = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
+    }
+    for (int k = b; k < e; ++k) {
+      const int i = order.segment[k];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        const double n = need[i * W + l];
+        const std::int32_t takes = eligible[i * W + l] & (n > 0.0);
+        const double g = full[l] ? n : n * share[l];
+        given[i * W + l] += takes & (full[l] | part[l]) ? g : 0.0;
+        const double rest = n - g > 0.0 ? n - g : 0.0;
+        need[i * W + l] = takes & full[l] ? 0.0 : (takes & part[l] ? rest : n);
+      }
+    }
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      const double after = left[l] - total[l] < 0.0 ? 0.0 : left[l] - total[l];
+      left[l] = full[l] ? after : (part[l] ? 0.0 : left[l]);
+    }
+  }
+  RR_SIMD_LANES
+  for (int l = 0; l < W; ++l) handed[l] = available[l] - left[l];
+}
+
+/// allocate_lanes for one path: shares @p available among the segments by need.
 /// @return tonnes handed out, never more than @p available
 RR_HD_INLINE double allocate(const AllocationOrder& order, double* need, const bool* eligible,
                              double available, double* given) {
-  double left = available;
-  for (int l = 0; l < order.n_levels && left > 0.0; ++l) {
-    const int b = order.level_begin[l], e = order.level_begin[l + 1];
-    double total = 0.0;
-    for (int k = b; k < e; ++k) {
-      const int i = order.segment[k];
-      if (eligible[i] && need[i] > 0.0) total += need[i];
-    }
-    if (total <= 0.0) continue;
-    if (total <= left) {  // the whole level is served in full
-      for (int k = b; k < e; ++k) {
-        const int i = order.segment[k];
-        if (eligible[i] && need[i] > 0.0) {
-          given[i] += need[i];
-          need[i] = 0.0;
-        }
-      }
-      left -= total;
-      if (left < 0.0) left = 0.0;
-    } else {  // the level shares what is left in proportion to need; nothing remains
-      const double share = left / total;  // < 1, so nobody gets more than its need
-      for (int k = b; k < e; ++k) {
-        const int i = order.segment[k];
-        if (eligible[i] && need[i] > 0.0) {
-          const double g = need[i] * share;
-          given[i] += g;
-          need[i] = need[i] - g > 0.0 ? need[i] - g : 0.0;
-        }
-      }
-      left = 0.0;
-    }
+  std::int32_t flags[kMaxSegments];
+  for (int k = 0; k < order.level_begin[order.n_levels]; ++k) {
+    flags[order.segment[k]] = eligible[order.segment[k]] ? 1 : 0;
   }
-  return available - left;
+  double handed;
+  allocate_lanes<1>(order, need, flags, &available, given, &handed);
+  return handed;
 }
 
 /// The monthly Western price multiplier of MODEL.md §1/§6:

@@ -1,7 +1,7 @@
 /// @file demand_noise.hpp
 /// The daily demand factors: one lognormal with mean 1 per segment per day, the model's most
-/// frequent random draw (MODEL.md §6). Written so that a CPU compiler can evaluate four
-/// segments at once in SIMD registers and a GPU thread does it in float arithmetic.
+/// frequent random draw (MODEL.md §6). Written so that a CPU compiler evaluates several paths'
+/// factors at once in SIMD registers and a GPU thread does it in float arithmetic.
 #pragma once
 
 #include <cmath>
@@ -34,34 +34,49 @@ RR_HD_INLINE float exp_f(float x) {
   return p * float_from_bits(static_cast<std::uint32_t>(k + 127) << 23);
 }
 
-/// Fills @p factor[0..n) with exp(sigma_s z_s - drift_s), z_s the stream's s-th normal (PPND7
-/// inversion of its s-th uniform), four segments per Philox block. @p sigma and @p drift must
-/// be readable (and 0 past n) up to n rounded up to a multiple of four, as are ModelSpec's
-/// arrays; a segment with sigma 0 gets exactly 1. @p factor must have that many slots too.
+/// Fills @p factor[s][l] with exp(sigma_s z - drift_s) for segments s < n and lanes l < W,
+/// where z is the s-th normal of the day's demand stream (purpose kDemand, step @p day) of path
+/// first_path + l: the PPND7 inversion of word s % 4 of the stream's block s / 4. @p sigma and
+/// @p drift must be readable (and 0 past n) up to n rounded up to a multiple of four, as are
+/// ModelSpec's arrays, and @p factor must have that many rows; a segment with sigma 0 gets
+/// exactly 1.
 ///
-/// The central branch of PPND7 and exp_f run on all four lanes without branches (SIMD on the
-/// CPU); the 15% of lanes in a tail are redone with the full quantile. (Evaluating the tail
-/// branch-free on all lanes as well, with a polynomial log, was measured 8% slower overall.)
-RR_HD_INLINE void lognormal_demand_factors(Stream& noise, int n, const float* sigma,
-                                           const float* drift, float* factor) {
+/// Philox (philox_lanes), the central branch of PPND7 and exp_f run on all lanes without
+/// branches, so the CPU evaluates W paths' factors in SIMD registers; the 15% of normals in a
+/// tail are then redone one by one with the full quantile.
+template <int W>
+RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, std::uint64_t first_path,
+                                           std::uint32_t day, int n, const float* sigma,
+                                           const float* drift, float (*factor)[W]) {
   for (int base = 0; base < n; base += 4) {
-    const Stream::Block block = noise.next_block();
-    float p[4], z[4];
+    std::uint32_t word[4][W];
+    philox_lanes<W>(seed, first_path,
+                    stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)), day,
+                    word);
+    float p[4][W], z[4][W];
     int tail = 0;
     for (int i = 0; i < 4; ++i) {
-      p[i] = uniform_f_from_word(block.v[i]);
-      const float q = p[i] - 0.5f;
-      z[i] = normal_quantile_central_f(q);
-      tail |= fabsf(q) > 0.425f;
+      RR_SIMD_LANES_ANY(tail)
+      for (int l = 0; l < W; ++l) {
+        p[i][l] = uniform_f_from_word(word[i][l]);
+        const float q = p[i][l] - 0.5f;
+        z[i][l] = normal_quantile_central_f(q);
+        tail |= fabsf(q) > 0.425f;
+      }
     }
     if (tail) {
       for (int i = 0; i < 4; ++i) {
-        if (fabsf(p[i] - 0.5f) > 0.425f) z[i] = normal_quantile_f(p[i]);
+        for (int l = 0; l < W; ++l) {
+          if (fabsf(p[i][l] - 0.5f) > 0.425f) z[i][l] = normal_quantile_f(p[i][l]);
+        }
       }
     }
-    float f[4];
-    for (int i = 0; i < 4; ++i) f[i] = exp_f(sigma[base + i] * z[i] - drift[base + i]);
-    for (int i = 0; i < 4; ++i) factor[base + i] = f[i];
+    for (int i = 0; i < 4; ++i) {
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        factor[base + i][l] = exp_f(sigma[base + i] * z[i][l] - drift[base + i]);
+      }
+    }
   }
 }
 

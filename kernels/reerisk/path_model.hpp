@@ -1,6 +1,15 @@
 /// @file path_model.hpp
-/// One path of the daily-step supply model (MODEL.md §1 and §6), written once for the GPU
-/// and the CPU. No I/O, no allocation, no exceptions: outcomes go into the integer tally.
+/// The daily-step supply model (MODEL.md §1 and §6), written once for the GPU and the CPU. No
+/// I/O, no allocation, no exceptions: outcomes go into the integer tally.
+///
+/// One PathModel<W> simulates W paths in lockstep, one per "lane". The calendar (month starts,
+/// events) is the same for every path, so the lanes share the day loop; their state is stored
+/// [...][lane], and the daily arithmetic (plants, allocation, stockpile, consumption, demand
+/// noise) runs over the lanes without branches, which the CPU compiler turns into SIMD code
+/// (kPathLanes lanes per CPU thread). Rare, path-specific work (month starts, arrivals, tally
+/// updates) runs lane by lane. A GPU thread runs one path (W = 1). Every lane does exactly the
+/// arithmetic a one-lane model would do, in the same order, so a path's outcome does not
+/// depend on W or on which lane it ran in (tests/model/test_reproducibility.cpp).
 #pragma once
 
 #include <cstdint>
@@ -29,17 +38,13 @@ constexpr double kShortfallEpsilon = 1e-9;
 /// Ramp-and-cap output fraction of a plant @p age_days after its start (MODEL.md §6):
 /// linear from 0 to 1 over @p ramp_days, evaluated at the end of the day (so the start day
 /// delivers 1/ramp_days), 1 at once for a zero ramp, capped at @p first_year_cap for the
-/// first 365 days. 0 before the start.
+/// first 365 days. 0 before the start. Written as selects, so it vectorises over lanes.
 RR_HD_INLINE double plant_output_fraction(std::int32_t age_days, double ramp_days,
                                           double first_year_cap) {
-  if (age_days < 0) return 0.0;
-  double f = 1.0;
-  if (ramp_days > 0.0) {
-    f = (age_days + 1.0) / ramp_days;
-    if (f > 1.0) f = 1.0;
-  }
-  if (age_days < 365 && f > first_year_cap) f = first_year_cap;
-  return f;
+  const double ramped = (age_days + 1.0) / (ramp_days > 0.0 ? ramp_days : 1.0);
+  double f = ramp_days > 0.0 ? (ramped > 1.0 ? 1.0 : ramped) : 1.0;
+  f = age_days < 365 && f > first_year_cap ? first_year_cap : f;
+  return age_days < 0 ? 0.0 : f;
 }
 
 /// Rounds to the nearest whole day, saturating far outside any horizon.
@@ -49,7 +54,12 @@ RR_HD_INLINE std::int32_t round_days(double days) {
   return static_cast<std::int32_t>(floor(days + 0.5));
 }
 
-/// Everything one path carries from day to day.
+/// A per-lane yes/no in the vectorised day loop: 0 or 1. (GCC does not vectorise loops that mix
+/// bool arrays with doubles, so lane flags are 32-bit integers.)
+using LaneFlag = std::int32_t;
+
+/// Everything W paths carry from day to day; per-path values are indexed [...][lane].
+template <int W>
 struct PathState {
   struct Transit {
     std::int32_t day;
@@ -58,67 +68,77 @@ struct PathState {
     double tonnes;
   };
 
-  std::int32_t regime = 0;
-  std::int32_t initial_regime = 0;
-  std::int32_t episode = 0;
-  std::int32_t months_in_regime[kMaxRegimes];  ///< month starts spent in each state
-  double approval_share = 1.0;  ///< q of the current regime episode
-  double leakage = 0.0;
-  double interdiction = 0.0;
+  std::int32_t regime[W];
+  std::int32_t initial_regime[W];
+  std::int32_t episode[W];
+  std::int32_t months_in_regime[kMaxRegimes][W];  ///< month starts spent in each state
+  double approval_share[W];  ///< q of the current regime episode
+  double leakage[W];
+  double interdiction[W];
+  /// Whether segment s may take from bucket b under the lane's current regime (a copy of
+  /// ModelSpec::eligible, refreshed when the regime changes).
+  LaneFlag eligible[kBuckets][kMaxSegments][W];
 
-  bool plant_cancelled[kMaxPlants];
-  std::int32_t plant_start[kMaxPlants];
-  double plant_ramp_days[kMaxPlants];
-  std::int32_t plant_outage_until[kMaxPlants];
+  LaneFlag plant_cancelled[kMaxPlants][W];
+  std::int32_t plant_start[kMaxPlants][W];
+  double plant_ramp_days[kMaxPlants][W];
+  std::int32_t plant_outage_until[kMaxPlants][W];
 
-  // Per (material, segment): [m][s], so each material's loop over segments is contiguous.
-  double cover_days[kMaxSegments];    ///< initial cover drawn for each segment
-  double inventory[kMaxMaterials][kMaxSegments];
-  std::int32_t first_stockout[kMaxMaterials][kMaxSegments];
-  std::int32_t stockout_days[kMaxMaterials][kMaxSegments];
-  bool in_stockout[kMaxMaterials][kMaxSegments];
-  double shortfall[kMaxMaterials][kMaxSegments];
+  // Per (material, segment): [m][s][lane], so each material's loops are contiguous.
+  double cover_days[kMaxSegments][W];    ///< initial cover drawn for each segment
+  double inventory[kMaxMaterials][kMaxSegments][W];
+  std::int32_t first_stockout[kMaxMaterials][kMaxSegments][W];
+  std::int32_t stockout_days[kMaxMaterials][kMaxSegments][W];
+  LaneFlag in_stockout[kMaxMaterials][kMaxSegments][W];
+  double shortfall[kMaxMaterials][kMaxSegments][W];
 
-  double pool[kBuckets][kMaxMaterials];
-  double stockpile[kMaxMaterials];
-  double stockpile_ceiling[kMaxMaterials];
+  double pool[kBuckets][kMaxMaterials][W];
+  double stockpile[kMaxMaterials][W];
+  double stockpile_ceiling[kMaxMaterials];  ///< the same for every path
 
-  double month_demand[kMaxMaterials];
-  double month_supply[kMaxMaterials];
-  double smuggled[kMaxMaterials];
-  double seized[kMaxMaterials];
+  double month_demand[kMaxMaterials][W];
+  double month_supply[kMaxMaterials][W];
+  double smuggled[kMaxMaterials][W];
+  double seized[kMaxMaterials][W];
 
-  Transit transit[kMaxPending];
-  std::int32_t n_transit = 0;
-  std::int32_t next_arrival = 0;  ///< earliest day in transit (kNoArrival when none)
-  bool overflow = false;
+  Transit transit[W][kMaxPending];
+  std::int32_t n_transit[W];
+  std::int32_t next_arrival[W];  ///< earliest day in transit (kNoArrival when none)
+  bool overflow[W];
 };
 
 /// Observer hooks for tests and per-path traces; the default does nothing and compiles away.
+/// @p lane says which of the model's W paths a call is about.
 struct NullObserver {
-  RR_HD void plant_output(std::int32_t, int, int, double) const {}
-  RR_HD void day_end(std::int32_t, const PathState&) const {}
-  RR_HD void path_end(std::uint64_t, const PathState&) const {}
+  RR_HD void plant_output(int /*lane*/, std::int32_t, int, int, double) const {}
+  template <class State>
+  RR_HD void day_end(std::int32_t, const State&) const {}
+  template <class State>
+  RR_HD void path_end(int /*lane*/, std::uint64_t, const State&) const {}
 };
 
-/// Simulates one path and adds its outcomes to a tally.
+/// Simulates W consecutive paths and adds their outcomes to a tally.
 ///
+/// @tparam W        paths simulated in lockstep (kPathLanes on the CPU, 1 on the GPU)
 /// @tparam Observer receives plant output and end-of-day state (tests); NullObserver in runs.
-template <class Observer = NullObserver>
+template <int W = 1, class Observer = NullObserver>
 class PathModel {
  public:
+  using State = PathState<W>;
+
   /// @param spec   the scenario (device or host memory)
   /// @param layout offsets into @p tally
-  /// @param tally  counters this path adds to (atomically on the GPU)
+  /// @param tally  counters the paths add to (atomically on the GPU)
   /// @param seed   run seed (MODEL.md §3)
   RR_HD PathModel(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                   std::uint64_t seed, const Observer& observer = Observer())
       : spec_(spec), layout_(layout), tally_(tally), seed_(seed), observer_(observer) {}
 
-  /// Runs path @p path from day 0 to the horizon and tallies its outcomes.
-  RR_HD void run(std::uint64_t path) const {
-    PathState st;
-    init(path, st);
+  /// Runs paths first_path .. first_path + W - 1 from day 0 to the horizon and tallies their
+  /// outcomes.
+  RR_HD void run(std::uint64_t first_path) const {
+    State st;
+    init(first_path, st);
     std::int32_t month = -1;
     std::int32_t next_event = 0;
     const std::int32_t H = spec_.horizon_days;
@@ -128,14 +148,18 @@ class PathModel {
         if (month >= 0) close_month(month, st);
         ++month;
       }
-      update_regime(path, t, month, month_start, next_event, st);
-      if (month_start) start_month(path, t, month, st);
-      simulate_day(path, t, st);
+      // The regime can change only on day 0, at month starts and on event days.
+      const bool event_day = next_event < spec_.n_events && spec_.events[next_event].day <= t;
+      if (t == 0 || month_start || event_day) {
+        update_regime(first_path, t, month, month_start, next_event, st);
+      }
+      if (month_start) start_month(first_path, t, month, st);
+      simulate_day(first_path, t, st);
       observer_.day_end(t, st);
     }
     if (month >= 0) close_month(month, st);
     finish(st);
-    observer_.path_end(path, st);
+    for (int l = 0; l < W; ++l) observer_.path_end(l, first_path + l, st);
   }
 
  private:
@@ -143,73 +167,83 @@ class PathModel {
     tally_add(tally_ + index, value);
   }
 
-  RR_HD void init(std::uint64_t path, PathState& st) const {
+  RR_HD void init(std::uint64_t first_path, State& st) const {
+    const int M = spec_.n_materials;
+    const int S = spec_.n_segments;
+    for (int m = 0; m < M; ++m) {
+      st.stockpile_ceiling[m] = 0.0;
+      for (int s = 0; s < S; ++s) {
+        if (spec_.has_stockpile && spec_.segments[s].stockpile_participant) {
+          st.stockpile_ceiling[m] += spec_.stockpile_cover_days * spec_.segments[s].demand_t_per_day[m];
+        }
+      }
+    }
+    for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
+  }
+
+  RR_HD void init_lane(std::uint64_t path, int l, State& st) const {
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
     const double days_per_month = 365.0 / 12.0;
 
-    st.leakage = sample(spec_.leakage, seed_, path, Purpose::kLeakage, 0, 0);
-    st.interdiction = sample(spec_.interdiction, seed_, path, Purpose::kInterdiction, 0, 0);
+    st.leakage[l] = sample(spec_.leakage, seed_, path, Purpose::kLeakage, 0, 0);
+    st.interdiction[l] = sample(spec_.interdiction, seed_, path, Purpose::kInterdiction, 0, 0);
 
     for (int p = 0; p < spec_.n_plants; ++p) {
       const PlantSpec& pl = spec_.plants[p];
-      st.plant_cancelled[p] =
-          bernoulli(pl.cancel_probability, seed_, path, Purpose::kPlantCancel, p, 0);
+      st.plant_cancelled[p][l] =
+          bernoulli(pl.cancel_probability, seed_, path, Purpose::kPlantCancel, p, 0) ? 1 : 0;
       const double delay = sample(pl.delay_months, seed_, path, Purpose::kPlantDelay, p, 0);
-      st.plant_start[p] = round_days(pl.planned_start_day + delay * days_per_month);
-      st.plant_ramp_days[p] =
+      st.plant_start[p][l] = round_days(pl.planned_start_day + delay * days_per_month);
+      st.plant_ramp_days[p][l] =
           sample(pl.ramp_months, seed_, path, Purpose::kPlantRamp, p, 0) * days_per_month;
-      st.plant_outage_until[p] = 0;
-      if (st.plant_cancelled[p]) {
+      st.plant_outage_until[p][l] = 0;
+      if (st.plant_cancelled[p][l]) {
         add(layout_.plant_cancelled + p);
       } else {
         add(layout_.plant_start + static_cast<std::uint64_t>(p) * (layout_.K + 2) +
-            plant_start_bin(st.plant_start[p]));
+            plant_start_bin(st.plant_start[p][l]));
       }
     }
 
     for (int m = 0; m < M; ++m) {
-      for (int b = 0; b < kBuckets; ++b) st.pool[b][m] = 0.0;
-      st.month_demand[m] = 0.0;
-      st.month_supply[m] = 0.0;
-      st.smuggled[m] = 0.0;
-      st.seized[m] = 0.0;
-      st.stockpile_ceiling[m] = 0.0;
+      for (int b = 0; b < kBuckets; ++b) st.pool[b][m][l] = 0.0;
+      st.month_demand[m][l] = 0.0;
+      st.month_supply[m][l] = 0.0;
+      st.smuggled[m][l] = 0.0;
+      st.seized[m][l] = 0.0;
+      st.stockpile[m][l] = st.stockpile_ceiling[m];
     }
     for (int s = 0; s < S; ++s) {
       const SegmentSpec& seg = spec_.segments[s];
       const double cover = sample(seg.cover_days, seed_, path, Purpose::kCover, s, 0);
-      st.cover_days[s] = cover;
+      st.cover_days[s][l] = cover;
       for (int m = 0; m < M; ++m) {
-        st.inventory[m][s] = cover * seg.demand_t_per_day[m];
-        st.first_stockout[m][s] = spec_.horizon_days;
-        st.stockout_days[m][s] = 0;
-        st.in_stockout[m][s] = false;
-        st.shortfall[m][s] = 0.0;
-        if (spec_.has_stockpile && seg.stockpile_participant) {
-          st.stockpile_ceiling[m] += spec_.stockpile_cover_days * seg.demand_t_per_day[m];
-        }
+        st.inventory[m][s][l] = cover * seg.demand_t_per_day[m];
+        st.first_stockout[m][s][l] = spec_.horizon_days;
+        st.stockout_days[m][s][l] = 0;
+        st.in_stockout[m][s][l] = 0;
+        st.shortfall[m][s][l] = 0.0;
       }
     }
-    for (int m = 0; m < M; ++m) st.stockpile[m] = st.stockpile_ceiling[m];
-    st.n_transit = 0;
-    st.next_arrival = kNoArrival;
-    st.overflow = false;
+    st.n_transit[l] = 0;
+    st.next_arrival[l] = kNoArrival;
+    st.overflow[l] = false;
 
     Stream rs(seed_, path, Purpose::kRegimeInitial, 0, 0);
-    st.regime = pick(rs.uniform(), spec_.n_regimes,
-                     [&](int r) { return spec_.regimes[r].initial_probability; });
-    st.initial_regime = st.regime;
-    st.episode = 0;
-    for (int r = 0; r < spec_.n_regimes; ++r) st.months_in_regime[r] = 0;
-    if (spec_.pipeline_at_start) seed_pipeline(path, st);
+    st.regime[l] = pick(rs.uniform(), spec_.n_regimes,
+                        [&](int r) { return spec_.regimes[r].initial_probability; });
+    st.initial_regime[l] = st.regime[l];
+    st.episode[l] = 0;
+    for (int r = 0; r < spec_.n_regimes; ++r) st.months_in_regime[r][l] = 0;
+    if (spec_.pipeline_at_start) seed_pipeline(path, l, st);
   }
 
   /// pipeline_at_start: the China and smuggled batches of the pre-start months that are still
   /// in transit on day 0, drawn as if the initial regime had held before day 0 (one approval
   /// share q for that episode). Pre-start seizures are not counted in the run's totals.
-  RR_HD void seed_pipeline(std::uint64_t path, PathState& st) const {
-    const RegimeSpec& reg = spec_.regimes[st.regime];
+  RR_HD void seed_pipeline(std::uint64_t path, int l, State& st) const {
+    const RegimeSpec& reg = spec_.regimes[st.regime[l]];
     const double q =
         reg.licensing ? sample(reg.approval, seed_, path, Purpose::kPipelineShare, 0, 0) : 1.0;
     for (int j = 0; j < spec_.n_pipeline_months; ++j) {
@@ -229,12 +263,12 @@ class PathModel {
             approved = 0.0;
           }
         }
-        if (day + lead >= 0) enqueue(st, day + lead, m, kChinaLegal, approved);
+        if (day + lead >= 0) enqueue(st, l, day + lead, m, kChinaLegal, approved);
         const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
-        const double smuggled = st.leakage * blocked;
+        const double smuggled = st.leakage[l] * blocked;
         if (smuggled > 0.0 && day + spec_.smuggling_delay_days >= 0 &&
-            !bernoulli(st.interdiction, seed_, path, Purpose::kPipelineSeizure, m, step)) {
-          enqueue(st, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
+            !bernoulli(st.interdiction[l], seed_, path, Purpose::kPipelineSeizure, m, step)) {
+          enqueue(st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
         }
       }
     }
@@ -252,14 +286,14 @@ class PathModel {
     return 1 + static_cast<std::uint64_t>(lo);
   }
 
-  RR_HD void enqueue(PathState& st, std::int32_t day, int m, int bucket, double tonnes) const {
+  RR_HD void enqueue(State& st, int l, std::int32_t day, int m, int bucket, double tonnes) const {
     if (day >= spec_.horizon_days || !(tonnes > 0.0)) return;  // after the horizon: dropped
-    if (st.n_transit == kMaxPending) {
-      st.overflow = true;
+    if (st.n_transit[l] == kMaxPending) {
+      st.overflow[l] = true;
       return;
     }
-    if (day < st.next_arrival) st.next_arrival = day;
-    PathState::Transit& tr = st.transit[st.n_transit++];
+    if (day < st.next_arrival[l]) st.next_arrival[l] = day;
+    typename State::Transit& tr = st.transit[l][st.n_transit[l]++];
     tr.day = day;
     tr.material = static_cast<std::int16_t>(m);
     tr.bucket = static_cast<std::int16_t>(bucket);
@@ -269,38 +303,58 @@ class PathModel {
   /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
   /// after day 0 (day 0's draw is in init()), then the events dated today; day 0 and every
   /// change of state start a new episode with a fresh approval share q.
-  RR_HD void update_regime(std::uint64_t path, std::int32_t t, std::int32_t month,
-                           bool month_start, std::int32_t& next_event, PathState& st) const {
+  RR_HD void update_regime(std::uint64_t first_path, std::int32_t t, std::int32_t month,
+                           bool month_start, std::int32_t& next_event, State& st) const {
     const int R = spec_.n_regimes;
-    const std::int32_t before = st.regime;
+    std::int32_t before[W];
+    for (int l = 0; l < W; ++l) before[l] = st.regime[l];
     if (t > 0 && month_start) {  // day 0's state was drawn in init()
-      Stream s(seed_, path, Purpose::kRegimeStep, 0, static_cast<std::uint32_t>(month));
-      const RegimeSpec& cur = spec_.regimes[st.regime];
-      st.regime = pick(s.uniform(), R, [&](int r) { return cur.transition[r]; });
+      for (int l = 0; l < W; ++l) {
+        Stream s(seed_, first_path + l, Purpose::kRegimeStep, 0, static_cast<std::uint32_t>(month));
+        const RegimeSpec& cur = spec_.regimes[st.regime[l]];
+        st.regime[l] = pick(s.uniform(), R, [&](int r) { return cur.transition[r]; });
+      }
     }
     while (next_event < spec_.n_events && spec_.events[next_event].day <= t) {
       const EventSpec& ev = spec_.events[next_event];
-      if (ev.day == t && st.regime != ev.to_regime &&
-          bernoulli(ev.probability, seed_, path, Purpose::kEvent, next_event, 0)) {
-        st.regime = ev.to_regime;
+      if (ev.day == t) {
+        for (int l = 0; l < W; ++l) {
+          if (st.regime[l] != ev.to_regime &&
+              bernoulli(ev.probability, seed_, first_path + l, Purpose::kEvent, next_event, 0)) {
+            st.regime[l] = ev.to_regime;
+          }
+        }
       }
       ++next_event;
     }
-    if (t == 0 || st.regime != before) {
-      const RegimeSpec& reg = spec_.regimes[st.regime];
-      ++st.episode;
-      st.approval_share = reg.licensing
-          ? sample(reg.approval, seed_, path, Purpose::kApprovalShare, 0, st.episode)
-          : 1.0;
+    for (int l = 0; l < W; ++l) {
+      if (t == 0 || st.regime[l] != before[l]) {
+        const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+        ++st.episode[l];
+        st.approval_share[l] =
+            reg.licensing ? sample(reg.approval, seed_, first_path + l, Purpose::kApprovalShare,
+                                   0, st.episode[l])
+                          : 1.0;
+        for (int b = 0; b < kBuckets; ++b) {
+          for (int s = 0; s < spec_.n_segments; ++s) {
+            st.eligible[b][s][l] = spec_.eligible[st.regime[l]][b][s] ? 1 : 0;
+          }
+        }
+      }
     }
   }
 
   /// Occupancy record, China batches, smuggling and outage starts at a month start (§6).
-  RR_HD void start_month(std::uint64_t path, std::int32_t t, std::int32_t month,
-                         PathState& st) const {
-    const RegimeSpec& reg = spec_.regimes[st.regime];
-    add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime);
-    ++st.months_in_regime[st.regime];
+  RR_HD void start_month(std::uint64_t first_path, std::int32_t t, std::int32_t month,
+                         State& st) const {
+    for (int l = 0; l < W; ++l) start_month_lane(first_path + l, l, t, month, st);
+  }
+
+  RR_HD void start_month_lane(std::uint64_t path, int l, std::int32_t t, std::int32_t month,
+                              State& st) const {
+    const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+    add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l]);
+    ++st.months_in_regime[st.regime[l]][l];
 
     const std::uint32_t step = static_cast<std::uint32_t>(month);
     for (int m = 0; m < spec_.n_materials; ++m) {
@@ -311,35 +365,37 @@ class PathModel {
       std::int32_t lead = spec_.shipping_days[m];
       if (reg.licensing) {
         Stream s(seed_, path, Purpose::kApproval, m, step);
-        if (s.uniform() < st.approval_share) {
+        if (s.uniform() < st.approval_share[l]) {
           lead += round_days(
               sample(reg.licence_days, seed_, path, Purpose::kLicenceDays, m, step));
         } else {
           approved = 0.0;
         }
       }
-      enqueue(st, t + lead, m, kChinaLegal, approved);
+      enqueue(st, l, t + lead, m, kChinaLegal, approved);
 
       // Smuggling leaks a share of what was blocked (baseline minus approved, §6).
       const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
-      const double smuggled = st.leakage * blocked;
+      const double smuggled = st.leakage[l] * blocked;
       if (smuggled > 0.0) {
-        st.smuggled[m] += smuggled;
+        st.smuggled[m][l] += smuggled;
         add(layout_.smuggled_batches + m);
-        if (bernoulli(st.interdiction, seed_, path, Purpose::kSeizure, m, step)) {
-          st.seized[m] += smuggled;
+        if (bernoulli(st.interdiction[l], seed_, path, Purpose::kSeizure, m, step)) {
+          st.seized[m][l] += smuggled;
           add(layout_.seized_batches + m);
         } else {
-          enqueue(st, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
+          enqueue(st, l, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
         }
       }
     }
 
     for (int p = 0; p < spec_.n_plants; ++p) {
       const PlantSpec& pl = spec_.plants[p];
-      if (st.plant_cancelled[p] || t < st.plant_start[p] || t < st.plant_outage_until[p]) continue;
+      if (st.plant_cancelled[p][l] || t < st.plant_start[p][l] || t < st.plant_outage_until[p][l]) {
+        continue;
+      }
       if (bernoulli(pl.outage_probability_per_month, seed_, path, Purpose::kPlantOutage, p, step)) {
-        st.plant_outage_until[p] =
+        st.plant_outage_until[p][l] =
             t + round_days(sample(pl.outage_days, seed_, path, Purpose::kPlantOutageDays, p, step));
       }
     }
@@ -362,196 +418,290 @@ class PathModel {
   }
 
   /// Bins the month's price multiplier per material and clears the month's accumulators.
-  RR_HD void close_month(std::int32_t month, PathState& st) const {
+  RR_HD void close_month(std::int32_t month, State& st) const {
     for (int m = 0; m < spec_.n_materials; ++m) {
-      const double x = price_multiplier(st.month_demand[m], st.month_supply[m],
-                                        spec_.price_elasticity[m], spec_.price_cap[m]);
-      add(layout_.price_hist +
-          (static_cast<std::uint64_t>(month) * layout_.M + m) * kPriceSlots +
-          price_bin(x, spec_.price_cap[m]));
-      st.month_demand[m] = 0.0;
-      st.month_supply[m] = 0.0;
+      for (int l = 0; l < W; ++l) {
+        const double x = price_multiplier(st.month_demand[m][l], st.month_supply[m][l],
+                                          spec_.price_elasticity[m], spec_.price_cap[m]);
+        add(layout_.price_hist +
+            (static_cast<std::uint64_t>(month) * layout_.M + m) * kPriceSlots +
+            price_bin(x, spec_.price_cap[m]));
+        st.month_demand[m][l] = 0.0;
+        st.month_supply[m][l] = 0.0;
+      }
     }
   }
 
   /// Arrivals, offtake, pool allocation, stockpile, consumption for day @p t (§1 order).
-  RR_HD void simulate_day(std::uint64_t path, std::int32_t t, PathState& st) const {
+  RR_HD void simulate_day(std::uint64_t first_path, std::int32_t t, State& st) const {
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
-    if (t == st.next_arrival) receive_arrivals(t, st);
-
-    float demand_factor[kMaxSegments];
-    draw_demand_factors(path, t, demand_factor);
-
-    // Output fraction of each plant today (0 when cancelled, not started or in an outage).
-    double plant_fraction[kMaxPlants];
-    for (int p = 0; p < spec_.n_plants; ++p) {
-      const bool running =
-          !st.plant_cancelled[p] && t >= st.plant_start[p] && t >= st.plant_outage_until[p];
-      plant_fraction[p] = running ? plant_output_fraction(t - st.plant_start[p], st.plant_ramp_days[p],
-                                                          spec_.plants[p].first_year_cap)
-                                  : 0.0;
+    int arrivals = 0;
+    RR_SIMD_LANES_ANY(arrivals)
+    for (int l = 0; l < W; ++l) arrivals |= t == st.next_arrival[l];
+    if (arrivals) {
+      for (int l = 0; l < W; ++l) {
+        if (t == st.next_arrival[l]) receive_arrivals(l, t, st);
+      }
     }
 
-    const bool(&eligible)[kBuckets][kMaxSegments] = spec_.eligible[st.regime];
+    float demand_factor[kMaxSegments][W];
+    draw_demand_factors(first_path, t, demand_factor);
+
+    // Output fraction of each plant today (0 when cancelled, not started or in an outage).
+    double plant_fraction[kMaxPlants][W];
+    for (int p = 0; p < spec_.n_plants; ++p) {
+      const double cap = spec_.plants[p].first_year_cap;
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        const LaneFlag running = (st.plant_cancelled[p][l] == 0) & (t >= st.plant_start[p][l]) &
+                                 (t >= st.plant_outage_until[p][l]);
+        const double f = plant_output_fraction(t - st.plant_start[p][l], st.plant_ramp_days[p][l], cap);
+        plant_fraction[p][l] = running ? f : 0.0;
+      }
+    }
+
     for (int m = 0; m < M; ++m) {
-      double* inventory = st.inventory[m];
+      double* inventory = &st.inventory[m][0][0];  // [segment][lane]
+      double* pool_nonchina = st.pool[kNonChina][m];
+      double* month_supply = st.month_supply[m];
 
       // Plant output: offtake straight to its segments, the rest to the non-China bucket.
-      double offtake_today = 0.0;
+      // A lane whose plant does not run adds zeros (x + 0.0 == x for the non-negative
+      // tonnages here), which is what skipping it would give.
+      double offtake_today[W];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) offtake_today[l] = 0.0;
       for (int k = 0; k < spec_.n_producers[m]; ++k) {
         const int p = spec_.producers[m][k];
-        if (plant_fraction[p] <= 0.0) continue;
+        int runs = 0;
+        RR_SIMD_LANES_ANY(runs)
+        for (int l = 0; l < W; ++l) runs |= plant_fraction[p][l] > 0.0;
+        if (!runs) continue;
         const PlantSpec& pl = spec_.plants[p];
-        const double out = pl.output_t_per_day[m] * plant_fraction[p];
-        observer_.plant_output(t, p, m, out);
-        double rest = out;
+        const double nameplate = pl.output_t_per_day[m];
+        double out[W], rest[W];
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          out[l] = nameplate * plant_fraction[p][l];
+          rest[l] = out[l];
+        }
+        for (int l = 0; l < W; ++l) {
+          if (plant_fraction[p][l] > 0.0) observer_.plant_output(l, t, p, m, out[l]);
+        }
         for (int j = 0; j < spec_.n_offtakers[p]; ++j) {
           const int s = spec_.offtakers[p][j];
-          const double x = out * pl.offtake[s];
-          inventory[s] += x;
-          offtake_today += x;
-          rest -= x;
+          const double share = pl.offtake[s];
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) {
+            const double x = out[l] * share;
+            inventory[s * W + l] += x;
+            offtake_today[l] += x;
+            rest[l] -= x;
+          }
         }
-        if (rest > 0.0) {
-          st.pool[kNonChina][m] += rest;
-          st.month_supply[m] += rest;
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double r = rest[l] > 0.0 ? rest[l] : 0.0;
+          pool_nonchina[l] += r;
+          month_supply[l] += r;
         }
       }
 
       // Pool allocation by need, most restricted bucket first; what a bucket gives reduces the
       // need the next one sees.
-      double need[kMaxSegments];
+      double need[kMaxSegments * W];
       const double* target = spec_.target_t[m];
       for (int s = 0; s < S; ++s) {
-        const double gap = target[s] - inventory[s];
-        need[s] = gap > 0.0 ? gap : 0.0;
+        const double target_s = target[s];
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double gap = target_s - inventory[s * W + l];
+          need[s * W + l] = gap > 0.0 ? gap : 0.0;
+        }
       }
       for (int b = 0; b < kBuckets; ++b) {
-        if (!(st.pool[b][m] > 0.0)) continue;
-        const double handed =
-            allocate(spec_.allocation_order, need, eligible[b], st.pool[b][m], inventory);
-        st.pool[b][m] = st.pool[b][m] - handed > 0.0 ? st.pool[b][m] - handed : 0.0;
+        double* pool = st.pool[b][m];
+        double available[W], handed[W];
+        int any = 0;
+        RR_SIMD_LANES_ANY(any)
+        for (int l = 0; l < W; ++l) {
+          available[l] = pool[l] > 0.0 ? pool[l] : 0.0;
+          any |= pool[l] > 0.0;
+        }
+        if (!any) continue;
+        allocate_lanes<W>(spec_.allocation_order, need, &st.eligible[b][0][0], available,
+                          inventory, handed);
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          pool[l] = pool[l] - handed[l] > 0.0 ? pool[l] - handed[l] : 0.0;
+        }
       }
 
       if (spec_.has_stockpile) release_and_refill_stockpile(m, st);
 
       // Consumption and stockout bookkeeping.
       const double* demand_mean = spec_.demand_t[m];
-      double demand_total = 0.0;
+      const std::int32_t never = spec_.horizon_days;  // first_stockout of a path not yet out
+      double demand_total[W];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) demand_total[l] = 0.0;
       for (int s = 0; s < S; ++s) {
-        const double demand = demand_mean[s] * demand_factor[s];
-        demand_total += demand;
-        const double have = inventory[s];
-        const double used = have < demand ? have : demand;
-        inventory[s] = have - used;
-        const double short_t = demand - used;
-        if (short_t > kShortfallEpsilon) {
-          st.shortfall[m][s] += short_t;
-          ++st.stockout_days[m][s];
-          if (st.first_stockout[m][s] == spec_.horizon_days) st.first_stockout[m][s] = t;
-          if (!st.in_stockout[m][s]) {
-            st.in_stockout[m][s] = true;
-            add(layout_.run_starts + layout_.sm(s, m) * layout_.H + t);
+        double* shortfall = st.shortfall[m][s];
+        std::int32_t* stockout_days = st.stockout_days[m][s];
+        std::int32_t* first_stockout = st.first_stockout[m][s];
+        LaneFlag* in_stockout = st.in_stockout[m][s];
+        const double mean_s = demand_mean[s];
+        LaneFlag starts[W], ends[W];
+        int spells = 0;
+        RR_SIMD_LANES_ANY(spells)
+        for (int l = 0; l < W; ++l) {
+          const double demand = mean_s * demand_factor[s][l];
+          demand_total[l] += demand;
+          const double have = inventory[s * W + l];
+          const double used = have < demand ? have : demand;
+          inventory[s * W + l] = have - used;
+          const double short_t = demand - used;
+          const LaneFlag is_short = short_t > kShortfallEpsilon;
+          shortfall[l] += is_short ? short_t : 0.0;
+          stockout_days[l] += is_short;
+          first_stockout[l] = is_short & (first_stockout[l] == never) ? t : first_stockout[l];
+          starts[l] = is_short & (in_stockout[l] ^ 1);
+          ends[l] = (is_short ^ 1) & in_stockout[l];
+          in_stockout[l] = is_short;
+          spells |= starts[l] | ends[l];
+        }
+        if (spells) {
+          const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;
+          for (int l = 0; l < W; ++l) {
+            if (starts[l]) add(layout_.run_starts + at);
+            if (ends[l]) add(layout_.run_ends + at);
           }
-        } else if (st.in_stockout[m][s]) {
-          st.in_stockout[m][s] = false;
-          add(layout_.run_ends + layout_.sm(s, m) * layout_.H + t);
         }
       }
-      st.month_demand[m] += demand_total - offtake_today;
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        st.month_demand[m][l] += demand_total[l] - offtake_today[l];
+      }
     }
   }
 
   /// China and smuggled batches arriving today go to their pool buckets (the transit list is
   /// scanned only on arrival days).
-  RR_HD void receive_arrivals(std::int32_t t, PathState& st) const {
+  RR_HD void receive_arrivals(int l, std::int32_t t, State& st) const {
     std::int32_t next = kNoArrival;
-    for (int i = 0; i < st.n_transit;) {
-      PathState::Transit& tr = st.transit[i];
+    typename State::Transit* transit = st.transit[l];
+    for (int i = 0; i < st.n_transit[l];) {
+      typename State::Transit& tr = transit[i];
       if (tr.day == t) {
-        st.pool[tr.bucket][tr.material] += tr.tonnes;
-        st.month_supply[tr.material] += tr.tonnes;
-        st.transit[i] = st.transit[--st.n_transit];
+        st.pool[tr.bucket][tr.material][l] += tr.tonnes;
+        st.month_supply[tr.material][l] += tr.tonnes;
+        transit[i] = transit[--st.n_transit[l]];
       } else {
         if (tr.day < next) next = tr.day;
         ++i;
       }
     }
-    st.next_arrival = next;
+    st.next_arrival[l] = next;
   }
 
   /// Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
-  /// stream per day; segment s always takes the stream's s-th normal, so a segment's noise
-  /// does not depend on the others' settings (demand_noise.hpp).
-  RR_HD void draw_demand_factors(std::uint64_t path, std::int32_t t, float* factor) const {
+  /// stream per path and day; segment s always takes the stream's s-th normal, so a segment's
+  /// noise does not depend on the others' settings (demand_noise.hpp).
+  RR_HD void draw_demand_factors(std::uint64_t first_path, std::int32_t t,
+                                 float (*factor)[W]) const {
     if (!spec_.any_demand_noise) {
-      for (int s = 0; s < spec_.n_segments; ++s) factor[s] = 1.0f;
+      for (int s = 0; s < spec_.n_segments; ++s) {
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) factor[s][l] = 1.0f;
+      }
       return;
     }
-    Stream noise(seed_, path, Purpose::kDemand, 0, static_cast<std::uint32_t>(t));
-    lognormal_demand_factors(noise, spec_.n_segments, spec_.demand_sigma, spec_.demand_drift,
-                             factor);
+    lognormal_demand_factors<W>(seed_, first_path, static_cast<std::uint32_t>(t),
+                                spec_.n_segments, spec_.demand_sigma, spec_.demand_drift, factor);
   }
 
   /// Strategic stockpile for material @p m: release to participants below their trigger
   /// cover (at most the daily cap), then refill from the non-China and China pools.
-  RR_HD void release_and_refill_stockpile(int m, PathState& st) const {
+  RR_HD void release_and_refill_stockpile(int m, State& st) const {
     const int S = spec_.n_segments;
-    double* inventory = st.inventory[m];
-    double cap = spec_.stockpile_max_release_t_per_day[m];
-    if (cap > st.stockpile[m]) cap = st.stockpile[m];
-    if (cap > 0.0) {
-      double need[kMaxSegments];
-      bool asking = false;
-      const double* trigger = spec_.release_trigger_t[m];  // 0 for non-participants
-      for (int s = 0; s < S; ++s) {
-        const double gap = trigger[s] - inventory[s];
-        need[s] = gap > 0.0 ? gap : 0.0;
-        asking = asking || gap > 0.0;
+    double* inventory = &st.inventory[m][0][0];
+    double* stock = st.stockpile[m];
+    const double max_release = spec_.stockpile_max_release_t_per_day[m];
+    double cap[W];
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) cap[l] = max_release > stock[l] ? stock[l] : max_release;
+    // Participants below their trigger cover ask for the gap (need 0 for the others and where
+    // there is nothing to release, which allocates nothing).
+    double need[kMaxSegments * W];
+    const double* trigger = spec_.release_trigger_t[m];  // 0 for non-participants
+    int asking = 0;
+    for (int s = 0; s < S; ++s) {
+      const double trigger_s = trigger[s];
+      RR_SIMD_LANES_ANY(asking)
+      for (int l = 0; l < W; ++l) {
+        const double gap = trigger_s - inventory[s * W + l];
+        need[s * W + l] = gap > 0.0 ? gap : 0.0;
+        asking |= (cap[l] > 0.0) & (gap > 0.0);
       }
-      if (asking) {
-        const double released = allocate(spec_.allocation_order, need,
-                                         spec_.eligible[st.regime][kNonChina], cap, inventory);
-        st.stockpile[m] = st.stockpile[m] - released > 0.0 ? st.stockpile[m] - released : 0.0;
+    }
+    if (asking) {
+      double available[W], released[W];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) available[l] = cap[l] > 0.0 ? cap[l] : 0.0;
+      allocate_lanes<W>(spec_.allocation_order, need, &st.eligible[kNonChina][0][0], available,
+                        inventory, released);
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        stock[l] = stock[l] - released[l] > 0.0 ? stock[l] - released[l] : 0.0;
       }
     }
     if (spec_.stockpile_refill) {
+      const double ceiling = st.stockpile_ceiling[m];
+      LaneFlag room_left[W];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) room_left[l] = 1;
       for (int b = kNonChina; b >= kChinaLegal; --b) {
-        const double room = st.stockpile_ceiling[m] - st.stockpile[m];
-        if (!(room > 0.0)) break;
-        const double take = st.pool[b][m] < room ? st.pool[b][m] : room;
-        st.pool[b][m] -= take;
-        st.stockpile[m] += take;
+        double* pool = st.pool[b][m];
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double room = ceiling - stock[l];
+          room_left[l] = room_left[l] & (room > 0.0);
+          const double take = room_left[l] ? (pool[l] < room ? pool[l] : room) : 0.0;
+          pool[l] -= take;
+          stock[l] += take;
+        }
       }
     }
   }
 
-  /// Adds the path's per-path outcomes to the tally.
-  RR_HD void finish(const PathState& st) const {
+  /// Adds the paths' per-path outcomes to the tally.
+  RR_HD void finish(const State& st) const {
     const std::uint64_t H1 = static_cast<std::uint64_t>(layout_.H) + 1;
-    for (int s = 0; s < spec_.n_segments; ++s) {
-      for (int m = 0; m < spec_.n_materials; ++m) {
-        const std::uint64_t sm = layout_.sm(s, m);
-        add(layout_.first_stockout + sm * H1 + st.first_stockout[m][s]);
-        add(layout_.stockout_days + sm * H1 + st.stockout_days[m][s]);
-        add(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[m][s]));
-        const std::uint64_t kg = to_sum_units(st.shortfall[m][s]);
-        if (kg) add(layout_.shortfall_sum + sm, kg);
+    for (int l = 0; l < W; ++l) {
+      for (int s = 0; s < spec_.n_segments; ++s) {
+        for (int m = 0; m < spec_.n_materials; ++m) {
+          const std::uint64_t sm = layout_.sm(s, m);
+          add(layout_.first_stockout + sm * H1 + st.first_stockout[m][s][l]);
+          add(layout_.stockout_days + sm * H1 + st.stockout_days[m][s][l]);
+          add(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[m][s][l]));
+          const std::uint64_t kg = to_sum_units(st.shortfall[m][s][l]);
+          if (kg) add(layout_.shortfall_sum + sm, kg);
+        }
       }
+      for (int m = 0; m < spec_.n_materials; ++m) {
+        add(layout_.smuggled_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
+            tonne_bin(st.smuggled[m][l]));
+        add(layout_.seized_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
+            tonne_bin(st.seized[m][l]));
+        const std::uint64_t a = to_sum_units(st.smuggled[m][l]);
+        const std::uint64_t b = to_sum_units(st.seized[m][l]);
+        if (a) add(layout_.smuggled_sum + m, a);
+        if (b) add(layout_.seized_sum + m, b);
+      }
+      add(layout_.paths);
+      if (st.overflow[l]) add(layout_.overflow);
     }
-    for (int m = 0; m < spec_.n_materials; ++m) {
-      add(layout_.smuggled_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
-          tonne_bin(st.smuggled[m]));
-      add(layout_.seized_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
-          tonne_bin(st.seized[m]));
-      const std::uint64_t a = to_sum_units(st.smuggled[m]);
-      const std::uint64_t b = to_sum_units(st.seized[m]);
-      if (a) add(layout_.smuggled_sum + m, a);
-      if (b) add(layout_.seized_sum + m, b);
-    }
-    add(layout_.paths);
-    if (st.overflow) add(layout_.overflow);
   }
 
   const ModelSpec& spec_;
@@ -560,6 +710,33 @@ class PathModel {
   std::uint64_t seed_;
   Observer observer_;
 };
+
+/// A stop condition that never holds (the GPU cannot poll host memory).
+struct NeverStop {
+  RR_HD bool operator()() const { return false; }
+};
+
+/// Simulates paths [begin, end) into one tally: whole blocks of W paths, then the rest one
+/// path at a time (the same outcomes, path by path). @p stop() is asked before every block; when
+/// it holds the range ends early and the caller must discard the tally.
+template <int W, class Observer, class Stop>
+RR_HD void run_path_range(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
+                          std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                          const Observer& observer, const Stop& stop) {
+  const PathModel<W, Observer> block(spec, layout, tally, seed, observer);
+  std::uint64_t p = begin;
+  for (; p + W <= end; p += W) {
+    if (stop()) return;
+    block.run(p);
+  }
+  if (W > 1) {
+    const PathModel<1, Observer> single(spec, layout, tally, seed, observer);
+    for (; p < end; ++p) {
+      if (stop()) return;
+      single.run(p);
+    }
+  }
+}
 
 RR_KERNEL_CODE_END
 }  // namespace rr

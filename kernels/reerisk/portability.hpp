@@ -13,6 +13,20 @@
 #endif
 #define RR_HD_INLINE RR_HD inline
 
+#define RR_PRAGMA(x) _Pragma(#x)
+
+// A loop over a PathModel's lanes (path_model.hpp) whose iterations are independent: on the CPU
+// `omp simd` (enabled by -fopenmp-simd on every target that includes the model) makes g++
+// vectorise it, where its cost model would otherwise unroll the eight lanes into scalar code;
+// _ANY(flag) also ORs `flag |= ...` across the lanes. On the GPU a thread has one lane.
+#if defined(__CUDACC__)
+#define RR_SIMD_LANES
+#define RR_SIMD_LANES_ANY(flag)
+#else
+#define RR_SIMD_LANES RR_PRAGMA(omp simd)
+#define RR_SIMD_LANES_ANY(flag) RR_PRAGMA(omp simd reduction(| : flag))
+#endif
+
 // Each backend library compiles the same kernel sources; the backend namespace keeps the
 // two instantiations (nvcc/CUDA and g++/OpenMP) apart so they can link into one binary.
 #if defined(__CUDACC__)
@@ -82,6 +96,15 @@ namespace rr {
 constexpr bool kTallyIsShared = true;
 #else
 constexpr bool kTallyIsShared = false;
+#endif
+
+/// Paths one worker simulates in lockstep (PathModel's lanes, path_model.hpp). On the CPU the
+/// daily arithmetic of kPathLanes paths runs in SIMD registers (8 doubles: one AVX-512
+/// register, two AVX2 or four SSE2 registers); a GPU thread runs one path.
+#if defined(__CUDACC__)
+constexpr int kPathLanes = 1;
+#else
+constexpr int kPathLanes = 8;
 #endif
 
 }  // namespace rr

@@ -133,6 +133,11 @@ RR_HD_INLINE float normal_quantile_f(float p) {
   return q < 0.0f ? -x : x;
 }
 
+/// Counter word 2 of a stream's block (Stream's layout): purpose, entity and block number.
+RR_HD_INLINE std::uint32_t stream_word2(Purpose purpose, std::uint32_t entity, std::uint32_t block) {
+  return (static_cast<std::uint32_t>(purpose) << 24) | ((entity & 0xffffu) << 8) | (block & 0xffu);
+}
+
 /// A reproducible sequence of uniforms for one (seed, path, purpose, entity, step).
 ///
 /// Counter layout: word 0/1 = path index (64 bit), word 2 = purpose (8 bit) | entity (16 bit)
@@ -147,7 +152,7 @@ class Stream {
       : used_(4), block_(0) {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
     ctr_ = {{static_cast<std::uint32_t>(path), static_cast<std::uint32_t>(path >> 32),
-             (static_cast<std::uint32_t>(purpose) << 24) | ((entity & 0xffffu) << 8), step}};
+             stream_word2(purpose, entity, 0), step}};
   }
 
   /// Next raw 32-bit word.
@@ -192,6 +197,42 @@ class Stream {
   int used_;
   std::uint32_t block_;
 };
+
+/// Philox4x32-10 of @p W counters that differ only in the path index (counter words 0 and 1
+/// are the path first_path + l of lane l; words 2 and 3 are shared), keyed by @p seed: for each
+/// lane the block `Stream(seed, path, ...)` would produce at the same counter, bit for bit
+/// (tests/unit/test_rng.cpp checks it against Random123). The rounds are written out lane by
+/// lane, structure of arrays, so the CPU compiler runs W lanes' 32x32->64 multiplies in SIMD
+/// registers; Random123's Philox takes one counter at a time. @p out is [word][lane].
+template <int W>
+RR_HD_INLINE void philox_lanes(std::uint64_t seed, std::uint64_t first_path, std::uint32_t word2,
+                               std::uint32_t word3, std::uint32_t (&out)[4][W]) {
+  const std::uint32_t k0 = static_cast<std::uint32_t>(seed);
+  const std::uint32_t k1 = static_cast<std::uint32_t>(seed >> 32);
+  RR_SIMD_LANES
+  for (int l = 0; l < W; ++l) {
+    const std::uint64_t path = first_path + static_cast<std::uint64_t>(l);
+    std::uint32_t x0 = static_cast<std::uint32_t>(path), x1 = static_cast<std::uint32_t>(path >> 32);
+    std::uint32_t x2 = word2, x3 = word3;
+    std::uint32_t a = k0, b = k1;
+    for (int r = 0; r < 10; ++r) {  // Random123's _philox4x32round, then its key bump
+      const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * x0;
+      const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * x2;
+      const std::uint32_t y0 = static_cast<std::uint32_t>(p1 >> 32) ^ x1 ^ a;
+      const std::uint32_t y2 = static_cast<std::uint32_t>(p0 >> 32) ^ x3 ^ b;
+      x1 = static_cast<std::uint32_t>(p1);
+      x3 = static_cast<std::uint32_t>(p0);
+      x0 = y0;
+      x2 = y2;
+      a += 0x9E3779B9u;
+      b += 0xBB67AE85u;
+    }
+    out[0][l] = x0;
+    out[1][l] = x1;
+    out[2][l] = x2;
+    out[3][l] = x3;
+  }
+}
 
 RR_KERNEL_CODE_END
 }  // namespace rr

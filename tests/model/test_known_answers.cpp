@@ -101,9 +101,9 @@ TEST(KnownAnswerTest, Case3AbsorbingRegimeChain) {
 struct Recorder {
   std::vector<double>* output;
   std::vector<double>* inventory;
-  void plant_output(std::int32_t t, int, int, double tonnes) const { (*output)[t] += tonnes; }
-  void day_end(std::int32_t t, const PathState& st) const { (*inventory)[t] = st.inventory[0][0]; }
-  void path_end(std::uint64_t, const PathState&) const {}
+  void plant_output(int, std::int32_t t, int, int, double tonnes) const { (*output)[t] += tonnes; }
+  void day_end(std::int32_t t, const PathState<1>& st) const { (*inventory)[t] = st.inventory[0][0][0]; }
+  void path_end(int, std::uint64_t, const PathState<1>&) const {}
 };
 
 // §5.4: the only supply is a plant already running at day 0 (no delay, ramp or outages),
@@ -122,7 +122,7 @@ TEST(KnownAnswerTest, Case4PlantMatchingDemand) {
   for (std::uint64_t path = 0; path < 20; ++path) {
     std::vector<double> out(l.layout.H), inv(l.layout.H);
     std::vector<std::uint64_t> scratch(l.layout.size);
-    PathModel<Recorder> model(*l.spec, l.layout, scratch.data(), 3, Recorder{&out, &inv});
+    PathModel<1, Recorder> model(*l.spec, l.layout, scratch.data(), 3, Recorder{&out, &inv});
     model.run(path);
     const double cover = sample(l.spec->segments[0].cover_days, 3, path, Purpose::kCover, 0, 0);
     const double initial = cover * 217.3 / 365;
@@ -146,7 +146,7 @@ TEST(KnownAnswerTest, Case5DeterministicRampAndCap) {
   const auto l = load(minimal_scenario(800, "1000", 1.0, 0.0, plant));
   std::vector<double> out(l.layout.H), inv(l.layout.H);
   std::vector<std::uint64_t> scratch(l.layout.size);
-  PathModel<Recorder> model(*l.spec, l.layout, scratch.data(), 9, Recorder{&out, &inv});
+  PathModel<1, Recorder> model(*l.spec, l.layout, scratch.data(), 9, Recorder{&out, &inv});
   model.run(0);
   const double ramp_days = r_months * 365.0 / 12.0;
   for (int t = 0; t < l.layout.H; ++t) {

@@ -139,9 +139,9 @@ TEST(MechanismTest, StockpileReleaseIsCappedPerDay) {
 
 struct StockpileRecorder {
   std::vector<double>* stock;
-  void plant_output(std::int32_t, int, int, double) const {}
-  void day_end(std::int32_t t, const PathState& st) const { (*stock)[t] = st.stockpile[0]; }
-  void path_end(std::uint64_t, const PathState&) const {}
+  void plant_output(int, std::int32_t, int, int, double) const {}
+  void day_end(std::int32_t t, const PathState<1>& st) const { (*stock)[t] = st.stockpile[0][0]; }
+  void path_end(int, std::uint64_t, const PathState<1>&) const {}
 };
 
 TEST(MechanismTest, StockpileRefillsFromSurplusOnlyWhenAsked) {
@@ -155,7 +155,7 @@ TEST(MechanismTest, StockpileRefillsFromSurplusOnlyWhenAsked) {
     const auto l = load(text);
     std::vector<double> stock(l.layout.H);
     std::vector<std::uint64_t> scratch(l.layout.size);
-    PathModel<StockpileRecorder> model(*l.spec, l.layout, scratch.data(), 1, StockpileRecorder{&stock});
+    PathModel<1, StockpileRecorder> model(*l.spec, l.layout, scratch.data(), 1, StockpileRecorder{&stock});
     model.run(0);
     EXPECT_EQ(stock[80], 0.0);
     EXPECT_DOUBLE_EQ(stock[l.layout.H - 1], refill ? 60.0 : 0.0) << "refill " << refill;
@@ -260,13 +260,13 @@ TEST(MechanismTest, PipelineAtStartSeedsTheBatchesInTransit) {
   // Day by day: the pipeline's two batches arrive on days 5 and 36 (inventory jumps there).
   struct Inventory {
     std::vector<double>* inv;
-    void plant_output(std::int32_t, int, int, double) const {}
-    void day_end(std::int32_t t, const PathState& st) const { (*inv)[t] = st.inventory[0][0]; }
-    void path_end(std::uint64_t, const PathState&) const {}
+    void plant_output(int, std::int32_t, int, int, double) const {}
+    void day_end(std::int32_t t, const PathState<1>& st) const { (*inv)[t] = st.inventory[0][0][0]; }
+    void path_end(int, std::uint64_t, const PathState<1>&) const {}
   };
   std::vector<double> inv(warm.layout.H);
   std::vector<std::uint64_t> scratch(warm.layout.size);
-  PathModel<Inventory> model(*warm.spec, warm.layout, scratch.data(), 1, Inventory{&inv});
+  PathModel<1, Inventory> model(*warm.spec, warm.layout, scratch.data(), 1, Inventory{&inv});
   model.run(0);
   EXPECT_DOUBLE_EQ(inv[4], 35.0);
   EXPECT_NEAR(inv[5], 34.0 + 365.0 / 12, 1e-9);

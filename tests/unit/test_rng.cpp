@@ -37,6 +37,31 @@ TEST(RngTest, Philox4x32x10KnownAnswers) {
   }
 }
 
+// The lane-parallel Philox (philox_lanes, used for the demand noise) gives, lane by lane, the
+// words of Random123's Philox4x32-10 at the same counter: the known-answer vectors above,
+// and streams whose path index crosses the 32-bit boundary within the lanes, with 64-bit seeds.
+TEST(RngTest, PhiloxLanesMatchRandom123) {
+  std::uint32_t kat[4][1];
+  philox_lanes<1>(0xffffffffffffffffull, 0xffffffffffffffffull, 0xffffffffu, 0xffffffffu, kat);
+  EXPECT_EQ(kat[0][0], 0x408f276du);
+  EXPECT_EQ(kat[3][0], 0x6d5451fdu);
+  philox_lanes<1>(0x299f31d0a4093822ull, 0x85a308d3243f6a88ull, 0x13198a2eu, 0x03707344u, kat);
+  EXPECT_EQ(kat[0][0], 0xd16cfe09u);
+  EXPECT_EQ(kat[1][0], 0x94fdccebu);
+  EXPECT_EQ(kat[2][0], 0x5001e420u);
+  EXPECT_EQ(kat[3][0], 0x24126ea1u);
+  for (std::uint64_t seed : {1ull, 20261110ull, 0x123456789abcdefull}) {
+    const std::uint64_t first = (std::uint64_t(7) << 32) - 5;
+    std::uint32_t words[4][16];
+    philox_lanes<16>(seed, first, stream_word2(Purpose::kThrottle, 3, 2), 41, words);
+    for (int l = 0; l < 16; ++l) {
+      Stream s(seed, first + l, Purpose::kThrottle, 3, 41);
+      for (int i = 0; i < 8; ++i) s.next_u32();  // blocks 0 and 1
+      for (int i = 0; i < 4; ++i) EXPECT_EQ(words[i][l], s.next_u32()) << "lane " << l;
+    }
+  }
+}
+
 TEST(RngTest, SameKeyGivesSameDrawsEveryTime) {
   for (int rep = 0; rep < 3; ++rep) {
     Stream a(42, 123456789012ull, Purpose::kThrottle, 3, 17);
@@ -266,18 +291,40 @@ TEST(DemandNoiseTest, FactorsAreLognormalWithMeanOne) {
   for (int s = 0; s < 5; ++s) drift[s] = 0.5f * sigma[s] * sigma[s];
   std::vector<double> logs;
   double mean = 0;
-  for (int i = 0; i < kPaths; ++i) {
-    Stream noise(5, i, Purpose::kDemand, 0, 3);
-    float f[kMaxSegments];
-    lognormal_demand_factors(noise, 5, sigma, drift, f);
-    EXPECT_EQ(f[1], 1.0f);
-    logs.push_back((std::log(f[0]) + drift[0]) / sigma[0]);
-    mean += f[3];
+  for (int i = 0; i < kPaths; i += 8) {  // paths i .. i + 7 in eight lanes, day 3
+    float f[kMaxSegments][8];
+    lognormal_demand_factors<8>(5, i, 3, 5, sigma, drift, f);
+    for (int l = 0; l < 8; ++l) {
+      EXPECT_EQ(f[1][l], 1.0f);
+      logs.push_back((std::log(f[0][l]) + drift[0]) / sigma[0]);
+      mean += f[3][l];
+    }
   }
   mean /= kPaths;
   // E f = 1 and sd(f) = sqrt(e^{sigma^2} - 1) = 0.307: a 4.5-sigma band of the sample mean.
   EXPECT_NEAR(mean, 1.0, 4.5 * 0.307 / std::sqrt(kPaths));
   EXPECT_LT(test::ks_statistic(logs, test::normal_cdf), test::ks_critical(kPaths, kAlpha));
+}
+
+// A path's factors do not depend on the lane it is drawn in or on how many lanes run together,
+// and they are the PPND7 normals of the stream's words: the uniforms of Stream(kDemand, day).
+TEST(DemandNoiseTest, LanesMatchOnePathAtATime) {
+  float sigma[kMaxSegments] = {0.3f, 0.0f, 0.1f, 0.3f, 0.05f, 0.2f};
+  float drift[kMaxSegments] = {};
+  for (int s = 0; s < 6; ++s) drift[s] = 0.5f * sigma[s] * sigma[s];
+  const std::uint64_t first = (std::uint64_t(1) << 32) - 3;  // lanes straddle the 32-bit carry
+  float lanes[kMaxSegments][8];
+  lognormal_demand_factors<8>(11, first, 77, 6, sigma, drift, lanes);
+  for (int l = 0; l < 8; ++l) {
+    float one[kMaxSegments][1];
+    lognormal_demand_factors<1>(11, first + l, 77, 6, sigma, drift, one);
+    Stream noise(11, first + l, Purpose::kDemand, 0, 77);
+    for (int s = 0; s < 6; ++s) {
+      EXPECT_EQ(lanes[s][l], one[s][0]) << "lane " << l << " segment " << s;
+      const float z = noise.normal_f();
+      EXPECT_EQ(one[s][0], exp_f(sigma[s] * z - drift[s])) << "lane " << l << " segment " << s;
+    }
+  }
 }
 
 }  // namespace
