@@ -145,6 +145,12 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
       s.eligible[r][1][g] = !seg.defense || s.regimes[r].defense_allowed;  // China legal
       s.eligible[r][2][g] = true;                                          // non-China
     }
+    for (int b = 0; b < kPoolBuckets; ++b) {
+      int yes = 0;
+      for (int r = 0; r < s.n_regimes; ++r) yes += s.eligible[r][b][g] ? 1 : 0;
+      s.eligibility[b][g] = yes == 0 ? kNeverEligible
+                          : yes == s.n_regimes ? kAlwaysEligible : kEligibleByRegime;
+    }
   }
   return spec;
 }

@@ -50,7 +50,7 @@ struct SimulateChunk {
   std::uint64_t paths_per_chunk;
   const std::atomic<int>* stop;  ///< polled between paths on the CPU (BatchRequest::stop)
 
-  RR_HD void operator()(std::uint64_t chunk) const {
+  RR_CPU_ISA_DISPATCH RR_HD void operator()(std::uint64_t chunk) const {
     const std::uint64_t begin = first_path + chunk * paths_per_chunk;
     const std::uint64_t end =
         begin + paths_per_chunk < end_path ? begin + paths_per_chunk : end_path;

@@ -4,7 +4,9 @@
 #
 # Then, unless REERISK_QUICK=1:
 # - when the CUDA toolkit is present, a CPU-only build (REERISK_CUDA=OFF, Debian's Thrust
-#   instead of the toolkit's CCCL), so that a machine without the toolkit keeps working;
+#   instead of the toolkit's CCCL), so that a machine without the toolkit keeps working; it
+#   also runs the model as baseline x86-64 code only (REERISK_ISA_DISPATCH=OFF), so the
+#   regression test checks that the AVX2/AVX-512 copies give the same bits;
 # - the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/);
 # - bounded libFuzzer runs of the scenario loader and the result reader (tools/fuzz.sh).
 set -euo pipefail
@@ -18,7 +20,8 @@ jobs="${REERISK_JOBS:-$(nproc)}"
 
 if command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
   echo "== CPU-only build (no CUDA toolkit, Debian Thrust) =="
-  REERISK_BUILD_DIR=build-cpu-only tools/build.sh -DREERISK_CUDA=OFF -DREERISK_BUILD_BENCHMARKS=OFF
+  REERISK_BUILD_DIR=build-cpu-only tools/build.sh -DREERISK_CUDA=OFF -DREERISK_BUILD_BENCHMARKS=OFF \
+    -DREERISK_ISA_DISPATCH=OFF
   (cd build-cpu-only && ctest --output-on-failure -j "$jobs" -LE cli "$@")
 fi
 

@@ -42,80 +42,100 @@ RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::i
 /// Arrays of per-segment values are [segment][lane] (element i * W + l). Every lane does the
 /// arithmetic a one-lane call would do, in the same order, so a lane's result does not depend
 /// on W; the lanes run without branches, so the CPU compiler keeps them in SIMD registers.
-/// @param need      tonnes each segment wants (entries <= 0 want nothing); each entry is
-///                  reduced by what that segment gets, so the caller can serve the rest from
-///                  another source without recomputing it
-/// @param eligible  whether each segment may take this material (0 or 1)
-/// @param available tonnes to share, per lane
-/// @param given     receives each segment's share (added to)
-/// @param handed    receives the tonnes handed out per lane, never more than available
+/// @param eligibility per segment: never, always, or by regime (then @p eligible says, per lane)
+/// @param eligible    [segment][lane] 0 or 1, read only for kEligibleByRegime segments
+/// @param need        tonnes each segment wants (>= 0); each entry is reduced by what that
+///                    segment gets, so the caller can serve the rest from another source
+///                    without recomputing it
+/// @param available   tonnes to share, per lane
+/// @param given       receives each segment's share (added to)
+/// @param handed      receives the tonnes handed out per lane, never more than available
 template <int W>
-RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, double* need,
-                                 const std::int32_t* eligible,
+RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t* eligibility,
+                                 const std::int32_t* eligible, double* need,
                                  const double* available, double* given, double* handed) {
   double left[W];
   RR_SIMD_LANES
   for (int l = 0; l < W; ++l) left[l] = available[l];
+  // Every level is visited: a lane with nothing left is inactive there. (Stopping once no
+  // lane has anything left costs a reduction across the lanes per level, which measured
+  // dearer than the levels it saves.)
   for (int lv = 0; lv < order.n_levels; ++lv) {
-    int any_left = 0;
-    RR_SIMD_LANES_ANY(any_left)
-    for (int l = 0; l < W; ++l) any_left |= left[l] > 0.0;
-    if (!any_left) break;
     const int b = order.level_begin[lv], e = order.level_begin[lv + 1];
     double total[W];
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) total[l] = 0.0;
+    int takers = 0;
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        const double n = need[i * W + l];
-        total[l] += eligible[i * W + l] & (n > 0.0) ? n : 0.0;
+      if (eligibility[i] == kNeverEligible) continue;
+      ++takers;
+      const double* n = need + i * W;
+      if (eligibility[i] == kAlwaysEligible) {
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) total[l] += n[l];
+      } else {
+        const std::int32_t* ok = eligible + i * W;
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) total[l] += ok[l] ? n[l] : 0.0;
       }
     }
-    // full: the whole level is served in full; part: it shares what is left in proportion
-    // to need (share < 1, so nobody gets more than its need) and nothing remains.
-    std::int32_t full[W], part[W];
-    double share[W];
+    if (takers == 0) continue;
+    // Each taker gets need x f: f = 1 when the level is served in full (need x 1 == need
+    // exactly), left / total when it shares what is left in proportion to need (< 1, so
+    // nobody gets more than its need, and nothing remains), 0 when there is nothing to share.
+    double f[W];
+    std::int32_t full[W], active[W];
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
-      const std::int32_t active = (left[l] > 0.0) & (total[l] > 0.0);
-      full[l] = active & (total[l] <= left[l]);
-      part[l] = active & !(total[l] <= left[l]);
-      share[l] = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
+      active[l] = (left[l] > 0.0) & (total[l] > 0.0);
+      full[l] = active[l] & (total[l] <= left[l]);
+      const double share = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
+      f[l] = full[l] ? 1.0 : (active[l] ? share : 0.0);
     }
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        const double n = need[i * W + l];
-        const std::int32_t takes = eligible[i * W + l] & (n > 0.0);
-        const double g = full[l] ? n : n * share[l];
-        given[i * W + l] += takes & (full[l] | part[l]) ? g : 0.0;
-        const double rest = n - g > 0.0 ? n - g : 0.0;
-        need[i * W + l] = takes & full[l] ? 0.0 : (takes & part[l] ? rest : n);
+      if (eligibility[i] == kNeverEligible) continue;
+      double* n = need + i * W;
+      double* got = given + i * W;
+      if (eligibility[i] == kAlwaysEligible) {
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double g = n[l] * f[l];
+          got[l] += g;
+          n[l] = n[l] - g > 0.0 ? n[l] - g : 0.0;
+        }
+      } else {
+        const std::int32_t* ok = eligible + i * W;
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double g = ok[l] ? n[l] * f[l] : 0.0;
+          got[l] += g;
+          n[l] = n[l] - g > 0.0 ? n[l] - g : 0.0;
+        }
       }
     }
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
       const double after = left[l] - total[l] < 0.0 ? 0.0 : left[l] - total[l];
-      left[l] = full[l] ? after : (part[l] ? 0.0 : left[l]);
+      left[l] = full[l] ? after : (active[l] ? 0.0 : left[l]);
     }
   }
   RR_SIMD_LANES
   for (int l = 0; l < W; ++l) handed[l] = available[l] - left[l];
 }
 
-/// allocate_lanes for one path: shares @p available among the segments by need.
+/// allocate_lanes for one path whose eligibility does not depend on the regime.
 /// @return tonnes handed out, never more than @p available
 RR_HD_INLINE double allocate(const AllocationOrder& order, double* need, const bool* eligible,
                              double available, double* given) {
-  std::int32_t flags[kMaxSegments];
+  std::int8_t eligibility[kMaxSegments];
   for (int k = 0; k < order.level_begin[order.n_levels]; ++k) {
-    flags[order.segment[k]] = eligible[order.segment[k]] ? 1 : 0;
+    const int i = order.segment[k];
+    eligibility[i] = eligible[i] ? kAlwaysEligible : kNeverEligible;
   }
   double handed;
-  allocate_lanes<1>(order, need, flags, &available, given, &handed);
+  allocate_lanes<1>(order, eligibility, nullptr, need, &available, given, &handed);
   return handed;
 }
 

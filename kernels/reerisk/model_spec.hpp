@@ -23,6 +23,11 @@ constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (p
 
 enum class Allocation : std::int32_t { kProRata = 0, kPriority = 1 };
 
+/// Whether a segment may take from a pool bucket: never, always, or depending on the regime
+/// (then per path, from ModelSpec::eligible). Most scenarios have no regime-dependent case,
+/// and allocation then needs no per-path mask (allocation.hpp).
+enum Eligibility : std::int8_t { kNeverEligible = 0, kAlwaysEligible = 1, kEligibleByRegime = 2 };
+
 /// The order in which allocation serves segments: levels served one after the other, pro rata
 /// to need within a level. pro_rata: one level of all segments; priority: one level per
 /// priority number, ascending (built by make_allocation_order in allocation.hpp).
@@ -130,6 +135,8 @@ struct ModelSpec {
   /// Whether segment s may take from pool bucket b (smuggled, China legal, non-China) in
   /// regime r: defense never takes smuggled material, and takes China's only where allowed.
   bool eligible[kMaxRegimes][kPoolBuckets][kMaxSegments] = {};
+  /// eligible[.][b][s] summarised over the scenario's regimes.
+  std::int8_t eligibility[kPoolBuckets][kMaxSegments] = {};
 
   // Strategic stockpile (initial tonnes = ceiling = cover_days x participants' daily demand)
   bool has_stockpile = false;

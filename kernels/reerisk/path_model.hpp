@@ -530,8 +530,8 @@ class PathModel {
           any |= pool[l] > 0.0;
         }
         if (!any) continue;
-        allocate_lanes<W>(spec_.allocation_order, need, &st.eligible[b][0][0], available,
-                          inventory, handed);
+        allocate_lanes<W>(spec_.allocation_order, spec_.eligibility[b], &st.eligible[b][0][0],
+                          need, available, inventory, handed);
         RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
           pool[l] = pool[l] - handed[l] > 0.0 ? pool[l] - handed[l] : 0.0;
@@ -544,17 +544,20 @@ class PathModel {
       const double* demand_mean = spec_.demand_t[m];
       const std::int32_t never = spec_.horizon_days;  // first_stockout of a path not yet out
       double demand_total[W];
+      LaneFlag changed_any[W];  // a stockout spell started or ended today in some segment
       RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) demand_total[l] = 0.0;
+      for (int l = 0; l < W; ++l) {
+        demand_total[l] = 0.0;
+        changed_any[l] = 0;
+      }
+      LaneFlag changed[kMaxSegments][W];
       for (int s = 0; s < S; ++s) {
         double* shortfall = st.shortfall[m][s];
         std::int32_t* stockout_days = st.stockout_days[m][s];
         std::int32_t* first_stockout = st.first_stockout[m][s];
         LaneFlag* in_stockout = st.in_stockout[m][s];
         const double mean_s = demand_mean[s];
-        LaneFlag starts[W], ends[W];
-        int spells = 0;
-        RR_SIMD_LANES_ANY(spells)
+        RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
           const double demand = mean_s * demand_factor[s][l];
           demand_total[l] += demand;
@@ -566,16 +569,19 @@ class PathModel {
           shortfall[l] += is_short ? short_t : 0.0;
           stockout_days[l] += is_short;
           first_stockout[l] = is_short & (first_stockout[l] == never) ? t : first_stockout[l];
-          starts[l] = is_short & (in_stockout[l] ^ 1);
-          ends[l] = (is_short ^ 1) & in_stockout[l];
+          changed[s][l] = is_short ^ in_stockout[l];
+          changed_any[l] |= changed[s][l];
           in_stockout[l] = is_short;
-          spells |= starts[l] | ends[l];
         }
-        if (spells) {
+      }
+      int spells = 0;
+      RR_SIMD_LANES_ANY(spells)
+      for (int l = 0; l < W; ++l) spells |= changed_any[l];
+      if (spells) {  // a spell starts on the first day of a stockout and ends the day after
+        for (int s = 0; s < S; ++s) {
           const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;
           for (int l = 0; l < W; ++l) {
-            if (starts[l]) add(layout_.run_starts + at);
-            if (ends[l]) add(layout_.run_ends + at);
+            if (changed[s][l]) add((st.in_stockout[m][s][l] ? layout_.run_starts : layout_.run_ends) + at);
           }
         }
       }
@@ -649,8 +655,8 @@ class PathModel {
       double available[W], released[W];
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) available[l] = cap[l] > 0.0 ? cap[l] : 0.0;
-      allocate_lanes<W>(spec_.allocation_order, need, &st.eligible[kNonChina][0][0], available,
-                        inventory, released);
+      allocate_lanes<W>(spec_.allocation_order, spec_.eligibility[kNonChina],
+                        &st.eligible[kNonChina][0][0], need, available, inventory, released);
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
         stock[l] = stock[l] - released[l] > 0.0 ? stock[l] - released[l] : 0.0;

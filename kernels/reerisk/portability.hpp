@@ -27,6 +27,20 @@
 #define RR_SIMD_LANES_ANY(flag) RR_PRAGMA(omp simd reduction(| : flag))
 #endif
 
+// The CPU backend's entry into the path model, compiled three times (x86-64-v4: AVX-512,
+// x86-64-v3: AVX2, and baseline x86-64) with the model inlined into each copy (flatten); the
+// loader picks the best copy for the CPU it runs on. CMake builds with -ffp-contract=off, so
+// no copy fuses a multiply and an add: every copy computes the same IEEE-754 results, and the
+// tally does not depend on the CPU either (CI runs the regression test with and without the
+// copies: -DREERISK_ISA_DISPATCH=OFF). Other compilers and targets get one copy.
+#if !defined(__CUDACC__) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(RR_NO_ISA_DISPATCH)
+#define RR_CPU_ISA_DISPATCH \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
+#else
+#define RR_CPU_ISA_DISPATCH
+#endif
+
 // Each backend library compiles the same kernel sources; the backend namespace keeps the
 // two instantiations (nvcc/CUDA and g++/OpenMP) apart so they can link into one binary.
 #if defined(__CUDACC__)
@@ -102,9 +116,9 @@ constexpr bool kTallyIsShared = false;
 /// daily arithmetic of kPathLanes paths runs in SIMD registers (8 doubles: one AVX-512
 /// register, two AVX2 or four SSE2 registers); a GPU thread runs one path.
 #if defined(__CUDACC__)
-constexpr int kPathLanes = 1;
+constexpr int kPathLanes = 16;
 #else
-constexpr int kPathLanes = 8;
+constexpr int kPathLanes = 16;
 #endif
 
 }  // namespace rr
