@@ -284,6 +284,21 @@ TEST(DemandNoiseTest, ExpIsWithinAFewUlp) {
   EXPECT_EQ(exp_f(0.0f), 1.0f);  // sigma 0 gives a demand factor of exactly 1
 }
 
+// The vectorisable log of PPND7's tails against libm in double precision, over the uniforms'
+// range [2^-24, 1) and beyond (every float exponent from 2^-126 to 2^127).
+TEST(DemandNoiseTest, LogIsWithinAFewUlp) {
+  auto check = [](float x) {
+    const double want = std::log(static_cast<double>(x));
+    // 2 ulp of the result, or of ln's derivative near 1 (where the result itself is tiny).
+    const double ulp = 0x1p-24 * std::max(std::fabs(want), 1.0 * std::fabs(1.0 - x) + 0x1p-24);
+    EXPECT_NEAR(log_f(x), want, 2 * ulp + 0x1p-150) << x;
+  };
+  for (float x = 0x1p-24f; x < 1.0f; x += 0x1p-13f) check(x);
+  for (std::uint32_t u = 1; u < (1u << 24); u += 977) check(static_cast<float>(u) * 0x1p-24f);
+  for (int e = -126; e <= 127; ++e) check(std::ldexp(1.37f, e));
+  EXPECT_EQ(log_f(1.0f), 0.0f);
+}
+
 TEST(DemandNoiseTest, FactorsAreLognormalWithMeanOne) {
   constexpr int kPaths = 20000;
   float sigma[kMaxSegments] = {0.3f, 0.0f, 0.1f, 0.3f, 0.05f};
