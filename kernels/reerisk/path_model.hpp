@@ -83,6 +83,11 @@ struct PathState {
   std::int32_t plant_start[kMaxPlants][W];
   double plant_ramp_days[kMaxPlants][W];
   std::int32_t plant_outage_until[kMaxPlants][W];
+  /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
+  /// (kNoArrival when none ever does), and the first day from which every one of them is past
+  /// its ramp, so that its ramp fraction is exactly 1 and needs no division.
+  std::int32_t plant_first_day[kMaxPlants];
+  std::int32_t plant_ramped_day[kMaxPlants];
 
   // Per (material, segment): [m][s][lane], so each material's loops are contiguous.
   double cover_days[kMaxSegments][W];    ///< initial cover drawn for each segment
@@ -179,6 +184,21 @@ class PathModel {
       }
     }
     for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
+    for (int p = 0; p < spec_.n_plants; ++p) {
+      std::int32_t first = kNoArrival, ramped = -kNoArrival;
+      for (int l = 0; l < W; ++l) {
+        if (st.plant_cancelled[p][l]) continue;
+        const std::int32_t start = st.plant_start[p][l];
+        first = start < first ? start : first;
+        // From day start - 1 + ceil(ramp), age + 1 >= ramp, so (age + 1) / ramp >= 1.
+        const double ramp = st.plant_ramp_days[p][l];
+        const double full = ramp > 0.0 ? start - 1.0 + ceil(ramp) : static_cast<double>(start);
+        const std::int32_t day = full < kNoArrival ? static_cast<std::int32_t>(full) : kNoArrival;
+        ramped = day > ramped ? day : ramped;
+      }
+      st.plant_first_day[p] = first;
+      st.plant_ramped_day[p] = ramped;
+    }
   }
 
   RR_HD void init_lane(std::uint64_t path, int l, State& st) const {
@@ -448,15 +468,20 @@ class PathModel {
     float demand_factor[kMaxSegments][W];
     draw_demand_factors(first_path, t, demand_factor);
 
-    // Output fraction of each plant today (0 when cancelled, not started or in an outage).
+    // Output fraction of each plant today (0 when cancelled, not started or in an outage);
+    // not computed for a plant before plant_first_day, where no lane reads it.
     double plant_fraction[kMaxPlants][W];
     for (int p = 0; p < spec_.n_plants; ++p) {
+      if (t < st.plant_first_day[p]) continue;
       const double cap = spec_.plants[p].first_year_cap;
+      const bool ramped = t >= st.plant_ramped_day[p];
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
         const LaneFlag running = (st.plant_cancelled[p][l] == 0) & (t >= st.plant_start[p][l]) &
                                  (t >= st.plant_outage_until[p][l]);
-        const double f = plant_output_fraction(t - st.plant_start[p][l], st.plant_ramp_days[p][l], cap);
+        const std::int32_t age = t - st.plant_start[p][l];
+        const double f = ramped ? (age < 365 && 1.0 > cap ? cap : 1.0)
+                                : plant_output_fraction(age, st.plant_ramp_days[p][l], cap);
         plant_fraction[p][l] = running ? f : 0.0;
       }
     }
@@ -474,10 +499,7 @@ class PathModel {
       for (int l = 0; l < W; ++l) offtake_today[l] = 0.0;
       for (int k = 0; k < spec_.n_producers[m]; ++k) {
         const int p = spec_.producers[m][k];
-        int runs = 0;
-        RR_SIMD_LANES_ANY(runs)
-        for (int l = 0; l < W; ++l) runs |= plant_fraction[p][l] > 0.0;
-        if (!runs) continue;
+        if (t < st.plant_first_day[p]) continue;
         const PlantSpec& pl = spec_.plants[p];
         const double nameplate = pl.output_t_per_day[m];
         double out[W], rest[W];

@@ -102,15 +102,6 @@ RR_HD_INLINE float uniform_f_from_word(std::uint32_t word) {
   return static_cast<float>(static_cast<std::int32_t>((word >> 8) | 1u)) * 0x1p-24f;
 }
 
-/// PPND7's central branch: the normal quantile at p = 0.5 + @p q for |q| <= 0.425. No branch,
-/// so the demand noise evaluates it on four lanes at once (demand_noise.hpp).
-RR_HD_INLINE float normal_quantile_central_f(float q) {
-  const float r = 0.180625f - q * q;
-  return q * (((5.9109374720e+1f * r + 1.5929113202e+2f) * r + 5.0434271938e+1f) * r +
-              3.3871327179e+0f) /
-         (((6.7187563600e+1f * r + 7.8757757664e+1f) * r + 1.7895169469e+1f) * r + 1.0f);
-}
-
 /// Standard normal quantile in single precision: Wichura's PPND7 (the AS 241 companion,
 /// accurate to about 1e-7). The daily demand noise uses it: one draw per segment per day is the
 /// hottest random number of the model, a demand factor needs no more than float precision,
@@ -120,19 +111,28 @@ RR_HD_INLINE float normal_quantile_central_f(float q) {
 /// one taken: too many to redo lane by lane).
 RR_HD_INLINE float normal_quantile_f(float p) {
   const float q = p - 0.5f;
-  const float central = normal_quantile_central_f(q);
-  const float r = sqrtf(-log_f(q < 0.0f ? p : 1.0f - p));
+  const float c = 0.180625f - q * q;  // central branch
+  const float central_num =
+      q * (((5.9109374720e+1f * c + 1.5929113202e+2f) * c + 5.0434271938e+1f) * c +
+           3.3871327179e+0f);
+  const float central_den =
+      ((6.7187563600e+1f * c + 7.8757757664e+1f) * c + 1.7895169469e+1f) * c + 1.0f;
+  const float r = sqrtf(-log_f(q < 0.0f ? p : 1.0f - p));  // tails
   const float a = r - 1.6f;  // r <= 5
-  const float near = (((1.7023821103e-1f * a + 1.3067284816e+0f) * a + 2.7568153900e+0f) * a +
-                      1.4234372777e+0f) /
-                     ((1.2021132975e-1f * a + 7.3700164250e-1f) * a + 1.0f);
+  const float near_num =
+      ((1.7023821103e-1f * a + 1.3067284816e+0f) * a + 2.7568153900e+0f) * a + 1.4234372777e+0f;
+  const float near_den = (1.2021132975e-1f * a + 7.3700164250e-1f) * a + 1.0f;
   const float b = r - 5.0f;  // r > 5
-  const float far = (((1.7337203997e-2f * b + 4.2868294337e-1f) * b + 3.0812263860e+0f) * b +
-                     6.6579051150e+0f) /
-                    ((1.2258202635e-2f * b + 2.4197894225e-1f) * b + 1.0f);
-  const float x = r <= 5.0f ? near : far;
-  const float tail = q < 0.0f ? -x : x;
-  return fabsf(q) <= 0.425f ? central : tail;
+  const float far_num =
+      ((1.7337203997e-2f * b + 4.2868294337e-1f) * b + 3.0812263860e+0f) * b + 6.6579051150e+0f;
+  const float far_den = (1.2258202635e-2f * b + 2.4197894225e-1f) * b + 1.0f;
+  // One division for whichever rational function applies: -(x / y) == (-x) / y exactly.
+  const float tail_num = r <= 5.0f ? near_num : far_num;
+  const float tail_den = r <= 5.0f ? near_den : far_den;
+  const bool central = fabsf(q) <= 0.425f;
+  const float num = central ? central_num : (q < 0.0f ? -tail_num : tail_num);
+  const float den = central ? central_den : tail_den;
+  return num / den;
 }
 
 /// Counter word 2 of a stream's block (Stream's layout): purpose, entity and block number.
