@@ -744,9 +744,10 @@ struct NeverStop {
   RR_HD bool operator()() const { return false; }
 };
 
-/// Simulates paths [begin, end) into one tally: whole blocks of W paths, then the rest one
-/// path at a time (the same outcomes, path by path). @p stop() is asked before every block; when
-/// it holds the range ends early and the caller must discard the tally.
+/// Simulates paths [begin, end) into one tally: whole blocks of W paths, then what is left in
+/// blocks of 8 and one at a time (the same outcomes, path by path; the smaller blocks keep a
+/// short range from running mostly one path at a time). @p stop() is asked before every block;
+/// when it holds the range ends early and the caller must discard the tally.
 template <int W, class Observer, class Stop>
 RR_HD void run_path_range(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                           std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
@@ -756,6 +757,13 @@ RR_HD void run_path_range(const ModelSpec& spec, const TallyLayout& layout, std:
   for (; p + W <= end; p += W) {
     if (stop()) return;
     block.run(p);
+  }
+  if (W > 8) {
+    const PathModel<(W > 8 ? 8 : 1), Observer> small(spec, layout, tally, seed, observer);
+    for (; p + 8 <= end; p += 8) {
+      if (stop()) return;
+      small.run(p);
+    }
   }
   if (W > 1) {
     const PathModel<1, Observer> single(spec, layout, tally, seed, observer);
