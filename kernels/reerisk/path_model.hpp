@@ -566,20 +566,16 @@ class PathModel {
       const double* demand_mean = spec_.demand_t[m];
       const std::int32_t never = spec_.horizon_days;  // first_stockout of a path not yet out
       double demand_total[W];
-      LaneFlag changed_any[W];  // a stockout spell started or ended today in some segment
       RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        demand_total[l] = 0.0;
-        changed_any[l] = 0;
-      }
-      LaneFlag changed[kMaxSegments][W];
+      for (int l = 0; l < W; ++l) demand_total[l] = 0.0;
       for (int s = 0; s < S; ++s) {
         double* shortfall = st.shortfall[m][s];
         std::int32_t* stockout_days = st.stockout_days[m][s];
         std::int32_t* first_stockout = st.first_stockout[m][s];
         LaneFlag* in_stockout = st.in_stockout[m][s];
         const double mean_s = demand_mean[s];
-        RR_SIMD_LANES
+        int starts = 0, ends = 0;  // stockout spells starting today, and ended yesterday
+        RR_SIMD_LANES_SUM(starts, ends)
         for (int l = 0; l < W; ++l) {
           const double demand = mean_s * demand_factor[s][l];
           demand_total[l] += demand;
@@ -591,21 +587,13 @@ class PathModel {
           shortfall[l] += is_short ? short_t : 0.0;
           stockout_days[l] += is_short;
           first_stockout[l] = is_short & (first_stockout[l] == never) ? t : first_stockout[l];
-          changed[s][l] = is_short ^ in_stockout[l];
-          changed_any[l] |= changed[s][l];
+          starts += is_short & (in_stockout[l] ^ 1);
+          ends += (is_short ^ 1) & in_stockout[l];
           in_stockout[l] = is_short;
         }
-      }
-      int spells = 0;
-      RR_SIMD_LANES_ANY(spells)
-      for (int l = 0; l < W; ++l) spells |= changed_any[l];
-      if (spells) {  // a spell starts on the first day of a stockout and ends the day after
-        for (int s = 0; s < S; ++s) {
-          const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;
-          for (int l = 0; l < W; ++l) {
-            if (changed[s][l]) add((st.in_stockout[m][s][l] ? layout_.run_starts : layout_.run_ends) + at);
-          }
-        }
+        const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;
+        if (starts) add(layout_.run_starts + at, static_cast<std::uint64_t>(starts));
+        if (ends) add(layout_.run_ends + at, static_cast<std::uint64_t>(ends));
       }
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {

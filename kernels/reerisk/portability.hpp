@@ -17,14 +17,17 @@
 
 // A loop over a PathModel's lanes (path_model.hpp) whose iterations are independent: on the CPU
 // `omp simd` (enabled by -fopenmp-simd on every target that includes the model) makes g++
-// vectorise it, where its cost model would otherwise unroll the eight lanes into scalar code;
-// _ANY(flag) also ORs `flag |= ...` across the lanes. On the GPU a thread has one lane.
+// vectorise it, where its cost model would otherwise unroll the lanes into scalar code.
+// _ANY(flag) also ORs `flag |= ...` across the lanes, _SUM(a, ...) adds `a += ...` (integers).
+// On the GPU a thread has one lane.
 #if defined(__CUDACC__)
 #define RR_SIMD_LANES
 #define RR_SIMD_LANES_ANY(flag)
+#define RR_SIMD_LANES_SUM(...)
 #else
 #define RR_SIMD_LANES RR_PRAGMA(omp simd)
 #define RR_SIMD_LANES_ANY(flag) RR_PRAGMA(omp simd reduction(| : flag))
+#define RR_SIMD_LANES_SUM(...) RR_PRAGMA(omp simd reduction(+ : __VA_ARGS__))
 #endif
 
 // The CPU backend's entry into the path model, compiled three times (x86-64-v4: AVX-512,
