@@ -1,25 +1,13 @@
 // CUDA runtime calls of the CUDA backend: device discovery and selection.
-#include <stdexcept>
 #include <string>
 
 #include <cuda_runtime.h>
 
+#include "cuda_check.hpp"
 #include "reerisk/backend.hpp"
 
 namespace rr {
 namespace cuda_backend {
-
-namespace {
-/// Throws with the CUDA error's name and text, the call and where it was made.
-void check(cudaError_t status, const char* call, const char* file, int line) {
-  if (status == cudaSuccess) return;
-  throw std::runtime_error(std::string("CUDA error ") + cudaGetErrorName(status) + " (" +
-                           cudaGetErrorString(status) + ") in " + call + " at " + file + ":" +
-                           std::to_string(line));
-}
-}  // namespace
-
-#define RR_CUDA_TRY(call) check((call), #call, __FILE__, __LINE__)
 
 bool compiled() { return true; }
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "reerisk/allocation.hpp"
+#include "reerisk/capacity.hpp"
 #include "reerisk/demand_noise.hpp"
 #include "reerisk/dist.hpp"
 #include "reerisk/model_spec.hpp"
@@ -58,8 +59,9 @@ RR_HD_INLINE std::int32_t round_days(double days) {
 /// bool arrays with doubles, so lane flags are 32-bit integers.)
 using LaneFlag = std::int32_t;
 
-/// Everything W paths carry from day to day; per-path values are indexed [...][lane].
-template <int W>
+/// Everything W paths carry from day to day; per-path values are indexed [...][lane], arrays
+/// are sized by the capacity Cap (capacity.hpp).
+template <int W, class Cap = FullCapacity>
 struct PathState {
   struct Transit {
     std::int32_t day;
@@ -71,40 +73,40 @@ struct PathState {
   std::int32_t regime[W];
   std::int32_t initial_regime[W];
   std::int32_t episode[W];
-  std::int32_t months_in_regime[kMaxRegimes][W];  ///< month starts spent in each state
+  std::int32_t months_in_regime[Cap::kRegimes][W];  ///< month starts spent in each state
   double approval_share[W];  ///< q of the current regime episode
   double leakage[W];
   double interdiction[W];
   /// Whether segment s may take from bucket b under the lane's current regime (a copy of
   /// ModelSpec::eligible, refreshed when the regime changes).
-  LaneFlag eligible[kBuckets][kMaxSegments][W];
+  LaneFlag eligible[kBuckets][Cap::kSegments][W];
 
-  LaneFlag plant_cancelled[kMaxPlants][W];
-  std::int32_t plant_start[kMaxPlants][W];
-  double plant_ramp_days[kMaxPlants][W];
-  std::int32_t plant_outage_until[kMaxPlants][W];
+  LaneFlag plant_cancelled[Cap::kPlants][W];
+  std::int32_t plant_start[Cap::kPlants][W];
+  double plant_ramp_days[Cap::kPlants][W];
+  std::int32_t plant_outage_until[Cap::kPlants][W];
   /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
   /// (kNoArrival when none ever does), and the first day from which every one of them is past
   /// its ramp, so that its ramp fraction is exactly 1 and needs no division.
-  std::int32_t plant_first_day[kMaxPlants];
-  std::int32_t plant_ramped_day[kMaxPlants];
+  std::int32_t plant_first_day[Cap::kPlants];
+  std::int32_t plant_ramped_day[Cap::kPlants];
 
   // Per (material, segment): [m][s][lane], so each material's loops are contiguous.
-  double cover_days[kMaxSegments][W];    ///< initial cover drawn for each segment
-  double inventory[kMaxMaterials][kMaxSegments][W];
-  std::int32_t first_stockout[kMaxMaterials][kMaxSegments][W];
-  std::int32_t stockout_days[kMaxMaterials][kMaxSegments][W];
-  LaneFlag in_stockout[kMaxMaterials][kMaxSegments][W];
-  double shortfall[kMaxMaterials][kMaxSegments][W];
+  double cover_days[Cap::kSegments][W];    ///< initial cover drawn for each segment
+  double inventory[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t first_stockout[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t stockout_days[Cap::kMaterials][Cap::kSegments][W];
+  LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
+  double shortfall[Cap::kMaterials][Cap::kSegments][W];
 
-  double pool[kBuckets][kMaxMaterials][W];
-  double stockpile[kMaxMaterials][W];
-  double stockpile_ceiling[kMaxMaterials];  ///< the same for every path
+  double pool[kBuckets][Cap::kMaterials][W];
+  double stockpile[Cap::kMaterials][W];
+  double stockpile_ceiling[Cap::kMaterials];  ///< the same for every path
 
-  double month_demand[kMaxMaterials][W];
-  double month_supply[kMaxMaterials][W];
-  double smuggled[kMaxMaterials][W];
-  double seized[kMaxMaterials][W];
+  double month_demand[Cap::kMaterials][W];
+  double month_supply[Cap::kMaterials][W];
+  double smuggled[Cap::kMaterials][W];
+  double seized[Cap::kMaterials][W];
 
   Transit transit[W][kMaxPending];
   std::int32_t n_transit[W];
@@ -126,10 +128,11 @@ struct NullObserver {
 ///
 /// @tparam W        paths simulated in lockstep (kPathLanes on the CPU, 1 on the GPU)
 /// @tparam Observer receives plant output and end-of-day state (tests); NullObserver in runs.
-template <int W = 1, class Observer = NullObserver>
+/// @tparam Cap      array bounds of the state (capacity.hpp); the scenario must fit them
+template <int W = 1, class Observer = NullObserver, class Cap = FullCapacity>
 class PathModel {
  public:
-  using State = PathState<W>;
+  using State = PathState<W, Cap>;
 
   /// @param spec   the scenario (device or host memory)
   /// @param layout offsets into @p tally
@@ -465,12 +468,12 @@ class PathModel {
       }
     }
 
-    float demand_factor[kMaxSegments][W];
+    float demand_factor[Cap::kSegments][W];
     draw_demand_factors(first_path, t, demand_factor);
 
     // Output fraction of each plant today (0 when cancelled, not started or in an outage);
     // not computed for a plant before plant_first_day, where no lane reads it.
-    double plant_fraction[kMaxPlants][W];
+    double plant_fraction[Cap::kPlants][W];
     for (int p = 0; p < spec_.n_plants; ++p) {
       if (t < st.plant_first_day[p]) continue;
       const double cap = spec_.plants[p].first_year_cap;
@@ -532,7 +535,7 @@ class PathModel {
 
       // Pool allocation by need, most restricted bucket first; what a bucket gives reduces the
       // need the next one sees.
-      double need[kMaxSegments * W];
+      double need[Cap::kSegments * W];
       const double* target = spec_.target_t[m];
       for (int s = 0; s < S; ++s) {
         const double target_s = target[s];
@@ -649,7 +652,7 @@ class PathModel {
     for (int l = 0; l < W; ++l) cap[l] = max_release > stock[l] ? stock[l] : max_release;
     // Participants below their trigger cover ask for the gap (need 0 for the others and where
     // there is nothing to release, which allocates nothing).
-    double need[kMaxSegments * W];
+    double need[Cap::kSegments * W];
     const double* trigger = spec_.release_trigger_t[m];  // 0 for non-participants
     int asking = 0;
     for (int s = 0; s < S; ++s) {
@@ -736,25 +739,25 @@ struct NeverStop {
 /// blocks of 8 and one at a time (the same outcomes, path by path; the smaller blocks keep a
 /// short range from running mostly one path at a time). @p stop() is asked before every block;
 /// when it holds the range ends early and the caller must discard the tally.
-template <int W, class Observer, class Stop>
+template <int W, class Observer, class Stop, class Cap = FullCapacity>
 RR_HD void run_path_range(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                           std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
                           const Observer& observer, const Stop& stop) {
-  const PathModel<W, Observer> block(spec, layout, tally, seed, observer);
+  const PathModel<W, Observer, Cap> block(spec, layout, tally, seed, observer);
   std::uint64_t p = begin;
   for (; p + W <= end; p += W) {
     if (stop()) return;
     block.run(p);
   }
   if (W > 8) {
-    const PathModel<(W > 8 ? 8 : 1), Observer> small(spec, layout, tally, seed, observer);
+    const PathModel<(W > 8 ? 8 : 1), Observer, Cap> small(spec, layout, tally, seed, observer);
     for (; p + 8 <= end; p += 8) {
       if (stop()) return;
       small.run(p);
     }
   }
   if (W > 1) {
-    const PathModel<1, Observer> single(spec, layout, tally, seed, observer);
+    const PathModel<1, Observer, Cap> single(spec, layout, tally, seed, observer);
     for (; p < end; ++p) {
       if (stop()) return;
       single.run(p);

@@ -7,6 +7,11 @@
 #include <cstring>
 
 #if defined(__CUDACC__)
+#include <cooperative_groups.h>
+#include <cooperative_groups/reduce.h>
+#endif
+
+#if defined(__CUDACC__)
 #define RR_HD __host__ __device__
 #else
 #define RR_HD
@@ -92,9 +97,18 @@ RR_HD_INLINE std::uint32_t float_bits(float x) {
 }
 
 /// Adds @p value to a tally counter. On the GPU many threads share one tally, so the add is
-/// atomic; on the CPU every OpenMP thread owns a private tally, so a plain add is exact.
+/// atomic, and warp-aggregated: the threads of a warp that add to the same counter at the same
+/// time (the month's regime and price bins, the path count, "never ran out") sum their values
+/// and one of them issues the atomic. On the CPU every OpenMP thread owns a private tally, so
+/// a plain add is exact.
 RR_HD_INLINE void tally_add(std::uint64_t* counter, std::uint64_t value) {
-#if defined(__CUDA_ARCH__)
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 700
+  namespace cg = cooperative_groups;
+  const cg::coalesced_group peers = cg::labeled_partition(cg::coalesced_threads(), counter);
+  const unsigned long long total = cg::reduce(peers, static_cast<unsigned long long>(value),
+                                              cg::plus<unsigned long long>());
+  if (peers.thread_rank() == 0) atomicAdd(reinterpret_cast<unsigned long long*>(counter), total);
+#elif defined(__CUDA_ARCH__)
   atomicAdd(reinterpret_cast<unsigned long long*>(counter),
             static_cast<unsigned long long>(value));
 #else

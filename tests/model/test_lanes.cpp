@@ -1,0 +1,63 @@
+// PathModel<W, Observer, Cap> (path_model.hpp): how many paths run in lockstep (the CPU's
+// lanes) and the array bounds of their state (the GPU's compact capacity) must not change any
+// path's outcome. The tallies are compared bit for bit with one full-capacity path at a time,
+// on the shipped baseline and on a variant that takes the other code paths of allocation
+// (pro rata, and eligibility that depends on the regime).
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "reerisk/capacity.hpp"
+#include "reerisk/path_model.hpp"
+#include "support/test_support.hpp"
+
+namespace rr {
+namespace {
+
+std::string baseline_text() {
+  std::ifstream in(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Paths [first, first + n) of @p l, W lanes at a time with capacity Cap.
+template <int W, class Cap>
+std::vector<std::uint64_t> tally(const test::Loaded& l, std::uint64_t first, std::uint64_t n) {
+  std::vector<std::uint64_t> t(l.layout.size, 0);
+  run_path_range<W, NullObserver, NeverStop, Cap>(*l.spec, l.layout, t.data(), 42, first,
+                                                  first + n, NullObserver(), NeverStop());
+  return t;
+}
+
+void expect_same_outcomes(const test::Loaded& l) {
+  ASSERT_TRUE(fits<CompactCapacity>(*l.spec));
+  // 77 paths: two blocks of 32, one of 8 and five single paths in the 32-lane runs.
+  const std::uint64_t first = (std::uint64_t(1) << 32) - 40, n = 77;
+  const auto one = tally<1, FullCapacity>(l, first, n);
+  ASSERT_EQ(one[l.layout.paths], n);
+  EXPECT_EQ((tally<8, FullCapacity>(l, first, n)), one) << "8 lanes";
+  EXPECT_EQ((tally<32, FullCapacity>(l, first, n)), one) << "32 lanes";
+  EXPECT_EQ((tally<1, CompactCapacity>(l, first, n)), one) << "compact capacity";
+  EXPECT_EQ((tally<32, CompactCapacity>(l, first, n)), one) << "32 lanes, compact capacity";
+}
+
+TEST(LaneTest, BaselineOutcomesDoNotDependOnLanesOrCapacity) {
+  expect_same_outcomes(test::load(baseline_text()));
+}
+
+TEST(LaneTest, ProRataAndRegimeDependentEligibilityToo) {
+  std::string text = baseline_text();
+  text.replace(text.find("allocation = \"priority\""), 23, "allocation = \"pro_rata\"");
+  // Defense segments may take China's material in the truce only: eligibility by regime.
+  text.replace(text.find("defense_allowed = false"), 23, "defense_allowed = true");
+  const auto l = test::load(text);
+  ASSERT_EQ(l.spec->eligibility[1][0], kEligibleByRegime);
+  expect_same_outcomes(l);
+}
+
+}  // namespace
+}  // namespace rr
