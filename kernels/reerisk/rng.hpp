@@ -169,16 +169,6 @@ class Stream {
     return out_.v[used_++];
   }
 
-  /// The next Philox block's four words, the same words four next_u32() calls would return.
-  /// The stream must be at a block boundary: fresh, or after a multiple of four words.
-  using Block = Philox::ctr_type;
-  RR_HD Block next_block() {
-    Philox::ctr_type c = ctr_;
-    c.v[2] |= (block_ & 0xffu);
-    ++block_;
-    return Philox()(c, key_);
-  }
-
   /// Uniform in the open interval (0, 1), 2^-32 spaced (Random123's u01fixedpt).
   RR_HD double uniform() { return r123::u01fixedpt<double>(next_u32()); }
 

@@ -21,8 +21,8 @@ sys.path.insert(0, os.path.join(SRC, "tools", "reference"))
 import reerisk_numpy  # noqa: E402
 
 # Estimated ceilings in path-days/s (BENCHMARKS.md, "Roofline").
-ROOFLINE_CPU_CORE = 1.05e7  # scalar issue bound of one core of the EPYC development machine
-ROOFLINE_H100 = 2.8e9       # per-path state in local memory streamed from HBM (today's design)
+ROOFLINE_CPU_CORE = 8e7  # AVX-512 issue bound of one Zen 5 core of the development machine
+ROOFLINE_H100 = 2.8e9    # per-path state in local memory streamed from HBM (today's kernel)
 
 
 def numpy_rate(paths):
@@ -33,41 +33,56 @@ def numpy_rate(paths):
     return paths * scenario["run"]["horizon_days"] / (time.perf_counter() - t0)
 
 
+def gbench_rates(bench):
+    """One run of the engine's benchmarks: {name: (rate, paths)} or {name: error message}."""
+    out = subprocess.run([bench, "--benchmark_format=json", "--benchmark_filter=Baseline|Sweep"],
+                         capture_output=True, text=True, check=True).stdout
+    rates = {}
+    for r in json.loads(out)["benchmarks"]:
+        name = r.get("run_name", r["name"])
+        if r.get("error_occurred"):
+            rates[name] = r.get("error_message", "")
+        else:
+            rates[name] = (r["path_days_per_s"], int(r["paths"]) * int(r.get("points", 1)))
+    return rates
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
 def main():
     bench = sys.argv[1]
-    # The median of a few repetitions: on a shared 2-core VM single runs vary by +-20%.
-    reps = os.environ.get("REERISK_BENCH_REPS", "3")
-    out = subprocess.run([bench, "--benchmark_format=json", "--benchmark_filter=Baseline|Sweep",
-                          f"--benchmark_repetitions={reps}",
-                          "--benchmark_report_aggregates_only=true"],
-                         capture_output=True, text=True, check=True).stdout
-    results, seen = [], set()
-    for r in json.loads(out)["benchmarks"]:
-        if r.get("error_occurred") and r["name"] not in seen:
-            seen.add(r["name"])
-            results.append(r)
-        elif r.get("aggregate_name") == "median":
-            results.append(r)
-    numpy_paths = int(os.environ.get("REERISK_BENCH_NUMPY_PATHS", "2000"))
-    ref = sorted(numpy_rate(numpy_paths) for _ in range(int(reps)))[int(reps) // 2]
-    print(f"NumPy reference (1 core, {numpy_paths} paths): {ref:.3g} path-days/s")
+    # The median of a few repetitions, the engine and NumPy taking turns: on a shared 2-core VM
+    # the speed of both drifts by tens of percent within minutes, so each ratio compares runs
+    # made close together.
+    reps = int(os.environ.get("REERISK_BENCH_REPS", "3"))
+    # NumPy gets as many paths as the engine's baseline benchmark: fewer would leave it paying
+    # its per-day Python overhead on too few paths (2,000 paths: about 10% slower).
+    numpy_paths = int(os.environ.get("REERISK_BENCH_NUMPY_PATHS",
+                                     os.environ.get("REERISK_BENCH_CPU_PATHS", "20000")))
+    runs, ref = [], []
+    for _ in range(reps):
+        runs.append(gbench_rates(bench))
+        ref.append(numpy_rate(numpy_paths))
+    ref_rate = median(ref)
+    print(f"NumPy reference (1 core, {numpy_paths} paths): {ref_rate:.3g} path-days/s")
     print(f"median of {reps} repetitions each\n")
     print(f"{'workload':<10} {'backend':<6} {'threads/device':<16} {'paths':>10} {'path-days/s':>12} "
           f"{'x NumPy/core':>13} {'roofline':>9}")
-    for r in results:
-        if r.get("error_occurred"):
-            print(f"{r['name']:<40} skipped: {r.get('error_message', '')}")
+    for name, first in runs[0].items():
+        if isinstance(first, str):
+            print(f"{name:<40} skipped: {first}")
             continue
-        name = r.get("run_name", r["name"])
-        rate = r["path_days_per_s"]
+        rate = median([run[name][0] for run in runs])
+        paths = first[1]
         gpu = "Gpu" in name
         threads = 1 if gpu else int(name.split("/")[1])
         workload = "sweep-20" if "Sweep" in name else "baseline"
         per_core = rate if gpu else rate / threads
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
-        paths = int(r["paths"]) * (int(r.get("points", 1)))
         print(f"{workload:<10} {'cuda' if gpu else 'cpu':<6} {('GPU 0' if gpu else str(threads)):<16} "
-              f"{paths:>10} {rate:>12.3g} {per_core / ref:>13.1f} {roof:>9.0%}")
+              f"{paths:>10} {rate:>12.3g} {per_core / ref_rate:>13.1f} {roof:>9.0%}")
 
 
 if __name__ == "__main__":
