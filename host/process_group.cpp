@@ -8,10 +8,11 @@
 
 namespace rr {
 namespace {
-bool g_started = false;
 int g_rank = 0, g_size = 1, g_local_rank = 0;
 
 #if defined(REERISK_HAVE_MPI)
+bool g_started = false;  ///< MPI_Init was called
+
 /// Whether an MPI launcher (Open MPI, MPICH/PMI, PMIx/Slurm) started this process.
 bool launched_by_mpi() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"}) {

@@ -589,7 +589,7 @@ class PathModel {
           const LaneFlag is_short = short_t > kShortfallEpsilon;
           shortfall[l] += is_short ? short_t : 0.0;
           stockout_days[l] += is_short;
-          first_stockout[l] = is_short & (first_stockout[l] == never) ? t : first_stockout[l];
+          first_stockout[l] = (is_short & (first_stockout[l] == never)) ? t : first_stockout[l];
           starts += is_short & (in_stockout[l] ^ 1);
           ends += (is_short ^ 1) & in_stockout[l];
           in_stockout[l] = is_short;

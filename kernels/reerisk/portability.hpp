@@ -24,8 +24,9 @@
 // `omp simd` (enabled by -fopenmp-simd on every target that includes the model) makes g++
 // vectorise it, where its cost model would otherwise unroll the lanes into scalar code.
 // _ANY(flag) also ORs `flag |= ...` across the lanes, _SUM(a, ...) adds `a += ...` (integers).
-// On the GPU a thread has one lane.
-#if defined(__CUDACC__)
+// On the GPU a thread has one lane. Other host compilers (clang builds the fuzzers) get plain
+// loops: clang warns about every `omp simd` loop it cannot vectorise under the sanitizers.
+#if defined(__CUDACC__) || !defined(__GNUC__) || defined(__clang__)
 #define RR_SIMD_LANES
 #define RR_SIMD_LANES_ANY(flag)
 #define RR_SIMD_LANES_SUM(...)
