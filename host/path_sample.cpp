@@ -45,6 +45,15 @@ struct SampleRecorder {
   }
 };
 
+/// Paths [begin, end) into the sample, in the copy of the model for this CPU (as the CPU
+/// backend's runs: AVX-512, AVX2 or baseline x86-64).
+RR_CPU_ISA_DISPATCH void sample_range(const ModelSpec& spec, const TallyLayout& layout,
+                                      std::uint64_t* scratch, std::uint64_t seed,
+                                      std::uint64_t begin, std::uint64_t end, PathSample* out) {
+  run_path_range<kPathLanes>(spec, layout, scratch, seed, begin, end, SampleRecorder{&spec, out},
+                             NeverStop());
+}
+
 }  // namespace
 
 PathSample sample_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t n) {
@@ -74,8 +83,7 @@ PathSample sample_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t
   for (std::uint64_t b = 0; b < blocks; ++b) {
     const std::uint64_t begin = b * kPathLanes;
     const std::uint64_t end = begin + kPathLanes < n ? begin + kPathLanes : n;
-    run_path_range<kPathLanes>(spec, layout, scratch.data(), seed, begin, end,
-                               SampleRecorder{&spec, &o}, NeverStop());
+    sample_range(spec, layout, scratch.data(), seed, begin, end, &o);
   }
   return o;
 }

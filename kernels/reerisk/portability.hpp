@@ -36,9 +36,9 @@
 #define RR_SIMD_LANES_SUM(...) RR_PRAGMA(omp simd reduction(+ : __VA_ARGS__))
 #endif
 
-// The CPU backend's entry into the path model, compiled three times (x86-64-v4: AVX-512,
-// x86-64-v3: AVX2, and baseline x86-64) with the model inlined into each copy (flatten); the
-// loader picks the best copy for the CPU it runs on. CMake builds with -ffp-contract=off, so
+// The CPU's entries into the path model (the backend's chunks, the --keep-paths sample), each
+// compiled three times (x86-64-v4: AVX-512, x86-64-v3: AVX2, and baseline x86-64) with the
+// model inlined into each copy (flatten); the loader picks the best copy for the CPU it runs on. CMake builds with -ffp-contract=off, so
 // no copy fuses a multiply and an add: every copy computes the same IEEE-754 results, and the
 // tally does not depend on the CPU either (CI runs the regression test with and without the
 // copies: -DREERISK_ISA_DISPATCH=OFF). Other compilers and targets get one copy.
