@@ -332,20 +332,22 @@ class PathModel {
     std::int32_t before[W];
     for (int l = 0; l < W; ++l) before[l] = st.regime[l];
     if (t > 0 && month_start) {  // day 0's state was drawn in init()
+      double u[W];
+      first_uniform_lanes<W>(seed_, first_path, Purpose::kRegimeStep, 0,
+                             static_cast<std::uint32_t>(month), u);
       for (int l = 0; l < W; ++l) {
-        Stream s(seed_, first_path + l, Purpose::kRegimeStep, 0, static_cast<std::uint32_t>(month));
         const RegimeSpec& cur = spec_.regimes[st.regime[l]];
-        st.regime[l] = pick(s.uniform(), R, [&](int r) { return cur.transition[r]; });
+        st.regime[l] = pick(u[l], R, [&](int r) { return cur.transition[r]; });
       }
     }
     while (next_event < spec_.n_events && spec_.events[next_event].day <= t) {
       const EventSpec& ev = spec_.events[next_event];
       if (ev.day == t) {
+        double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
+        first_uniform_lanes<W>(seed_, first_path, Purpose::kEvent,
+                               static_cast<std::uint32_t>(next_event), 0, u);
         for (int l = 0; l < W; ++l) {
-          if (st.regime[l] != ev.to_regime &&
-              bernoulli(ev.probability, seed_, first_path + l, Purpose::kEvent, next_event, 0)) {
-            st.regime[l] = ev.to_regime;
-          }
+          if (st.regime[l] != ev.to_regime && u[l] < ev.probability) st.regime[l] = ev.to_regime;
         }
       }
       ++next_event;
@@ -368,58 +370,93 @@ class PathModel {
   }
 
   /// Occupancy record, China batches, smuggling and outage starts at a month start (§6).
+  ///
+  /// The yes/no decisions (approval, seizure, outage start) take the first uniform of their
+  /// stream, u < p being bernoulli(p) for u in (0, 1); they are drawn for all lanes at once
+  /// (first_uniform_lanes, the same numbers each lane's own Stream gives), and only when some
+  /// lane needs them, so that one lane (the GPU) draws what it needs and nothing more. The
+  /// throttle and lead-time samples depend on the lane's regime and stay lane by lane. Each
+  /// lane enqueues its batches in the order material by material, China then smuggled.
   RR_HD void start_month(std::uint64_t first_path, std::int32_t t, std::int32_t month,
                          State& st) const {
-    for (int l = 0; l < W; ++l) start_month_lane(first_path + l, l, t, month, st);
-  }
-
-  RR_HD void start_month_lane(std::uint64_t path, int l, std::int32_t t, std::int32_t month,
-                              State& st) const {
-    const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-    add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l]);
-    ++st.months_in_regime[st.regime[l]][l];
-
+    const int M = spec_.n_materials;
     const std::uint32_t step = static_cast<std::uint32_t>(month);
-    for (int m = 0; m < spec_.n_materials; ++m) {
-      const double baseline = spec_.china_t_per_month[m];
-      const double throttle = sample(reg.throttle[m], seed_, path, Purpose::kThrottle, m, step);
-      const double requested = baseline * throttle;
-      double approved = requested;
-      std::int32_t lead = spec_.shipping_days[m];
-      if (reg.licensing) {
-        Stream s(seed_, path, Purpose::kApproval, m, step);
-        if (s.uniform() < st.approval_share[l]) {
-          lead += round_days(
-              sample(reg.licence_days, seed_, path, Purpose::kLicenceDays, m, step));
-        } else {
-          approved = 0.0;
-        }
+    int licensing = 0;
+    for (int l = 0; l < W; ++l) licensing |= spec_.regimes[st.regime[l]].licensing ? 1 : 0;
+    double approval_u[Cap::kMaterials][W];
+    if (licensing) {
+      for (int m = 0; m < M; ++m) {
+        first_uniform_lanes<W>(seed_, first_path, Purpose::kApproval, m, step, approval_u[m]);
       }
-      enqueue(st, l, t + lead, m, kChinaLegal, approved);
+    }
 
-      // Smuggling leaks a share of what was blocked (baseline minus approved, §6).
-      const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
-      const double smuggled = st.leakage[l] * blocked;
-      if (smuggled > 0.0) {
-        st.smuggled[m][l] += smuggled;
-        add(layout_.smuggled_batches + m);
-        if (bernoulli(st.interdiction[l], seed_, path, Purpose::kSeizure, m, step)) {
-          st.seized[m][l] += smuggled;
-          add(layout_.seized_batches + m);
-        } else {
-          enqueue(st, l, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
+    double approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
+    std::int32_t lead[Cap::kMaterials][W];
+    for (int l = 0; l < W; ++l) {
+      const std::uint64_t path = first_path + l;
+      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+      add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l]);
+      ++st.months_in_regime[st.regime[l]][l];
+      for (int m = 0; m < M; ++m) {
+        const double baseline = spec_.china_t_per_month[m];
+        const double throttle = sample(reg.throttle[m], seed_, path, Purpose::kThrottle, m, step);
+        approved[m][l] = baseline * throttle;
+        lead[m][l] = spec_.shipping_days[m];
+        if (reg.licensing) {
+          if (approval_u[m][l] < st.approval_share[l]) {
+            lead[m][l] += round_days(
+                sample(reg.licence_days, seed_, path, Purpose::kLicenceDays, m, step));
+          } else {
+            approved[m][l] = 0.0;
+          }
+        }
+        // Smuggling leaks a share of what was blocked (baseline minus approved, §6).
+        const double blocked = baseline - approved[m][l] > 0.0 ? baseline - approved[m][l] : 0.0;
+        smuggled[m][l] = st.leakage[l] * blocked;
+      }
+    }
+
+    double seizure_u[Cap::kMaterials][W];
+    for (int m = 0; m < M; ++m) {
+      int any = 0;
+      for (int l = 0; l < W; ++l) any |= smuggled[m][l] > 0.0;
+      if (any) first_uniform_lanes<W>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
+    }
+    for (int l = 0; l < W; ++l) {
+      for (int m = 0; m < M; ++m) {
+        enqueue(st, l, t + lead[m][l], m, kChinaLegal, approved[m][l]);
+        if (smuggled[m][l] > 0.0) {
+          st.smuggled[m][l] += smuggled[m][l];
+          add(layout_.smuggled_batches + m);
+          if (seizure_u[m][l] < st.interdiction[l]) {
+            st.seized[m][l] += smuggled[m][l];
+            add(layout_.seized_batches + m);
+          } else {
+            enqueue(st, l, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled[m][l]);
+          }
         }
       }
     }
 
     for (int p = 0; p < spec_.n_plants; ++p) {
+      if (t < st.plant_first_day[p]) continue;  // no lane runs it yet
       const PlantSpec& pl = spec_.plants[p];
-      if (st.plant_cancelled[p][l] || t < st.plant_start[p][l] || t < st.plant_outage_until[p][l]) {
-        continue;
+      LaneFlag running[W];
+      int any = 0;
+      for (int l = 0; l < W; ++l) {
+        running[l] = (st.plant_cancelled[p][l] == 0) & (t >= st.plant_start[p][l]) &
+                     (t >= st.plant_outage_until[p][l]);
+        any |= running[l];
       }
-      if (bernoulli(pl.outage_probability_per_month, seed_, path, Purpose::kPlantOutage, p, step)) {
-        st.plant_outage_until[p][l] =
-            t + round_days(sample(pl.outage_days, seed_, path, Purpose::kPlantOutageDays, p, step));
+      if (!any) continue;
+      double u[W];
+      first_uniform_lanes<W>(seed_, first_path, Purpose::kPlantOutage, p, step, u);
+      for (int l = 0; l < W; ++l) {
+        if (running[l] && u[l] < pl.outage_probability_per_month) {
+          st.plant_outage_until[p][l] =
+              t + round_days(sample(pl.outage_days, seed_, first_path + l,
+                                    Purpose::kPlantOutageDays, p, step));
+        }
       }
     }
   }

@@ -226,5 +226,18 @@ RR_HD_INLINE void philox_lanes(std::uint64_t seed, std::uint64_t first_path, std
   }
 }
 
+/// For each lane l, the first uniform of the stream (seed, first_path + l, purpose, entity,
+/// step): what `Stream(...).uniform()` returns as its first draw, for W paths at once (one
+/// philox_lanes block). The month starts draw their Bernoulli and uniform decisions this way.
+template <int W>
+RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, std::uint64_t first_path,
+                                      Purpose purpose, std::uint32_t entity, std::uint32_t step,
+                                      double (&u)[W]) {
+  std::uint32_t word[4][W];
+  philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  RR_SIMD_LANES
+  for (int l = 0; l < W; ++l) u[l] = r123::u01fixedpt<double>(word[0][l]);
+}
+
 RR_KERNEL_CODE_END
 }  // namespace rr
