@@ -104,11 +104,12 @@ RR_HD_INLINE int tonne_bin(double tonnes) {
   return 2 + (k < 0 ? 0 : k);
 }
 
-/// Bin of a price multiplier in [1, cap].
-RR_HD_INLINE int price_bin(double multiplier, double cap) {
+/// Bin of a price multiplier in [1, cap]; @p log_cap is log(cap), which a caller binning many
+/// multipliers against the same cap computes once.
+RR_HD_INLINE int price_bin(double multiplier, double cap, double log_cap) {
   if (multiplier <= 1.0) return 0;
   if (multiplier >= cap) return kPriceBins + 1;
-  int k = static_cast<int>(floor(log(multiplier) / log(cap) * kPriceBins));
+  int k = static_cast<int>(floor(log(multiplier) / log_cap * kPriceBins));
   if (k < 0) k = 0;
   if (k >= kPriceBins) k = kPriceBins - 1;
   return 1 + k;
