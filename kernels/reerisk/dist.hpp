@@ -102,5 +102,77 @@ RR_HD_INLINE bool bernoulli(double p, std::uint64_t seed, std::uint64_t path, Pu
   return s.uniform() < p;
 }
 
+/// For each lane l < W, `sample(dist_of(l), seed, first_path + l, purpose, entity, step)`, with
+/// the same bits, where the lanes' draws are Beta distributions with both shapes >= 1 (the
+/// throttles of the shipped scenarios): Marsaglia–Tsang's first candidates of the two gammas
+/// (the stream's first block: normal, uniform, normal, uniform) are computed for all lanes at
+/// once, and a lane whose candidates are not both accepted by the squeeze (a few percent), or
+/// whose distribution is another one, is sampled lane by lane.
+template <int W, class DistOf>
+RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t first_path,
+                               Purpose purpose, std::uint32_t entity, std::uint32_t step,
+                               double (&out)[W]) {
+  std::int32_t fast[W];
+  double shape[2][W];
+  int any_fast = 0;
+  for (int l = 0; l < W; ++l) {
+    const Dist& d = dist_of(l);
+    fast[l] = d.kind == DistKind::kBeta && d.p0 >= 1.0 && d.p1 >= 1.0;
+    shape[0][l] = fast[l] ? d.p0 : 1.0;
+    shape[1][l] = fast[l] ? d.p1 : 1.0;
+    any_fast |= fast[l];
+    out[l] = fast[l] ? 0.0 : sample(d, seed, first_path + l, purpose, entity, step);
+  }
+  if (!any_fast) return;
+  std::uint32_t word[4][W];
+  philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  double z[2][W];
+  int tails = 0;
+  RR_SIMD_LANES_ANY(tails)
+  for (int l = 0; l < W; ++l) {
+    for (int i = 0; i < 2; ++i) {
+      const double q = r123::u01fixedpt<double>(word[2 * i][l]) - 0.5;
+      z[i][l] = normal_quantile_central(q);
+      tails |= !(fabs(q) <= 0.425);
+    }
+  }
+  if (tails) {
+    for (int l = 0; l < W; ++l) {
+      for (int i = 0; i < 2; ++i) {
+        const double p = r123::u01fixedpt<double>(word[2 * i][l]);
+        if (!(fabs(p - 0.5) <= 0.425)) z[i][l] = normal_quantile(p);
+      }
+    }
+  }
+  std::int32_t slow[W];
+  int any_slow = 0;
+  RR_SIMD_LANES_ANY(any_slow)
+  for (int l = 0; l < W; ++l) {
+    double g[2];
+    std::int32_t ok = 1;
+    for (int i = 0; i < 2; ++i) {  // sample_gamma's first candidate, as it computes it
+      const double d = shape[i][l] - 1.0 / 3.0;
+      const double c = 1.0 / sqrt(9.0 * d);
+      const double x = z[i][l];
+      double v = 1.0 + c * x;
+      ok &= v > 0.0;
+      v = v * v * v;
+      const double u = r123::u01fixedpt<double>(word[2 * i + 1][l]);
+      const double x2 = x * x;
+      ok &= u < 1.0 - 0.0331 * x2 * x2;
+      g[i] = d * v;  // boost * d * v with boost 1 (shape >= 1)
+    }
+    slow[l] = fast[l] & (ok ^ 1);
+    any_slow |= slow[l];
+    const double beta = g[0] / (g[0] + g[1]);
+    out[l] = fast[l] ? beta : out[l];  // slow lanes are redone below
+  }
+  if (any_slow) {
+    for (int l = 0; l < W; ++l) {
+      if (slow[l]) out[l] = sample(dist_of(l), seed, first_path + l, purpose, entity, step);
+    }
+  }
+}
+
 RR_KERNEL_CODE_END
 }  // namespace rr

@@ -187,6 +187,7 @@ class PathModel {
       }
     }
     for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
+    if (spec_.pipeline_at_start) seed_pipeline(first_path, st);
     for (int p = 0; p < spec_.n_plants; ++p) {
       std::int32_t first = kNoArrival, ramped = -kNoArrival;
       for (int l = 0; l < W; ++l) {
@@ -259,39 +260,75 @@ class PathModel {
     st.initial_regime[l] = st.regime[l];
     st.episode[l] = 0;
     for (int r = 0; r < spec_.n_regimes; ++r) st.months_in_regime[r][l] = 0;
-    if (spec_.pipeline_at_start) seed_pipeline(path, l, st);
   }
 
   /// pipeline_at_start: the China and smuggled batches of the pre-start months that are still
   /// in transit on day 0, drawn as if the initial regime had held before day 0 (one approval
-  /// share q for that episode). Pre-start seizures are not counted in the run's totals.
-  RR_HD void seed_pipeline(std::uint64_t path, int l, State& st) const {
-    const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-    const double q =
-        reg.licensing ? sample(reg.approval, seed_, path, Purpose::kPipelineShare, 0, 0) : 1.0;
+  /// share q for that episode). Pre-start seizures are not counted in the run's totals. As at
+  /// a month start (start_month), the approvals, lognormal licence times and seizures are drawn
+  /// for all lanes at once when some lane needs them; each lane enqueues month by month and
+  /// material by material, China then smuggled.
+  RR_HD void seed_pipeline(std::uint64_t first_path, State& st) const {
+    double q[W];
+    int licensing = 0;
+    for (int l = 0; l < W; ++l) {
+      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+      licensing |= reg.licensing ? 1 : 0;
+      q[l] = reg.licensing ? sample(reg.approval, seed_, first_path + l, Purpose::kPipelineShare, 0, 0)
+                           : 1.0;
+    }
     for (int j = 0; j < spec_.n_pipeline_months; ++j) {
       const std::int32_t day = spec_.pipeline_month_start_day[j];
       const std::uint32_t step = static_cast<std::uint32_t>(j);
       for (int m = 0; m < spec_.n_materials; ++m) {
         const double baseline = spec_.china_t_per_month[m];
-        double approved =
-            baseline * sample(reg.throttle[m], seed_, path, Purpose::kPipelineThrottle, m, step);
-        std::int32_t lead = spec_.shipping_days[m];
-        if (reg.licensing) {
-          Stream s(seed_, path, Purpose::kPipelineApproval, m, step);
-          if (s.uniform() < q) {
-            lead += round_days(
-                sample(reg.licence_days, seed_, path, Purpose::kPipelineLicenceDays, m, step));
-          } else {
-            approved = 0.0;
+        double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
+        if (licensing) {
+          first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineApproval, m, step, approval_u);
+          int any = 0;
+          for (int l = 0; l < W; ++l) {
+            const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+            any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
+                   approval_u[l] < q[l];
+          }
+          if (any) {
+            first_normal_lanes<W>(seed_, first_path, Purpose::kPipelineLicenceDays, m, step,
+                                  licence_z);
           }
         }
-        if (day + lead >= 0) enqueue(st, l, day + lead, m, kChinaLegal, approved);
-        const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
-        const double smuggled = st.leakage[l] * blocked;
-        if (smuggled > 0.0 && day + spec_.smuggling_delay_days >= 0 &&
-            !bernoulli(st.interdiction[l], seed_, path, Purpose::kPipelineSeizure, m, step)) {
-          enqueue(st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled);
+        double throttle[W];
+        sample_lanes<W>([&](int l) -> const Dist& { return spec_.regimes[st.regime[l]].throttle[m]; },
+                        seed_, first_path, Purpose::kPipelineThrottle, m, step, throttle);
+        double smuggled[W];
+        int any_smuggled = 0;
+        for (int l = 0; l < W; ++l) {
+          const std::uint64_t path = first_path + l;
+          const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+          double approved = baseline * throttle[l];
+          std::int32_t lead = spec_.shipping_days[m];
+          if (reg.licensing) {
+            if (approval_u[l] < q[l]) {
+              const Dist& days = reg.licence_days;
+              lead += round_days(days.kind == DistKind::kLognormal
+                                     ? days.p0 * exp(days.p1 * licence_z[l])
+                                     : sample(days, seed_, path, Purpose::kPipelineLicenceDays, m,
+                                              step));
+            } else {
+              approved = 0.0;
+            }
+          }
+          if (day + lead >= 0) enqueue(st, l, day + lead, m, kChinaLegal, approved);
+          const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
+          smuggled[l] = st.leakage[l] * blocked;
+          any_smuggled |= smuggled[l] > 0.0;
+        }
+        if (!any_smuggled || day + spec_.smuggling_delay_days < 0) continue;
+        double seizure_u[W];
+        first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineSeizure, m, step, seizure_u);
+        for (int l = 0; l < W; ++l) {
+          if (smuggled[l] > 0.0 && !(seizure_u[l] < st.interdiction[l])) {
+            enqueue(st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled[l]);
+          }
         }
       }
     }
@@ -390,8 +427,30 @@ class PathModel {
       }
     }
 
+    // Lognormal licence lead times (the shipped scenarios' choice) take their normal for all
+    // lanes at once when some lane's batch is approved; other families are sampled lane by lane.
+    double licence_z[Cap::kMaterials][W];
+    if (licensing) {
+      for (int m = 0; m < M; ++m) {
+        int any = 0;
+        for (int l = 0; l < W; ++l) {
+          const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+          any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
+                 approval_u[m][l] < st.approval_share[l];
+        }
+        if (any) first_normal_lanes<W>(seed_, first_path, Purpose::kLicenceDays, m, step, licence_z[m]);
+      }
+    }
+
     double approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
     std::int32_t lead[Cap::kMaterials][W];
+    for (int m = 0; m < M; ++m) {
+      double throttle[W];
+      sample_lanes<W>([&](int l) -> const Dist& { return spec_.regimes[st.regime[l]].throttle[m]; },
+                      seed_, first_path, Purpose::kThrottle, m, step, throttle);
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) approved[m][l] = spec_.china_t_per_month[m] * throttle[l];
+    }
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
@@ -399,13 +458,14 @@ class PathModel {
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
         const double baseline = spec_.china_t_per_month[m];
-        const double throttle = sample(reg.throttle[m], seed_, path, Purpose::kThrottle, m, step);
-        approved[m][l] = baseline * throttle;
         lead[m][l] = spec_.shipping_days[m];
         if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
+            const Dist& days = reg.licence_days;  // sample()'s lognormal, with the lanes' normal
             lead[m][l] += round_days(
-                sample(reg.licence_days, seed_, path, Purpose::kLicenceDays, m, step));
+                days.kind == DistKind::kLognormal
+                    ? days.p0 * exp(days.p1 * licence_z[m][l])
+                    : sample(days, seed_, path, Purpose::kLicenceDays, m, step));
           } else {
             approved[m][l] = 0.0;
           }
