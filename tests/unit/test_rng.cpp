@@ -62,6 +62,42 @@ TEST(RngTest, PhiloxLanesMatchRandom123) {
   }
 }
 
+// The month starts' lane draws (first_uniform_lanes, first_normal_lanes, sample_lanes) must
+// give, lane by lane, exactly what one path's Stream and sample() give: the regression file's
+// hash depends on it, and a GPU thread (one lane) must draw the same numbers.
+TEST(RngTest, LaneDrawsMatchOnePathAtATime) {
+  constexpr int W = 64;
+  const std::uint64_t seed = 20261110, first = 1000003;
+  for (std::uint32_t step = 0; step < 40; ++step) {
+    double u[W], z[W];
+    first_uniform_lanes<W>(seed, first, Purpose::kApproval, 2, step, u);
+    first_normal_lanes<W>(seed, first, Purpose::kLicenceDays, 1, step, z);
+    for (int l = 0; l < W; ++l) {
+      EXPECT_EQ(u[l], Stream(seed, first + l, Purpose::kApproval, 2, step).uniform());
+      EXPECT_EQ(z[l], Stream(seed, first + l, Purpose::kLicenceDays, 1, step).normal());
+    }
+  }
+  // Beta shapes >= 1 take the SIMD path unless a candidate is rejected; shapes < 1, other
+  // families and fixed values go lane by lane. Mixed in one call, as regimes mix lanes.
+  const Dist dists[] = {{DistKind::kBeta, 8.0, 3.0},   {DistKind::kBeta, 1.5, 8.0},
+                        {DistKind::kBeta, 1.0, 1.0},   {DistKind::kBeta, 0.5, 2.0},
+                        {DistKind::kLognormal, 63.0, 0.5}, {DistKind::kFixed, 0.65},
+                        {DistKind::kUniform, 0.2, 0.4}};
+  const int n_dists = sizeof(dists) / sizeof(dists[0]);
+  int fast_ones = 0;
+  for (std::uint32_t step = 0; step < 200; ++step) {
+    double x[W];
+    const auto dist_of = [&](int l) -> const Dist& { return dists[(l + step) % n_dists]; };
+    sample_lanes<W>(dist_of, seed, first, Purpose::kThrottle, 1, step, x);
+    for (int l = 0; l < W; ++l) {
+      const double expected = sample(dist_of(l), seed, first + l, Purpose::kThrottle, 1, step);
+      ASSERT_EQ(x[l], expected) << "step " << step << " lane " << l;
+      fast_ones += dist_of(l).kind == DistKind::kBeta && dist_of(l).p0 >= 1.0;
+    }
+  }
+  EXPECT_GT(fast_ones, 5000);
+}
+
 TEST(RngTest, SameKeyGivesSameDrawsEveryTime) {
   for (int rep = 0; rep < 3; ++rep) {
     Stream a(42, 123456789012ull, Purpose::kThrottle, 3, 17);
