@@ -84,28 +84,14 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
     // Each taker gets need x f: f = 1 when the level is served in full (need x 1 == need
     // exactly), left / total when it shares what is left in proportion to need (< 1, so
     // nobody gets more than its need, and nothing remains), 0 when there is nothing to share.
-    // A level no lane takes from changes nothing (g = 0 everywhere), and the division is
-    // needed only where a lane shares (active, not full), so both are skipped when no lane
-    // needs them: bit 0 of `kinds` says some lane is active, bit 1 that some lane shares.
     double f[W];
     std::int32_t full[W], active[W];
-    int kinds = 0;
-    RR_SIMD_LANES_ANY(kinds)
+    RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
       active[l] = (left[l] > 0.0) & (total[l] > 0.0);
       full[l] = active[l] & (total[l] <= left[l]);
-      kinds |= active[l] | ((active[l] & (full[l] ^ 1)) << 1);
-    }
-    if (!(kinds & 1)) continue;
-    if (kinds & 2) {
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        const double share = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
-        f[l] = full[l] ? 1.0 : (active[l] ? share : 0.0);
-      }
-    } else {
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) f[l] = full[l] ? 1.0 : 0.0;
+      const double share = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
+      f[l] = full[l] ? 1.0 : (active[l] ? share : 0.0);
     }
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];

@@ -692,9 +692,11 @@ class PathModel {
           ends += (is_short ^ 1) & in_stockout[l];
           in_stockout[l] = is_short;
         }
+        // With many lanes, adding a zero costs less than a branch the lanes make unpredictable;
+        // one lane (a GPU thread, whose adds are atomics) adds only what is not zero.
         const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;
-        if (starts) add(layout_.run_starts + at, static_cast<std::uint64_t>(starts));
-        if (ends) add(layout_.run_ends + at, static_cast<std::uint64_t>(ends));
+        if (W > 1 || starts) add(layout_.run_starts + at, static_cast<std::uint64_t>(starts));
+        if (W > 1 || ends) add(layout_.run_ends + at, static_cast<std::uint64_t>(ends));
       }
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
