@@ -541,9 +541,11 @@ class PathModel {
   RR_HD void close_month(std::int32_t month, State& st) const {
     for (int m = 0; m < spec_.n_materials; ++m) {
       const double log_cap = log(spec_.price_cap[m]);
+      const double saturating = price_saturating_ratio(spec_.price_elasticity[m], spec_.price_cap[m]);
       for (int l = 0; l < W; ++l) {
         const double x = price_multiplier(st.month_demand[m][l], st.month_supply[m][l],
-                                          spec_.price_elasticity[m], spec_.price_cap[m]);
+                                          spec_.price_elasticity[m], spec_.price_cap[m],
+                                          saturating);
         add(layout_.price_hist +
             (static_cast<std::uint64_t>(month) * layout_.M + m) * kPriceSlots +
             price_bin(x, spec_.price_cap[m], log_cap));
