@@ -535,7 +535,10 @@ class ProgressBarTest(unittest.TestCase):
     def _run(self, *extra):
         import pty
         master, slave = pty.openpty()
-        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "20000", *extra],
+        # Long enough for the bar's first second on a fast core: 1.1e8 path-days on one
+        # thread, about 6 s at 1.8e7 path-days/s (20,000 paths on two threads now take < 1 s).
+        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "100000", "--threads", "1",
+                              *extra],
                              stdout=subprocess.DEVNULL, stderr=slave)
         os.close(slave)
         chunks = []
