@@ -53,6 +53,9 @@ RR_HD_INLINE double sample_gamma(double a, Stream& s) {
   }
 }
 
+/// The lognormal @p dist (median p0, sigma p1) at the standard normal @p z.
+RR_HD_INLINE double lognormal_at(const Dist& dist, double z) { return dist.p0 * exp(dist.p1 * z); }
+
 /// One draw from @p dist using the stream @p s.
 RR_HD_INLINE double sample(const Dist& dist, Stream& s) {
   switch (dist.kind) {
@@ -67,7 +70,7 @@ RR_HD_INLINE double sample(const Dist& dist, Stream& s) {
       return x / (x + y);
     }
     case DistKind::kLognormal:
-      return dist.p0 * exp(dist.p1 * s.normal());
+      return lognormal_at(dist, s.normal());
     case DistKind::kTriangular: {
       // Inverse CDF of the triangular distribution.
       const double lo = dist.p0, mode = dist.p1, hi = dist.p2;
@@ -126,24 +129,9 @@ RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t
   if (!any_fast) return;
   std::uint32_t word[4][W];
   philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
-  double z[2][W];
-  int tails = 0;
-  RR_SIMD_LANES_ANY(tails)
-  for (int l = 0; l < W; ++l) {
-    for (int i = 0; i < 2; ++i) {
-      const double q = r123::u01fixedpt<double>(word[2 * i][l]) - 0.5;
-      z[i][l] = normal_quantile_central(q);
-      tails |= !(fabs(q) <= 0.425);
-    }
-  }
-  if (tails) {
-    for (int l = 0; l < W; ++l) {
-      for (int i = 0; i < 2; ++i) {
-        const double p = r123::u01fixedpt<double>(word[2 * i][l]);
-        if (!(fabs(p - 0.5) <= 0.425)) z[i][l] = normal_quantile(p);
-      }
-    }
-  }
+  double z[2][W];  // the gammas' candidate normals: words 0 and 2
+  normals_from_words<W>(word[0], z[0]);
+  normals_from_words<W>(word[2], z[1]);
   std::int32_t slow[W];
   int any_slow = 0;
   RR_SIMD_LANES_ANY(any_slow)

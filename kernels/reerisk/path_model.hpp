@@ -285,20 +285,11 @@ class PathModel {
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
         if (licensing) {
           first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineApproval, m, step, approval_u);
-          int any = 0;
-          for (int l = 0; l < W; ++l) {
-            const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-            any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
-                   approval_u[l] < q[l];
-          }
-          if (any) {
-            first_normal_lanes<W>(seed_, first_path, Purpose::kPipelineLicenceDays, m, step,
-                                  licence_z);
-          }
+          draw_licence_normals(first_path, Purpose::kPipelineLicenceDays, m, step, approval_u, q,
+                               st, licence_z);
         }
         double throttle[W];
-        sample_lanes<W>([&](int l) -> const Dist& { return spec_.regimes[st.regime[l]].throttle[m]; },
-                        seed_, first_path, Purpose::kPipelineThrottle, m, step, throttle);
+        draw_throttles(first_path, Purpose::kPipelineThrottle, m, step, st, throttle);
         double smuggled[W];
         int any_smuggled = 0;
         for (int l = 0; l < W; ++l) {
@@ -308,11 +299,8 @@ class PathModel {
           std::int32_t lead = spec_.shipping_days[m];
           if (reg.licensing) {
             if (approval_u[l] < q[l]) {
-              const Dist& days = reg.licence_days;
-              lead += round_days(days.kind == DistKind::kLognormal
-                                     ? days.p0 * exp(days.p1 * licence_z[l])
-                                     : sample(days, seed_, path, Purpose::kPipelineLicenceDays, m,
-                                              step));
+              lead += licence_lead_days(reg.licence_days, licence_z[l], path,
+                                        Purpose::kPipelineLicenceDays, m, step);
             } else {
               approved = 0.0;
             }
@@ -332,6 +320,37 @@ class PathModel {
         }
       }
     }
+  }
+
+  /// Each lane's throttle of material @p m under its regime (sample_lanes: Beta draws in SIMD).
+  RR_HD void draw_throttles(std::uint64_t first_path, Purpose purpose, int m, std::uint32_t step,
+                            const State& st, double (&throttle)[W]) const {
+    sample_lanes<W>([&](int l) -> const Dist& { return spec_.regimes[st.regime[l]].throttle[m]; },
+                    seed_, first_path, purpose, m, step, throttle);
+  }
+
+  /// The normals of the lognormal licence times of material @p m, for all lanes at once, when
+  /// some lane's batch is approved (@p approval_u below @p share) under a licensing regime with a
+  /// lognormal licence time; licence_lead_days reads them.
+  RR_HD void draw_licence_normals(std::uint64_t first_path, Purpose purpose, int m,
+                                  std::uint32_t step, const double* approval_u,
+                                  const double* share, const State& st, double (&z)[W]) const {
+    int any = 0;
+    for (int l = 0; l < W; ++l) {
+      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+      any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
+             approval_u[l] < share[l];
+    }
+    if (any) first_normal_lanes<W>(seed_, first_path, purpose, m, step, z);
+  }
+
+  /// Whole days of licensing for an approved batch: the lognormal at the lane's normal @p z
+  /// (draw_licence_normals), what sample() would draw, or sample() for another family.
+  RR_HD std::int32_t licence_lead_days(const Dist& days, double z, std::uint64_t path,
+                                       Purpose purpose, int m, std::uint32_t step) const {
+    return round_days(days.kind == DistKind::kLognormal
+                          ? lognormal_at(days, z)
+                          : sample(days, seed_, path, purpose, m, step));
   }
 
   /// Month bin of a plant start: 0 before day 0, 1 + k in month k, K + 1 after the horizon.
@@ -411,9 +430,10 @@ class PathModel {
   /// The yes/no decisions (approval, seizure, outage start) take the first uniform of their
   /// stream, u < p being bernoulli(p) for u in (0, 1); they are drawn for all lanes at once
   /// (first_uniform_lanes, the same numbers each lane's own Stream gives), and only when some
-  /// lane needs them, so that one lane (the GPU) draws what it needs and nothing more. The
-  /// throttle and lead-time samples depend on the lane's regime and stay lane by lane. Each
-  /// lane enqueues its batches in the order material by material, China then smuggled.
+  /// lane needs them, so that one lane (the GPU) draws what it needs and nothing more. Beta
+  /// throttles and lognormal licence times are drawn for all lanes too (draw_throttles,
+  /// draw_licence_normals); other families, and lanes the Beta sampler rejects, lane by lane.
+  /// Each lane enqueues its batches in the order material by material, China then smuggled.
   RR_HD void start_month(std::uint64_t first_path, std::int32_t t, std::int32_t month,
                          State& st) const {
     const int M = spec_.n_materials;
@@ -427,18 +447,11 @@ class PathModel {
       }
     }
 
-    // Lognormal licence lead times (the shipped scenarios' choice) take their normal for all
-    // lanes at once when some lane's batch is approved; other families are sampled lane by lane.
     double licence_z[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        int any = 0;
-        for (int l = 0; l < W; ++l) {
-          const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-          any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
-                 approval_u[m][l] < st.approval_share[l];
-        }
-        if (any) first_normal_lanes<W>(seed_, first_path, Purpose::kLicenceDays, m, step, licence_z[m]);
+        draw_licence_normals(first_path, Purpose::kLicenceDays, m, step, approval_u[m],
+                             st.approval_share, st, licence_z[m]);
       }
     }
 
@@ -446,8 +459,7 @@ class PathModel {
     std::int32_t lead[Cap::kMaterials][W];
     for (int m = 0; m < M; ++m) {
       double throttle[W];
-      sample_lanes<W>([&](int l) -> const Dist& { return spec_.regimes[st.regime[l]].throttle[m]; },
-                      seed_, first_path, Purpose::kThrottle, m, step, throttle);
+      draw_throttles(first_path, Purpose::kThrottle, m, step, st, throttle);
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) approved[m][l] = spec_.china_t_per_month[m] * throttle[l];
     }
@@ -461,11 +473,8 @@ class PathModel {
         lead[m][l] = spec_.shipping_days[m];
         if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
-            const Dist& days = reg.licence_days;  // sample()'s lognormal, with the lanes' normal
-            lead[m][l] += round_days(
-                days.kind == DistKind::kLognormal
-                    ? days.p0 * exp(days.p1 * licence_z[m][l])
-                    : sample(days, seed_, path, Purpose::kLicenceDays, m, step));
+            lead[m][l] += licence_lead_days(reg.licence_days, licence_z[m][l], path,
+                                            Purpose::kLicenceDays, m, step);
           } else {
             approved[m][l] = 0.0;
           }

@@ -244,27 +244,35 @@ RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, std::uint64_t first_pa
   for (int l = 0; l < W; ++l) u[l] = r123::u01fixedpt<double>(word[0][l]);
 }
 
-/// For each lane l, the first normal of the stream (seed, first_path + l, purpose, entity, step),
-/// what `Stream(...).normal()` returns as its first draw: AS 241's central branch for all lanes
-/// at once, then the tails (about 15% of lanes, with a logarithm) lane by lane.
+/// For each lane l, the standard normal AS 241 gives for the uniform of the 32-bit word
+/// @p word[l] (Stream::normal()'s value for that word): the central branch for all lanes at
+/// once, then the tails (about 15% of lanes, with a logarithm) lane by lane.
 template <int W>
-RR_HD_INLINE void first_normal_lanes(std::uint64_t seed, std::uint64_t first_path,
-                                     Purpose purpose, std::uint32_t entity, std::uint32_t step,
-                                     double (&z)[W]) {
-  double u[W];
-  first_uniform_lanes<W>(seed, first_path, purpose, entity, step, u);
+RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)[W]) {
   int tails = 0;
   RR_SIMD_LANES_ANY(tails)
   for (int l = 0; l < W; ++l) {
-    const double q = u[l] - 0.5;
+    const double q = r123::u01fixedpt<double>(word[l]) - 0.5;
     z[l] = normal_quantile_central(q);
     tails |= !(fabs(q) <= 0.425);
   }
   if (tails) {
     for (int l = 0; l < W; ++l) {
-      if (!(fabs(u[l] - 0.5) <= 0.425)) z[l] = normal_quantile(u[l]);
+      const double p = r123::u01fixedpt<double>(word[l]);
+      if (!(fabs(p - 0.5) <= 0.425)) z[l] = normal_quantile(p);
     }
   }
+}
+
+/// For each lane l, the first normal of the stream (seed, first_path + l, purpose, entity, step),
+/// what `Stream(...).normal()` returns as its first draw, for W paths at once.
+template <int W>
+RR_HD_INLINE void first_normal_lanes(std::uint64_t seed, std::uint64_t first_path,
+                                     Purpose purpose, std::uint32_t entity, std::uint32_t step,
+                                     double (&z)[W]) {
+  std::uint32_t word[4][W];
+  philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  normals_from_words<W>(word[0], z);
 }
 
 RR_KERNEL_CODE_END
