@@ -63,36 +63,49 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
   // dearer than the levels it saves.)
   for (int lv = 0; lv < order.n_levels; ++lv) {
     const int b = order.level_begin[lv], e = order.level_begin[lv + 1];
+    // The level's total need per lane; the first taker's need is the start (0 + need == need
+    // for the non-negative needs here, so this is the sum from zero).
     double total[W];
-    RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) total[l] = 0.0;
     int takers = 0;
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
       if (eligibility[i] == kNeverEligible) continue;
-      ++takers;
       const double* n = need + i * W;
       if (eligibility[i] == kAlwaysEligible) {
-        RR_SIMD_LANES
-        for (int l = 0; l < W; ++l) total[l] += n[l];
+        if (takers == 0) {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] = n[l];
+        } else {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] += n[l];
+        }
       } else {
         const std::int32_t* ok = eligible + i * W;
-        RR_SIMD_LANES
-        for (int l = 0; l < W; ++l) total[l] += ok[l] ? n[l] : 0.0;
+        if (takers == 0) {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] = ok[l] ? n[l] : 0.0;
+        } else {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] += ok[l] ? n[l] : 0.0;
+        }
       }
+      ++takers;
     }
     if (takers == 0) continue;
     // Each taker gets need x f: f = 1 when the level is served in full (need x 1 == need
     // exactly), left / total when it shares what is left in proportion to need (< 1, so
     // nobody gets more than its need, and nothing remains), 0 when there is nothing to share.
+    // What is left after the level is known from the totals alone, so it is updated in the
+    // same pass (the flags stay in registers, as masks of the doubles' width).
     double f[W];
-    std::int32_t full[W], active[W];
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
-      active[l] = (left[l] > 0.0) & (total[l] > 0.0);
-      full[l] = active[l] & (total[l] <= left[l]);
+      const bool active = (left[l] > 0.0) & (total[l] > 0.0);
+      const bool full = active & (total[l] <= left[l]);
       const double share = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
-      f[l] = full[l] ? 1.0 : (active[l] ? share : 0.0);
+      f[l] = full ? 1.0 : (active ? share : 0.0);
+      const double after = left[l] - total[l] < 0.0 ? 0.0 : left[l] - total[l];
+      left[l] = full ? after : (active ? 0.0 : left[l]);
     }
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
@@ -115,11 +128,6 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
           n[l] = n[l] - g > 0.0 ? n[l] - g : 0.0;
         }
       }
-    }
-    RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      const double after = left[l] - total[l] < 0.0 ? 0.0 : left[l] - total[l];
-      left[l] = full[l] ? after : (active[l] ? 0.0 : left[l]);
     }
   }
   RR_SIMD_LANES
