@@ -30,8 +30,16 @@ RR_KERNEL_CODE_BEGIN
 enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
 static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucket");
 
-/// next_arrival when nothing is in transit.
-constexpr std::int32_t kNoArrival = 0x7fffffff;
+/// A day no plant starts on (plant_first_day when every lane's plant is cancelled).
+constexpr std::int32_t kNeverDay = 0x7fffffff;
+
+/// Slots of the transit calendar of W lanes (PathState::slot_head): a batch waits in the list
+/// of slot day mod transit_slots(W), a power of two. A batch shipped that many days or more
+/// ahead shares a slot with nearer days and is passed over there until its own day: with W
+/// lanes, 512 slots keep that to lead times over 16 months (in the baseline, 0.3% of the
+/// licensed batches of its slowest regime); one GPU thread (W = 1) receives a batch every few
+/// days, and 16 slots keep its local memory small.
+RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
 
 /// A shortfall above this many tonnes makes a stockout day (MODEL.md §5).
 constexpr double kShortfallEpsilon = 1e-9;
@@ -63,11 +71,14 @@ using LaneFlag = std::int32_t;
 /// are sized by the capacity Cap (capacity.hpp).
 template <int W, class Cap = FullCapacity>
 struct PathState {
+  /// A batch in transit: a node of its slot's list (or of the free list).
   struct Transit {
-    std::int32_t day;
-    std::int16_t material;
-    std::int16_t bucket;
     double tonnes;
+    std::int32_t day;
+    std::int32_t next;  ///< the next node of the list, -1 at its end
+    std::int16_t lane;
+    std::int8_t material;
+    std::int8_t bucket;
   };
 
   std::int32_t regime[W];
@@ -86,7 +97,7 @@ struct PathState {
   double plant_ramp_days[Cap::kPlants][W];
   std::int32_t plant_outage_until[Cap::kPlants][W];
   /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
-  /// (kNoArrival when none ever does), and the first day from which every one of them is past
+  /// (kNeverDay when none ever does), and the first day from which every one of them is past
   /// its ramp, so that its ramp fraction is exactly 1 and needs no division.
   std::int32_t plant_first_day[Cap::kPlants];
   std::int32_t plant_ramped_day[Cap::kPlants];
@@ -108,9 +119,17 @@ struct PathState {
   double smuggled[Cap::kMaterials][W];
   double seized[Cap::kMaterials][W];
 
-  Transit transit[W][kMaxPending];
-  std::int32_t n_transit[W];
-  std::int32_t next_arrival[W];  ///< earliest day in transit (kNoArrival when none)
+  /// The block's batches in transit, shared by its lanes: a calendar of kSlots lists
+  /// (transit_slots), each in the order its batches were shipped, so that a day's arrivals are
+  /// found without looking at other days or testing each lane (receive_arrivals), and a free
+  /// list of the unused nodes.
+  Transit transit[W * kMaxPending];
+  static constexpr int kSlots = transit_slots(W);
+  static_assert((kSlots & (kSlots - 1)) == 0, "slot = day & (kSlots - 1)");
+  std::int32_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty
+  std::int32_t slot_tail[kSlots];  ///< last node (read only when the list is not empty)
+  std::int32_t free_head;
+  std::int32_t n_transit[W];  ///< batches in transit per lane, at most kMaxPending
   bool overflow[W];
 };
 
@@ -176,6 +195,9 @@ class PathModel {
   }
 
   RR_HD void init(std::uint64_t first_path, State& st) const {
+    for (int k = 0; k < State::kSlots; ++k) st.slot_head[k] = -1;
+    for (int i = 0; i < W * kMaxPending; ++i) st.transit[i].next = i + 1 < W * kMaxPending ? i + 1 : -1;
+    st.free_head = 0;
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
     for (int m = 0; m < M; ++m) {
@@ -189,7 +211,7 @@ class PathModel {
     for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
     if (spec_.pipeline_at_start) seed_pipeline(first_path, st);
     for (int p = 0; p < spec_.n_plants; ++p) {
-      std::int32_t first = kNoArrival, ramped = -kNoArrival;
+      std::int32_t first = kNeverDay, ramped = -kNeverDay;
       for (int l = 0; l < W; ++l) {
         if (st.plant_cancelled[p][l]) continue;
         const std::int32_t start = st.plant_start[p][l];
@@ -197,7 +219,7 @@ class PathModel {
         // From day start - 1 + ceil(ramp), age + 1 >= ramp, so (age + 1) / ramp >= 1.
         const double ramp = st.plant_ramp_days[p][l];
         const double full = ramp > 0.0 ? start - 1.0 + ceil(ramp) : static_cast<double>(start);
-        const std::int32_t day = full < kNoArrival ? static_cast<std::int32_t>(full) : kNoArrival;
+        const std::int32_t day = full < kNeverDay ? static_cast<std::int32_t>(full) : kNeverDay;
         ramped = day > ramped ? day : ramped;
       }
       st.plant_first_day[p] = first;
@@ -251,7 +273,6 @@ class PathModel {
       }
     }
     st.n_transit[l] = 0;
-    st.next_arrival[l] = kNoArrival;
     st.overflow[l] = false;
 
     Stream rs(seed_, path, Purpose::kRegimeInitial, 0, 0);
@@ -371,12 +392,23 @@ class PathModel {
       st.overflow[l] = true;
       return;
     }
-    if (day < st.next_arrival[l]) st.next_arrival[l] = day;
-    typename State::Transit& tr = st.transit[l][st.n_transit[l]++];
-    tr.day = day;
-    tr.material = static_cast<std::int16_t>(m);
-    tr.bucket = static_cast<std::int16_t>(bucket);
+    ++st.n_transit[l];
+    const std::int32_t i = st.free_head;  // never -1: each lane holds at most kMaxPending
+    typename State::Transit& tr = st.transit[i];
+    st.free_head = tr.next;
     tr.tonnes = tonnes;
+    tr.day = day;
+    tr.next = -1;
+    tr.lane = static_cast<std::int16_t>(l);
+    tr.material = static_cast<std::int8_t>(m);
+    tr.bucket = static_cast<std::int8_t>(bucket);
+    const int slot = day & (State::kSlots - 1);  // day >= 0
+    if (st.slot_head[slot] < 0) {
+      st.slot_head[slot] = i;
+    } else {
+      st.transit[st.slot_tail[slot]].next = i;
+    }
+    st.slot_tail[slot] = i;
   }
 
   /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
@@ -568,14 +600,7 @@ class PathModel {
   RR_HD void simulate_day(std::uint64_t first_path, std::int32_t t, State& st) const {
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
-    int arrivals = 0;
-    RR_SIMD_LANES_ANY(arrivals)
-    for (int l = 0; l < W; ++l) arrivals |= t == st.next_arrival[l];
-    if (arrivals) {
-      for (int l = 0; l < W; ++l) {
-        if (t == st.next_arrival[l]) receive_arrivals(l, t, st);
-      }
-    }
+    receive_arrivals(t, st);
 
     float demand_factor[Cap::kSegments][W];
     draw_demand_factors(first_path, t, demand_factor);
@@ -695,8 +720,10 @@ class PathModel {
           const double used = have < demand ? have : demand;
           inventory[s * W + l] = have - used;
           const double short_t = demand - used;
+          // The double comparison selects the double (a mask of its width, no conversion);
+          // the integer flag feeds the integer counters.
+          shortfall[l] += short_t > kShortfallEpsilon ? short_t : 0.0;
           const LaneFlag is_short = short_t > kShortfallEpsilon;
-          shortfall[l] += is_short ? short_t : 0.0;
           stockout_days[l] += is_short;
           first_stockout[l] = (is_short & (first_stockout[l] == never)) ? t : first_stockout[l];
           starts += is_short & (in_stockout[l] ^ 1);
@@ -716,23 +743,32 @@ class PathModel {
     }
   }
 
-  /// China and smuggled batches arriving today go to their pool buckets (the transit list is
-  /// scanned only on arrival days).
-  RR_HD void receive_arrivals(int l, std::int32_t t, State& st) const {
-    std::int32_t next = kNoArrival;
-    typename State::Transit* transit = st.transit[l];
-    for (int i = 0; i < st.n_transit[l];) {
-      typename State::Transit& tr = transit[i];
+  /// China and smuggled batches arriving today go to their pool buckets, each lane's in the
+  /// order they were shipped: today's slot of the transit calendar holds them, and the batches
+  /// of days State::kSlots, 2 State::kSlots, ... ahead, which stay.
+  RR_HD void receive_arrivals(std::int32_t t, State& st) const {
+    const int slot = t & (State::kSlots - 1);
+    std::int32_t prev = -1;
+    for (std::int32_t i = st.slot_head[slot]; i >= 0;) {
+      typename State::Transit& tr = st.transit[i];
+      const std::int32_t next = tr.next;
       if (tr.day == t) {
-        st.pool[tr.bucket][tr.material][l] += tr.tonnes;
-        st.month_supply[tr.material][l] += tr.tonnes;
-        transit[i] = transit[--st.n_transit[l]];
+        st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
+        st.month_supply[tr.material][tr.lane] += tr.tonnes;
+        --st.n_transit[tr.lane];
+        if (prev < 0) {
+          st.slot_head[slot] = next;
+        } else {
+          st.transit[prev].next = next;
+        }
+        if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
+        tr.next = st.free_head;
+        st.free_head = i;
       } else {
-        if (tr.day < next) next = tr.day;
-        ++i;
+        prev = i;
       }
+      i = next;
     }
-    st.next_arrival[l] = next;
   }
 
   /// Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
@@ -787,17 +823,15 @@ class PathModel {
       }
     }
     if (spec_.stockpile_refill) {
+      // A lane with no room before the non-China take has none after it either (it took 0),
+      // so each bucket's test of the room is the whole condition.
       const double ceiling = st.stockpile_ceiling[m];
-      LaneFlag room_left[W];
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) room_left[l] = 1;
       for (int b = kNonChina; b >= kChinaLegal; --b) {
         double* pool = st.pool[b][m];
         RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
           const double room = ceiling - stock[l];
-          room_left[l] = room_left[l] & (room > 0.0);
-          const double take = room_left[l] ? (pool[l] < room ? pool[l] : room) : 0.0;
+          const double take = room > 0.0 ? (pool[l] < room ? pool[l] : room) : 0.0;
           pool[l] -= take;
           stock[l] += take;
         }

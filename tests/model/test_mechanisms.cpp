@@ -273,5 +273,57 @@ TEST(MechanismTest, PipelineAtStartSeedsTheBatchesInTransit) {
   EXPECT_NEAR(inv[36], 34.0 + 2 * 365.0 / 12 - 31, 1e-9);
 }
 
+// The transit calendar (PathState::slot_head) files a batch under day mod transit_slots(W):
+// 16 slots for one path, 512 for a block of lanes. A licence of 600 days puts every batch past
+// both, so each shares its slot with nearer days and must be passed over there until its own
+// day. 1 t/day demand, 730 t/yr from China approved in full, 5 shipping days, a target above
+// the inventory (so a batch goes to the segment on the day it lands): the inventory falls by
+// 1 t a day and rises by one month's China flow exactly on month start + 605 days.
+template <int W>
+struct InventoryByLane {
+  std::vector<std::vector<double>>* inv;  // [lane][day]
+  void plant_output(int, std::int32_t, int, int, double) const {}
+  void day_end(std::int32_t t, const PathState<W>& st) const {
+    for (int lane = 0; lane < W; ++lane) (*inv)[lane][t] = st.inventory[0][0][lane];
+  }
+  void path_end(int, std::uint64_t, const PathState<W>&) const {}
+};
+
+template <int W>
+void expect_batches_on_their_own_day() {
+  const std::string text =
+      "[run]\nstart = \"2026-11-10\"\nhorizon_days = 800\n\n"
+      "[[material]]\nname = \"X\"\nchina_baseline_t_per_year = 730\nshipping_days = 5\n\n"
+      "[[regime]]\nname = \"lic\"\nlicensing = true\nlicence_days = 600\napproval = 1.0\n"
+      "throttle = { X = 1.0 }\n\n"
+      "[[segment]]\nname = \"seg\"\ndemand_t_per_year = { X = 365 }\ncover_days = 1000\n"
+      "target_cover_days = 5000\n";
+  const auto l = test::load(text);
+  static_assert(transit_slots(W) < 605, "the lead time must exceed the calendar");
+  std::vector<std::vector<double>> inv(W, std::vector<double>(l.layout.H));
+  std::vector<std::uint64_t> scratch(l.layout.size);
+  PathModel<W, InventoryByLane<W>> model(*l.spec, l.layout, scratch.data(), 1,
+                                         InventoryByLane<W>{&inv});
+  model.run(0);
+  std::vector<int> arrivals(l.layout.H, 0);
+  for (int k = 0; k < l.spec->n_months; ++k) {
+    const int day = l.spec->month_start_day[k] + 605;
+    if (day < l.layout.H) ++arrivals[day];
+  }
+  ASSERT_EQ(arrivals[605], 1);  // month 0's batch
+  const double batch = 730.0 / 12;
+  for (int lane = 0; lane < W; ++lane) {
+    for (int t = 1; t < l.layout.H; ++t) {
+      ASSERT_NEAR(inv[lane][t] - inv[lane][t - 1], arrivals[t] * batch - 1.0, 1e-9)
+          << "W " << W << " lane " << lane << " day " << t;
+    }
+  }
+}
+
+TEST(MechanismTest, BatchesBeyondTheTransitCalendarArriveOnTheirOwnDay) {
+  expect_batches_on_their_own_day<1>();
+  expect_batches_on_their_own_day<kPathLanes>();
+}
+
 }  // namespace
 }  // namespace rr
