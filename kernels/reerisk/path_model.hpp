@@ -71,15 +71,18 @@ using LaneFlag = std::int32_t;
 /// are sized by the capacity Cap (capacity.hpp).
 template <int W, class Cap = FullCapacity>
 struct PathState {
-  /// A batch in transit: a node of its slot's list (or of the free list).
+  /// A batch in transit: a node of its slot's list (or of the free list), 16 bytes.
   struct Transit {
     double tonnes;
-    std::int32_t day;
-    std::int32_t next;  ///< the next node of the list, -1 at its end
-    std::int16_t lane;
-    std::int8_t material;
-    std::int8_t bucket;
+    std::uint16_t day;   ///< < kMaxHorizonDays
+    std::int16_t next;   ///< the next node of the list, -1 at its end
+    std::uint8_t lane;
+    std::uint8_t material;
+    std::uint8_t bucket;
   };
+  static_assert(kMaxHorizonDays <= 0xffff && W * kMaxPending <= 0x7fff && W <= 0xff,
+                "Transit's fields hold a day, a node index and a lane");
+  static_assert(sizeof(Transit) == 16, "a node fills 16 bytes");
 
   std::int32_t regime[W];
   std::int32_t initial_regime[W];
@@ -126,9 +129,9 @@ struct PathState {
   Transit transit[W * kMaxPending];
   static constexpr int kSlots = transit_slots(W);
   static_assert((kSlots & (kSlots - 1)) == 0, "slot = day & (kSlots - 1)");
-  std::int32_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty
-  std::int32_t slot_tail[kSlots];  ///< last node (read only when the list is not empty)
-  std::int32_t free_head;
+  std::int16_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty
+  std::int16_t slot_tail[kSlots];  ///< last node (read only when the list is not empty)
+  std::int16_t free_head;
   std::int32_t n_transit[W];  ///< batches in transit per lane, at most kMaxPending
   bool overflow[W];
 };
@@ -196,7 +199,9 @@ class PathModel {
 
   RR_HD void init(std::uint64_t first_path, State& st) const {
     for (int k = 0; k < State::kSlots; ++k) st.slot_head[k] = -1;
-    for (int i = 0; i < W * kMaxPending; ++i) st.transit[i].next = i + 1 < W * kMaxPending ? i + 1 : -1;
+    for (int i = 0; i < W * kMaxPending; ++i) {
+      st.transit[i].next = static_cast<std::int16_t>(i + 1 < W * kMaxPending ? i + 1 : -1);
+    }
     st.free_head = 0;
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
@@ -393,15 +398,15 @@ class PathModel {
       return;
     }
     ++st.n_transit[l];
-    const std::int32_t i = st.free_head;  // never -1: each lane holds at most kMaxPending
+    const std::int16_t i = st.free_head;  // never -1: each lane holds at most kMaxPending
     typename State::Transit& tr = st.transit[i];
     st.free_head = tr.next;
     tr.tonnes = tonnes;
-    tr.day = day;
+    tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
     tr.next = -1;
-    tr.lane = static_cast<std::int16_t>(l);
-    tr.material = static_cast<std::int8_t>(m);
-    tr.bucket = static_cast<std::int8_t>(bucket);
+    tr.lane = static_cast<std::uint8_t>(l);
+    tr.material = static_cast<std::uint8_t>(m);
+    tr.bucket = static_cast<std::uint8_t>(bucket);
     const int slot = day & (State::kSlots - 1);  // day >= 0
     if (st.slot_head[slot] < 0) {
       st.slot_head[slot] = i;
@@ -748,10 +753,10 @@ class PathModel {
   /// of days State::kSlots, 2 State::kSlots, ... ahead, which stay.
   RR_HD void receive_arrivals(std::int32_t t, State& st) const {
     const int slot = t & (State::kSlots - 1);
-    std::int32_t prev = -1;
-    for (std::int32_t i = st.slot_head[slot]; i >= 0;) {
+    std::int16_t prev = -1;
+    for (std::int16_t i = st.slot_head[slot]; i >= 0;) {
       typename State::Transit& tr = st.transit[i];
-      const std::int32_t next = tr.next;
+      const std::int16_t next = tr.next;
       if (tr.day == t) {
         st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
         st.month_supply[tr.material][tr.lane] += tr.tonnes;
