@@ -131,14 +131,17 @@ constexpr bool kTallyIsShared = false;
 #endif
 
 /// Paths one worker simulates in lockstep (PathModel's lanes, path_model.hpp). On the CPU the
-/// daily arithmetic of kPathLanes paths runs in SIMD registers (four AVX-512 registers of
-/// doubles); more lanes share the per-day control work among more paths (measured on the
-/// baseline: 8 lanes 7.5e6, 16 lanes 1.29e7, 32 lanes 1.41e7 path-days/s per core; the state
-/// of 32 paths is about 200 KB). A GPU thread runs one path.
+/// daily arithmetic of kPathLanes paths runs in SIMD registers (eight AVX-512 registers of
+/// doubles per array); more lanes share the per-day control work among more paths and give
+/// the out-of-order core more independent work in the allocation's division chains. Measured
+/// on the baseline, one core: 8 lanes 7.5e6, 16 lanes 1.29e7, 32 lanes 1.41e7 path-days/s
+/// (an earlier model); with the transit calendar, 64 lanes are 5.5% faster than 32 and 128
+/// lanes 3% (BENCHMARKS.md). The state of 64 paths is about 400 KB, on the worker's stack.
+/// A GPU thread runs one path.
 #if defined(__CUDACC__)
 constexpr int kPathLanes = 1;
 #else
-constexpr int kPathLanes = 32;
+constexpr int kPathLanes = 64;
 #endif
 
 }  // namespace rr

@@ -35,12 +35,15 @@ std::vector<std::uint64_t> tally(const test::Loaded& l, std::uint64_t first, std
 
 void expect_same_outcomes(const test::Loaded& l) {
   ASSERT_TRUE(fits<CompactCapacity>(*l.spec));
-  // 77 paths: two blocks of 32, one of 8 and five single paths in the 32-lane runs.
+  // 77 paths: two blocks of 32, one of 8 and five single paths in the 32-lane runs; one block
+  // of 64 (the CPU's kPathLanes), one of 8 and five single paths in the 64-lane run. The range
+  // crosses path 2^32, where the high counter word changes inside a block.
   const std::uint64_t first = (std::uint64_t(1) << 32) - 40, n = 77;
   const auto one = tally<1, FullCapacity>(l, first, n);
   ASSERT_EQ(one[l.layout.paths], n);
   EXPECT_EQ((tally<8, FullCapacity>(l, first, n)), one) << "8 lanes";
   EXPECT_EQ((tally<32, FullCapacity>(l, first, n)), one) << "32 lanes";
+  EXPECT_EQ((tally<64, FullCapacity>(l, first, n)), one) << "64 lanes";
   EXPECT_EQ((tally<1, CompactCapacity>(l, first, n)), one) << "compact capacity";
   EXPECT_EQ((tally<32, CompactCapacity>(l, first, n)), one) << "32 lanes, compact capacity";
 }
