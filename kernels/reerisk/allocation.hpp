@@ -48,16 +48,16 @@ RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::i
 /// @param need        tonnes each segment wants (>= 0); each entry is reduced by what that
 ///                    segment gets, so the caller can serve the rest from another source
 ///                    without recomputing it
-/// @param available   tonnes to share, per lane
+/// @param available   tonnes to share, per lane (nothing where it is not > 0)
 /// @param given       receives each segment's share (added to)
 /// @param handed      receives the tonnes handed out per lane, never more than available
 template <int W>
 RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t* eligibility,
                                  const std::int32_t* eligible, double* need,
                                  const double* available, double* given, double* handed) {
-  double left[W];
+  double left[W];  // >= 0, which the shares below rely on
   RR_SIMD_LANES
-  for (int l = 0; l < W; ++l) left[l] = available[l];
+  for (int l = 0; l < W; ++l) left[l] = available[l] > 0.0 ? available[l] : 0.0;
   // Every level is visited: a lane with nothing left is inactive there. (Stopping once no
   // lane has anything left costs a reduction across the lanes per level, which measured
   // dearer than the levels it saves.)
@@ -94,19 +94,19 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
     if (takers == 0) continue;
     // Each taker gets need x f: f = 1 when the level is served in full (need x 1 == need
     // exactly), left / total when it shares what is left in proportion to need (< 1, so
-    // nobody gets more than its need, and nothing remains), 0 when there is nothing to share.
-    // What is left after the level is known from the totals alone, so it is updated in the
-    // same pass (the flags stay in registers, as masks of the doubles' width).
+    // nobody gets more than its need, and nothing remains). The two edge cases need no test
+    // of their own: with nothing to share (left 0, total > 0) the share is 0 / total = 0, and a
+    // level that needs nothing (total 0 <= left) is served in full, each of its zero needs
+    // times 1. What is left after the level follows from the totals alone; left - total >= 0
+    // exactly when total <= left.
     double f[W];
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
-      const bool active = (left[l] > 0.0) & (total[l] > 0.0);
-      const bool full = active & (total[l] <= left[l]);
-      const double share = left[l] / (total[l] > 0.0 ? total[l] : 1.0);
-      f[l] = full ? 1.0 : (active ? share : 0.0);
-      const double after = left[l] - total[l] < 0.0 ? 0.0 : left[l] - total[l];
-      left[l] = full ? after : (active ? 0.0 : left[l]);
+      const bool full = total[l] <= left[l];
+      f[l] = full ? 1.0 : left[l] / (full ? 1.0 : total[l]);  // total > left >= 0 in the division
+      left[l] = full ? left[l] - total[l] : 0.0;
     }
+    // need x f <= need for f <= 1, so what is still wanted stays >= 0 without a clamp.
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
       if (eligibility[i] == kNeverEligible) continue;
@@ -117,7 +117,7 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
         for (int l = 0; l < W; ++l) {
           const double g = n[l] * f[l];
           got[l] += g;
-          n[l] = n[l] - g > 0.0 ? n[l] - g : 0.0;
+          n[l] -= g;
         }
       } else {
         const std::int32_t* ok = eligible + i * W;
@@ -125,13 +125,13 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
         for (int l = 0; l < W; ++l) {
           const double g = ok[l] ? n[l] * f[l] : 0.0;
           got[l] += g;
-          n[l] = n[l] - g > 0.0 ? n[l] - g : 0.0;
+          n[l] -= g;
         }
       }
     }
   }
   RR_SIMD_LANES
-  for (int l = 0; l < W; ++l) handed[l] = available[l] - left[l];
+  for (int l = 0; l < W; ++l) handed[l] = (available[l] > 0.0 ? available[l] : 0.0) - left[l];
 }
 
 /// allocate_lanes for one path whose eligibility does not depend on the regime.
