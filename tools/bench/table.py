@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(SRC, "tools", "reference"))
 import reerisk_numpy  # noqa: E402
 
 # Estimated ceilings in path-days/s (BENCHMARKS.md, "Roofline").
-ROOFLINE_CPU_CORE = 8e7  # AVX-512 issue bound of one Zen 5 core of the development machine
+ROOFLINE_CPU_CORE = 9e7  # AVX-512 issue bound of one Zen 5 core of the development machine
 ROOFLINE_H100 = 2.8e9    # per-path state in local memory streamed from HBM (today's kernel)
 
 
