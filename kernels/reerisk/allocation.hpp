@@ -55,9 +55,9 @@ template <int W>
 RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t* eligibility,
                                  const std::int32_t* eligible, double* need,
                                  const double* available, double* given, double* handed) {
-  double left[W];  // >= 0, which the shares below rely on
+  double left[W];  // >= 0, which the shares below rely on; handed holds the start until the end
   RR_SIMD_LANES
-  for (int l = 0; l < W; ++l) left[l] = available[l] > 0.0 ? available[l] : 0.0;
+  for (int l = 0; l < W; ++l) handed[l] = left[l] = available[l] > 0.0 ? available[l] : 0.0;
   // Every level is visited: a lane with nothing left is inactive there. (Stopping once no
   // lane has anything left costs a reduction across the lanes per level, which measured
   // dearer than the levels it saves.)
@@ -131,7 +131,7 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
     }
   }
   RR_SIMD_LANES
-  for (int l = 0; l < W; ++l) handed[l] = (available[l] > 0.0 ? available[l] : 0.0) - left[l];
+  for (int l = 0; l < W; ++l) handed[l] -= left[l];
 }
 
 /// allocate_lanes for one path whose eligibility does not depend on the regime.
