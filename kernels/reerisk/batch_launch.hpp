@@ -1,8 +1,8 @@
 /// @file batch_launch.hpp
 /// What simulate_batch.cu hands a backend to simulate a batch: the paths, and the device-side
 /// scenario and tally slots it has set up. Each backend launches the path model its own way:
-/// the CPU over one chunk of paths per OpenMP worker (backend_omp.cpp), the GPU one path per
-/// thread in its own kernel (path_kernel.cu).
+/// the CPU in blocks of kPathLanes paths handed to whichever OpenMP worker is free
+/// (backend_omp.cpp), the GPU one path per thread in its own kernel (path_kernel.cu).
 #pragma once
 
 #include <atomic>
