@@ -36,12 +36,22 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   // Copied from host memory (one memcpy for a trivially copyable type), not filled by a kernel
   // that would carry the 17 KB ModelSpec as a parameter.
   thrust::device_vector<ModelSpec> d_spec(&spec, &spec + 1);
+#if defined(__CUDACC__)
   thrust::device_vector<std::uint64_t> d_tally(workers * layout.size, 0);
+  std::uint64_t* const slots = thrust::raw_pointer_cast(d_tally.data());
+#else
+  // On the CPU the backend's memory is host memory: the slots are kept from batch to batch
+  // (thread_local keeps concurrent runs apart) and read in place, because allocating them
+  // afresh each batch cost about 2% at 1 thread and 5% at 2 in page faults (BENCHMARKS.md).
+  static thread_local std::vector<std::uint64_t> d_tally;
+  d_tally.assign(workers * layout.size, 0);
+  std::uint64_t* const slots = d_tally.data();
+#endif
   BatchLaunch batch;
   batch.spec = thrust::raw_pointer_cast(d_spec.data());
   batch.host_spec = &spec;
   batch.layout = layout;
-  batch.tallies = thrust::raw_pointer_cast(d_tally.data());
+  batch.tallies = slots;
   batch.workers = workers;
   batch.seed = request.seed;
   batch.first_path = request.first_path;
@@ -49,10 +59,15 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   batch.stop = kTallyIsShared ? nullptr : request.stop;
   launch_paths(batch);
 
+#if defined(__CUDACC__)
   std::vector<std::uint64_t> host(d_tally.size());
   thrust::copy(d_tally.begin(), d_tally.end(), host.begin());
+  const std::uint64_t* const counted = host.data();
+#else
+  const std::uint64_t* const counted = slots;
+#endif
   for (std::uint64_t w = 0; w < workers; ++w) {
-    const std::uint64_t* slot = host.data() + w * layout.size;
+    const std::uint64_t* slot = counted + w * layout.size;
     for (std::uint64_t i = 0; i < layout.size; ++i) tally[i] += slot[i];
   }
 }
