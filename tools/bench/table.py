@@ -5,7 +5,9 @@ to the NumPy reference and the fraction of the roofline, for the baseline and a 
     tools/bench/run.sh          # builds in Release, then runs this
 
 The inputs are Google Benchmark's JSON output (BM_BaselineCpu, BM_BaselineGpu, BM_SweepCpu)
-and a timed run of tools/reference/reerisk_numpy.py on the same scenario. The roofline numbers
+and a timed run of tools/reference/reerisk_numpy.py on the same scenario. Below the table, the
+2-thread baseline is compared with 1-thread runs pinned to each of the first two cores, alone
+and both at once. The roofline numbers
 are the estimates derived in BENCHMARKS.md ("Roofline").
 """
 import json
@@ -47,6 +49,48 @@ def gbench_rates(bench):
     return rates
 
 
+def pinned_baseline_rates(bench, cores, together):
+    """BM_BaselineCpu/1 pinned to each core: one core at a time, or all at once."""
+    def start(core):
+        return subprocess.Popen([bench, "--benchmark_format=json",
+                                 "--benchmark_filter=^BM_BaselineCpu/1/"],
+                                stdout=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+
+    def rate(proc):
+        out, _ = proc.communicate()
+        return json.loads(out)["benchmarks"][0]["path_days_per_s"]
+
+    if together:
+        procs = [start(c) for c in cores]
+        return [rate(p) for p in procs]
+    return [rate(start(c)) for c in cores]
+
+
+def print_scaling(bench, two_thread_rate, reps):
+    """How the 2-thread rate compares with each core alone and with both cores busy at once.
+
+    On a VM the cores need not be equal (on the development VM one ran 25-35% slower than the
+    other, which one changing from hour to hour), so a 1-thread run lands on a fast or a slow
+    core by chance; comparing with each core pinned separates the engine's scaling from that.
+    """
+    cores = sorted(os.sched_getaffinity(0))[:2]
+    if len(cores) < 2:
+        return
+    alone = [median(v) for v in zip(*[pinned_baseline_rates(bench, cores, False)
+                                      for _ in range(reps)])]
+    together = [median(v) for v in zip(*[pinned_baseline_rates(bench, cores, True)
+                                         for _ in range(reps)])]
+    mean_alone = sum(alone) / len(alone)
+    print(f"\nbaseline, 1 thread pinned to core {cores[0]} / core {cores[1]}: "
+          f"{alone[0]:.3g} / {alone[1]:.3g} path-days/s alone, "
+          f"{together[0]:.3g} / {together[1]:.3g} with both cores busy")
+    print(f"baseline, 2 threads: {two_thread_rate:.3g} path-days/s = "
+          f"{two_thread_rate / mean_alone:.2f}x the mean core alone, "
+          f"{two_thread_rate / max(alone):.2f}x the faster core alone, "
+          f"{two_thread_rate / sum(together):.0%} of the two cores' sum with both busy")
+
+
 def median(values):
     return sorted(values)[len(values) // 2]
 
@@ -83,6 +127,9 @@ def main():
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
         print(f"{workload:<10} {'cuda' if gpu else 'cpu':<6} {('GPU 0' if gpu else str(threads)):<16} "
               f"{paths:>10} {rate:>12.3g} {per_core / ref_rate:>13.1f} {roof:>9.0%}")
+    two = "BM_BaselineCpu/2/real_time"
+    if two in runs[0] and not isinstance(runs[0][two], str):
+        print_scaling(bench, median([run[two][0] for run in runs]), reps)
 
 
 if __name__ == "__main__":
