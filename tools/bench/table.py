@@ -49,46 +49,44 @@ def gbench_rates(bench):
     return rates
 
 
-def pinned_baseline_rates(bench, cores, together):
-    """BM_BaselineCpu/1 pinned to each core: one core at a time, or all at once."""
-    def start(core):
-        return subprocess.Popen([bench, "--benchmark_format=json",
-                                 "--benchmark_filter=^BM_BaselineCpu/1/"],
-                                stdout=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+def baseline_rate(bench, threads, core=None):
+    """Starts BM_BaselineCpu/<threads>, pinned to @p core when given; returns a function that
+    waits for it and gives its path-days/s."""
+    proc = subprocess.Popen(
+        [bench, "--benchmark_format=json", f"--benchmark_filter=^BM_BaselineCpu/{threads}/"],
+        stdout=subprocess.PIPE, text=True,
+        preexec_fn=None if core is None else (lambda: os.sched_setaffinity(0, {core})))
 
-    def rate(proc):
+    def wait():
         out, _ = proc.communicate()
         return json.loads(out)["benchmarks"][0]["path_days_per_s"]
-
-    if together:
-        procs = [start(c) for c in cores]
-        return [rate(p) for p in procs]
-    return [rate(start(c)) for c in cores]
+    return wait
 
 
-def print_scaling(bench, two_thread_rate, reps):
-    """How the 2-thread rate compares with each core alone and with both cores busy at once.
+def print_scaling(bench, reps):
+    """The 2-thread baseline against 1-thread runs pinned to each core, alone and both at once.
 
     On a VM the cores need not be equal (on the development VM one ran 25-35% slower than the
-    other, which one changing from hour to hour), so a 1-thread run lands on a fast or a slow
-    core by chance; comparing with each core pinned separates the engine's scaling from that.
+    other for hours, then they were equal again), so an unpinned 1-thread run lands on a fast or
+    a slow core by chance; pinning separates the engine's scaling from that. Each repetition
+    runs all four measurements back to back, because the VM's speed drifts.
     """
     cores = sorted(os.sched_getaffinity(0))[:2]
     if len(cores) < 2:
         return
-    alone = [median(v) for v in zip(*[pinned_baseline_rates(bench, cores, False)
-                                      for _ in range(reps)])]
-    together = [median(v) for v in zip(*[pinned_baseline_rates(bench, cores, True)
-                                         for _ in range(reps)])]
-    mean_alone = sum(alone) / len(alone)
-    print(f"\nbaseline, 1 thread pinned to core {cores[0]} / core {cores[1]}: "
-          f"{alone[0]:.3g} / {alone[1]:.3g} path-days/s alone, "
-          f"{together[0]:.3g} / {together[1]:.3g} with both cores busy")
-    print(f"baseline, 2 threads: {two_thread_rate:.3g} path-days/s = "
-          f"{two_thread_rate / mean_alone:.2f}x the mean core alone, "
-          f"{two_thread_rate / max(alone):.2f}x the faster core alone, "
-          f"{two_thread_rate / sum(together):.0%} of the two cores' sum with both busy")
+    rows = []
+    for _ in range(reps):
+        alone = [baseline_rate(bench, 1, c)() for c in cores]
+        waits = [baseline_rate(bench, 1, c) for c in cores]
+        together = [w() for w in waits]
+        rows.append(alone + together + [baseline_rate(bench, 2)()])
+    a0, a1, t0, t1, two = (median(v) for v in zip(*rows))
+    print(f"\nscaling, baseline (median of {reps}; each repetition's runs back to back):")
+    print(f"  1 thread pinned to core {cores[0]} / core {cores[1]}: {a0:.3g} / {a1:.3g} "
+          f"path-days/s alone, {t0:.3g} / {t1:.3g} with both cores busy")
+    print(f"  2 threads: {two:.3g} path-days/s = {two / ((a0 + a1) / 2):.2f}x the mean core "
+          f"alone, {two / max(a0, a1):.2f}x the faster core alone, {two / (t0 + t1):.0%} of "
+          f"the two cores' sum with both busy")
 
 
 def median(values):
@@ -127,9 +125,7 @@ def main():
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
         print(f"{workload:<10} {'cuda' if gpu else 'cpu':<6} {('GPU 0' if gpu else str(threads)):<16} "
               f"{paths:>10} {rate:>12.3g} {per_core / ref_rate:>13.1f} {roof:>9.0%}")
-    two = "BM_BaselineCpu/2/real_time"
-    if two in runs[0] and not isinstance(runs[0][two], str):
-        print_scaling(bench, median([run[two][0] for run in runs]), reps)
+    print_scaling(bench, reps)
 
 
 if __name__ == "__main__":
