@@ -41,8 +41,9 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   std::uint64_t* const slots = thrust::raw_pointer_cast(d_tally.data());
 #else
   // On the CPU the backend's memory is host memory: the slots are kept from batch to batch
-  // (thread_local keeps concurrent runs apart) and read in place, because allocating them
-  // afresh each batch cost about 2% at 1 thread and 5% at 2 in page faults (BENCHMARKS.md).
+  // (thread_local keeps concurrent runs apart; the memory is one batch's, held until the
+  // calling thread ends) and read in place, because allocating them afresh each batch cost
+  // about 2% at 1 thread and 5% at 2 in page faults (BENCHMARKS.md).
   static thread_local std::vector<std::uint64_t> d_tally;
   d_tally.assign(workers * layout.size, 0);
   std::uint64_t* const slots = d_tally.data();
