@@ -44,9 +44,9 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   // (thread_local keeps concurrent runs apart; the memory is one batch's, held until the
   // calling thread ends) and read in place, because allocating them afresh each batch cost
   // about 2% at 1 thread and 5% at 2 in page faults (BENCHMARKS.md).
-  static thread_local std::vector<std::uint64_t> d_tally;
-  d_tally.assign(workers * layout.size, 0);
-  std::uint64_t* const slots = d_tally.data();
+  static thread_local std::vector<std::uint64_t> kept_slots;
+  kept_slots.assign(workers * layout.size, 0);
+  std::uint64_t* const slots = kept_slots.data();
 #endif
   BatchLaunch batch;
   batch.spec = thrust::raw_pointer_cast(d_spec.data());

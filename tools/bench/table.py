@@ -5,10 +5,10 @@ to the NumPy reference and the fraction of the roofline, for the baseline and a 
     tools/bench/run.sh          # builds in Release, then runs this
 
 The inputs are Google Benchmark's JSON output (BM_BaselineCpu, BM_BaselineGpu, BM_SweepCpu)
-and a timed run of tools/reference/reerisk_numpy.py on the same scenario. Below the table, the
-2-thread baseline is compared with 1-thread runs pinned to each of the first two cores, alone
-and both at once. The roofline numbers
-are the estimates derived in BENCHMARKS.md ("Roofline").
+and a timed run of tools/reference/reerisk_numpy.py on the same scenario. The roofline numbers
+are the estimates derived in BENCHMARKS.md ("Roofline"). Below the table, the 2-thread
+baseline is compared with 1-thread runs pinned to each of the first two cores, alone and both
+at once.
 """
 import json
 import os
