@@ -20,5 +20,9 @@ void simulate_batch(const ModelSpec&, const BatchRequest&, std::vector<std::uint
   throw std::runtime_error("the CUDA backend is not part of this build");
 }
 
+std::uint64_t device_bytes_in_use(int) { return 0; }
+
+std::uint64_t device_bytes_in_use_peak() { return 0; }
+
 }  // namespace cuda_backend
 }  // namespace rr

@@ -59,6 +59,7 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
     req.n_paths = std::min(batch, options.n_paths - done);
     req.threads = options.threads > 0 ? options.threads : omp_backend::max_threads();
     req.device = options.device;
+    req.gpu_blocks_per_sm = options.gpu_blocks_per_sm;
     req.stop = options.stop_signal;
     if (backend.cuda) {
       cuda_backend::simulate_batch(spec, req, result.tally);

@@ -1,4 +1,6 @@
 // CUDA runtime calls of the CUDA backend: device discovery and selection.
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <cuda_runtime.h>
@@ -30,6 +32,15 @@ std::string device_name(int device) {
     return "";
   }
   return prop.name;
+}
+
+std::uint64_t device_bytes_in_use(int device) {
+  std::size_t free = 0, total = 0;
+  if (cudaSetDevice(device) != cudaSuccess || cudaMemGetInfo(&free, &total) != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return total - free;
 }
 
 void prepare_device(const BatchRequest& request) { RR_CUDA_TRY(cudaSetDevice(request.device)); }

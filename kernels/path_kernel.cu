@@ -4,11 +4,13 @@
 // actually reaches. The per-thread state uses CompactCapacity when the scenario fits, which
 // shrinks the local memory every resident thread reserves (BENCHMARKS.md has ptxas' numbers).
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 
 #include <cuda_runtime.h>
 
 #include "cuda_check.hpp"
+#include "reerisk/backend.hpp"
 #include "reerisk/batch_launch.hpp"
 #include "reerisk/capacity.hpp"
 #include "reerisk/path_model.hpp"
@@ -19,6 +21,16 @@ namespace cuda_backend {
 namespace {
 
 constexpr int kThreadsPerBlock = 128;
+
+/// device_bytes_in_use_peak(): the most bytes in use seen while a batch kernel ran.
+std::atomic<std::uint64_t> peak_bytes_in_use{0};
+
+void record_bytes_in_use(int device) {
+  const std::uint64_t now = device_bytes_in_use(device);
+  std::uint64_t seen = peak_bytes_in_use.load();
+  while (now > seen && !peak_bytes_in_use.compare_exchange_weak(seen, now)) {
+  }
+}
 
 /// Simulates paths first_path .. first_path + n_paths - 1, one per thread at a time.
 template <class Cap>
@@ -40,18 +52,28 @@ void launch(const BatchLaunch& batch) {
   RR_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   RR_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, simulate_paths<Cap>,
                                                             kThreadsPerBlock, 0));
-  // One thread per path up to 16 waves of resident blocks; beyond that threads loop.
   const std::uint64_t needed = (batch.n_paths + kThreadsPerBlock - 1) / kThreadsPerBlock;
-  const std::uint64_t waves =
-      16 * static_cast<std::uint64_t>(std::max(1, sms)) * std::max(1, blocks_per_sm);
-  const unsigned grid = static_cast<unsigned>(std::min(needed, waves));
+  const std::uint64_t resident =
+      static_cast<std::uint64_t>(std::max(1, sms)) * std::max(1, blocks_per_sm);
+  // By default one thread per path up to 16 waves of resident blocks; beyond that threads
+  // loop. With gpu_blocks_per_sm the grid is one wave of that many blocks per multiprocessor
+  // (at most what fits), whose threads loop over the batch.
+  const std::uint64_t limit =
+      batch.gpu_blocks_per_sm > 0
+          ? static_cast<std::uint64_t>(std::max(1, sms)) *
+                std::min(batch.gpu_blocks_per_sm, std::max(1, blocks_per_sm))
+          : 16 * resident;
+  const unsigned grid = static_cast<unsigned>(std::min(needed, limit));
   simulate_paths<Cap><<<grid, kThreadsPerBlock>>>(batch.spec, batch.layout, batch.tallies,
                                                   batch.seed, batch.first_path, batch.n_paths);
   RR_CUDA_TRY(cudaGetLastError());
+  record_bytes_in_use(device);  // while the kernel runs: its local memory is reserved
   RR_CUDA_TRY(cudaDeviceSynchronize());  // reports a fault inside the kernel here
 }
 
 }  // namespace
+
+std::uint64_t device_bytes_in_use_peak() { return peak_bytes_in_use.load(); }
 
 void launch_paths(const BatchLaunch& batch) {
   if (fits<CompactCapacity>(*batch.host_spec)) {

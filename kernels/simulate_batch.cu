@@ -58,6 +58,7 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   batch.first_path = request.first_path;
   batch.n_paths = request.n_paths;
   batch.stop = kTallyIsShared ? nullptr : request.stop;
+  batch.gpu_blocks_per_sm = request.gpu_blocks_per_sm;
   launch_paths(batch);
 
 #if defined(__CUDACC__)

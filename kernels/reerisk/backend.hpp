@@ -19,6 +19,11 @@ struct BatchRequest {
   std::uint64_t n_paths = 0;
   int threads = 1;               ///< CPU worker threads (ignored on the GPU)
   int device = 0;                ///< CUDA device ordinal (ignored on the CPU)
+  /// Blocks per multiprocessor the GPU kernel's grid is sized for (its threads then loop over
+  /// the batch's paths); 0 = as many as fit. Fewer resident threads share the multiprocessor's
+  /// L1 cache, which holds the paths' local-memory state, among fewer paths: a tuning knob for
+  /// tools/bench (ignored on the CPU).
+  int gpu_blocks_per_sm = 0;
   /// When set and non-zero, the CPU workers stop before their next path, so a signal stops a
   /// batch within one path's time; the caller must then discard the batch's tally. The GPU
   /// cannot poll host memory and finishes its batch.
@@ -44,6 +49,14 @@ std::string device_name(int device);
 /// Simulates a batch on CUDA device request.device and adds its counters to @p tally.
 void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
                     std::vector<std::uint64_t>& tally);
+/// Bytes in use on CUDA device @p device now (its total less its free memory, as
+/// cudaMemGetInfo reports them: every process's allocations and the CUDA contexts); 0 without
+/// a device.
+std::uint64_t device_bytes_in_use(int device);
+/// The most bytes in use on any device that this process has seen while one of its batch
+/// kernels was running (read after each launch, when the kernel's local memory is reserved);
+/// 0 before the first batch.
+std::uint64_t device_bytes_in_use_peak();
 }  // namespace cuda_backend
 
 }  // namespace rr

@@ -23,6 +23,7 @@ struct BatchLaunch {
   std::uint64_t first_path = 0;
   std::uint64_t n_paths = 0;
   const std::atomic<int>* stop = nullptr;  ///< CPU only (BatchRequest::stop)
+  int gpu_blocks_per_sm = 0;               ///< GPU only (BatchRequest::gpu_blocks_per_sm)
 };
 
 }  // namespace rr

@@ -24,7 +24,8 @@ class GpuParityTest : public ::testing::Test {
     sc_ = load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
     spec_ = build_model_spec(sc_);
   }
-  std::vector<std::uint64_t> run_gpu(std::uint64_t n, std::uint64_t batch) {
+  std::vector<std::uint64_t> run_gpu(std::uint64_t n, std::uint64_t batch,
+                                     int blocks_per_sm = 0) {
     BackendSelection gpu;
     gpu.cuda = true;
     gpu.name = "cuda";
@@ -32,6 +33,7 @@ class GpuParityTest : public ::testing::Test {
     o.seed = 7;
     o.n_paths = n;
     o.batch = batch;
+    o.gpu_blocks_per_sm = blocks_per_sm;
     return run_paths(*spec_, gpu, o).tally;
   }
   Scenario sc_;
@@ -40,6 +42,23 @@ class GpuParityTest : public ::testing::Test {
 
 TEST_F(GpuParityTest, GpuTallyIsIndependentOfBatchSize) {
   EXPECT_EQ(run_gpu(20000, 20000), run_gpu(20000, 3001));
+}
+
+TEST_F(GpuParityTest, GpuTallyIsIndependentOfTheGridSize) {
+  // One block per multiprocessor makes every thread loop over many paths; the tally's integer
+  // sums must not notice.
+  const auto all_that_fit = run_gpu(20000, 0);
+  EXPECT_EQ(all_that_fit, run_gpu(20000, 0, 1));
+  EXPECT_EQ(all_that_fit, run_gpu(20000, 0, 3));
+}
+
+TEST_F(GpuParityTest, DeviceMemoryInUseIsRecordedWhileABatchRuns) {
+  const std::uint64_t before = cuda_backend::device_bytes_in_use(0);  // the context, at least
+  ASSERT_GT(before, 0u);
+  run_gpu(1000, 0);
+  // While the kernel ran, the batch's scenario and tally and the kernel's local memory were
+  // allocated on top of what was in use before.
+  EXPECT_GT(cuda_backend::device_bytes_in_use_peak(), before);
 }
 
 TEST_F(GpuParityTest, FirstStockoutDistributionsAgreeWithTheCpu) {

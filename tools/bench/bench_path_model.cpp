@@ -53,25 +53,44 @@ void BM_BaselineCpu(benchmark::State& state) {
 }
 BENCHMARK(BM_BaselineCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/// The shipped baseline on CUDA device 0 (skipped without one).
+/// The shipped baseline on CUDA device 0 (skipped without one), its grid sized for
+/// state.range(0) blocks per multiprocessor (0: all that fit; RunOptions::gpu_blocks_per_sm).
+/// device_MiB is the most device memory in use while a batch kernel ran, less what was in use
+/// before the first GPU benchmark (the CUDA context): the batch's scenario and tally and the
+/// local memory the driver reserves for the kernel's per-thread state.
 void BM_BaselineGpu(benchmark::State& state) {
   std::string why;
   if (rr::cuda_backend::device_count(&why) == 0) {
     state.SkipWithError(("no CUDA device: " + why).c_str());
     return;
   }
+  static const std::uint64_t before_any_run = rr::cuda_backend::device_bytes_in_use(0);
   const auto spec = rr::build_model_spec(baseline());
   const rr::BackendSelection gpu = rr::select_backend(rr::BackendChoice::kCuda, 0);
   rr::RunOptions o;
   o.seed = 1;
   o.n_paths = env_paths("REERISK_BENCH_GPU_PATHS", 4u << 20);
+  o.gpu_blocks_per_sm = static_cast<int>(state.range(0));
+  benchmark::DoNotOptimize(rr::run_paths(*spec, gpu, o).tally.data());  // warm-up: module load
   for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, gpu, o).tally.data());
   state.counters["path_days_per_s"] = benchmark::Counter(
       static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
       benchmark::Counter::kIsRate);
   state.counters["paths"] = static_cast<double>(o.n_paths);
+  const std::uint64_t peak = rr::cuda_backend::device_bytes_in_use_peak();
+  state.counters["device_MiB"] =
+      peak > before_any_run ? static_cast<double>(peak - before_any_run) / (1 << 20) : 0.0;
 }
-BENCHMARK(BM_BaselineGpu)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_BaselineGpu)
+    ->ArgName("blocks_per_sm")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(3)
+    ->Arg(4)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 /// A 20-point grid sweep over the baseline (stockpile cover x escalation probability), run
 /// point after point as `reerisk run` does, on the CPU with state.range(0) threads.

@@ -112,18 +112,25 @@ def main():
     print(f"median of {reps} repetitions each\n")
     print(f"{'workload':<10} {'backend':<6} {'threads/device':<16} {'paths':>10} {'path-days/s':>12} "
           f"{'x NumPy/core':>13} {'roofline':>9}")
+    skipped = set()
     for name, first in runs[0].items():
         if isinstance(first, str):
-            print(f"{name:<40} skipped: {first}")
+            family = name.split("/")[0]  # one line for all of a benchmark's arguments
+            if family not in skipped:
+                print(f"{family:<40} skipped: {first}")
+                skipped.add(family)
             continue
         rate = median([run[name][0] for run in runs])
         paths = first[1]
         gpu = "Gpu" in name
         threads = 1 if gpu else int(name.split("/")[1])
+        if gpu:  # BM_BaselineGpu/blocks_per_sm:K/...: the grid's blocks per multiprocessor
+            k = int(name.split("/")[1].split(":")[1])
+            device = f"GPU 0, {k} blk/SM" if k else "GPU 0"
         workload = "sweep-20" if "Sweep" in name else "baseline"
         per_core = rate if gpu else rate / threads
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
-        print(f"{workload:<10} {'cuda' if gpu else 'cpu':<6} {('GPU 0' if gpu else str(threads)):<16} "
+        print(f"{workload:<10} {'cuda' if gpu else 'cpu':<6} {(device if gpu else str(threads)):<16} "
               f"{paths:>10} {rate:>12.3g} {per_core / ref_rate:>13.1f} {roof:>9.0%}")
     print_scaling(bench, reps)
 

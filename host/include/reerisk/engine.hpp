@@ -33,6 +33,7 @@ struct RunOptions {
   std::uint64_t batch = 0;        ///< paths per batch; 0 = backend default
   int threads = 0;                ///< CPU threads; 0 = all
   int device = 0;                 ///< CUDA device ordinal
+  int gpu_blocks_per_sm = 0;      ///< the GPU grid's blocks per multiprocessor; 0 = all that fit
   /// Called after each batch with (paths done, paths total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   /// Polled before every path on the CPU and between batches; when it becomes non-zero the
