@@ -310,6 +310,8 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   attr_string(file, "created_utc", utc_now());
   attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, meta.wall_seconds);
   attr_scalar(file, "path_days_per_second", H5T_NATIVE_DOUBLE, meta.path_days_per_second);
+  attr_scalar(file, "peak_host_memory_bytes", H5T_NATIVE_UINT64, meta.peak_host_bytes);
+  attr_scalar(file, "peak_device_memory_bytes", H5T_NATIVE_UINT64, meta.peak_device_bytes);
   attr_string(file, "scenario_source", sc.source_name);
   {
     // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).

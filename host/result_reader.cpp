@@ -228,7 +228,8 @@ ResultFileInfo read_unprobed(const std::string& path) {
     info.metadata.emplace_back(key, string_attr(file, key));
   }
   for (const char* key : {"format_version", "seed", "first_path", "n_paths", "wall_seconds",
-                          "path_days_per_second"}) {
+                          "path_days_per_second", "peak_host_memory_bytes",
+                          "peak_device_memory_bytes"}) {
     info.metadata.emplace_back(key, number_attr(file, key));
   }
   info.scenarios.push_back(string_attr(file, "scenarios"));

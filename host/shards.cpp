@@ -48,6 +48,7 @@ struct Shard {
   std::string scenario_text, scenario_source, backend, device, started;
   std::uint64_t seed = 0, first = 0, count = 0, total = 0;
   double wall = 0;
+  std::uint64_t peak_host = 0, peak_device = 0;  ///< 0 in files older than these attributes
   std::vector<std::uint64_t> tally;  ///< [points][layout size]
   std::uint64_t rows = 0, cols = 0;
 };
@@ -101,6 +102,8 @@ Shard read_shard(const std::string& path) {
     s.count = number_attr<std::uint64_t>(file, "n_paths", H5T_NATIVE_UINT64);
     s.total = number_attr<std::uint64_t>(file, "total_paths", H5T_NATIVE_UINT64);
     s.wall = number_attr<double>(file, "wall_seconds", H5T_NATIVE_DOUBLE);
+    s.peak_host = number_attr<std::uint64_t>(file, "peak_host_memory_bytes", H5T_NATIVE_UINT64);
+    s.peak_device = number_attr<std::uint64_t>(file, "peak_device_memory_bytes", H5T_NATIVE_UINT64);
     if (number_attr<double>(file, "until_halfwidth", H5T_NATIVE_DOUBLE) > 0) {
       throw InputError(path + ": ran with --until-halfwidth; such runs cannot be merged");
     }
@@ -195,6 +198,7 @@ void merge_result_files(const std::vector<std::string>& inputs, const std::strin
     throw InputError(ref.path + ": its tally does not fit this reerisk's layout of the scenario");
   }
   double wall = 0;
+  std::uint64_t peak_host = 0, peak_device = 0;
   std::string started = ref.started;
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     PointResult& p = plan.points[i];
@@ -206,6 +210,8 @@ void merge_result_files(const std::vector<std::string>& inputs, const std::strin
   }
   for (const Shard& s : shards) {
     wall += s.wall;
+    peak_host = std::max(peak_host, s.peak_host);
+    peak_device = std::max(peak_device, s.peak_device);
     started = std::min(started, s.started);
   }
   std::optional<SensitivityResult> sensitivity;
@@ -219,6 +225,8 @@ void merge_result_files(const std::vector<std::string>& inputs, const std::strin
   meta.device = ref.device;
   meta.started_utc = started;
   meta.wall_seconds = wall;
+  meta.peak_host_bytes = peak_host;
+  meta.peak_device_bytes = peak_device;
   meta.path_days_per_second =
       wall > 0 ? static_cast<double>(ref.total) * plan.points.size() * sc.horizon_days / wall : 0.0;
   PathSample none;

@@ -18,6 +18,7 @@
 #include "reerisk/errors.hpp"
 #include "reerisk/model_spec_builder.hpp"
 #include "reerisk/path_sample.hpp"
+#include "reerisk/peak_memory.hpp"
 #include "reerisk/result_file.hpp"
 #include "reerisk/scenario_loader.hpp"
 #include "reerisk/shards.hpp"
@@ -291,9 +292,17 @@ int run_run_command(const RunCommandOptions& o) {
     }
   }
   const double rate = wall_seconds > 0 ? path_days / wall_seconds : 0.0;
-  char line[128];
-  std::snprintf(line, sizeof line, "\n%.2f s, %.3g path-days/s\n", wall_seconds, rate);
+  const std::uint64_t peak_host = peak_host_bytes();
+  const std::uint64_t peak_device = backend.cuda ? cuda_backend::device_bytes_in_use_peak() : 0;
+  char line[192];
+  std::snprintf(line, sizeof line, "\n%.2f s, %.3g path-days/s, peak memory %.0f MB", wall_seconds,
+                rate, peak_host / 1e6);
   out << line;
+  if (peak_device) {
+    std::snprintf(line, sizeof line, " (GPU: %.0f MB in use)", peak_device / 1e6);
+    out << line;
+  }
+  out << "\n";
 
   if (!o.output.empty() && root) {
     ResultMetadata meta;
@@ -307,6 +316,8 @@ int run_run_command(const RunCommandOptions& o) {
     meta.started_utc = started_utc;
     meta.wall_seconds = wall_seconds;
     meta.path_days_per_second = rate;
+    meta.peak_host_bytes = peak_host;
+    meta.peak_device_bytes = peak_device;
     PathSample sample;
     if (o.keep_paths > 0) {
       sample = sample_paths(*points.front().spec, ro.seed, std::min(o.keep_paths, ro.n_paths));

@@ -175,7 +175,8 @@ class PrecisionTargetTest(unittest.TestCase):
                 self.assertTrue(np.all(half < 0.05))
 
 
-TIMING_ATTRS = {"created_utc", "started_utc", "wall_seconds", "path_days_per_second"}
+TIMING_ATTRS = {"created_utc", "started_utc", "wall_seconds", "path_days_per_second",
+                "peak_host_memory_bytes", "peak_device_memory_bytes"}
 
 
 def assert_same_results(test, x, y):
@@ -327,6 +328,23 @@ class RunOutputTest(unittest.TestCase):
             self.assertIn(seg, self.result.stdout)
         self.assertIn("P(out<=90d)", self.result.stdout)
         self.assertIn("path-days/s", self.result.stdout)
+        self.assertRegex(self.result.stdout, r"peak memory \d+ MB")
+
+    def test_result_file_records_the_peak_memory(self):
+        import resource
+        with h5py.File(self.out, "r") as f:
+            host = int(f.attrs["peak_host_memory_bytes"])
+            # The process held at least the 17 KB scenario and the 0.5 MB tally, and no more
+            # than this test process's children together at their peak.
+            self.assertGreater(host, 1 << 20)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+            self.assertLessEqual(host, children)
+            backend = f.attrs["backend"]
+            backend = backend.decode() if isinstance(backend, bytes) else backend
+            if backend == "cpu":
+                self.assertEqual(int(f.attrs["peak_device_memory_bytes"]), 0)
+            else:
+                self.assertGreater(int(f.attrs["peak_device_memory_bytes"]), 0)
 
     def test_result_file_is_self_describing(self):
         with h5py.File(self.out, "r") as f:
