@@ -45,11 +45,12 @@ TEST_F(GpuParityTest, GpuTallyIsIndependentOfBatchSize) {
 }
 
 TEST_F(GpuParityTest, GpuTallyIsIndependentOfTheGridSize) {
-  // One block per multiprocessor makes every thread loop over many paths; the tally's integer
-  // sums must not notice.
-  const auto all_that_fit = run_gpu(20000, 0);
-  EXPECT_EQ(all_that_fit, run_gpu(20000, 0, 1));
-  EXPECT_EQ(all_that_fit, run_gpu(20000, 0, 3));
+  // 10^5 paths: one thread per path by default (782 blocks); with 1 or 3 blocks per
+  // multiprocessor (132 or 396 blocks on an H100) each thread loops over several paths. The
+  // tally's integer sums must not notice.
+  const auto one_path_per_thread = run_gpu(100000, 0);
+  EXPECT_EQ(one_path_per_thread, run_gpu(100000, 0, 1));
+  EXPECT_EQ(one_path_per_thread, run_gpu(100000, 0, 3));
 }
 
 TEST_F(GpuParityTest, DeviceMemoryInUseIsRecordedWhileABatchRuns) {
