@@ -52,17 +52,14 @@ void launch(const BatchLaunch& batch) {
   RR_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   RR_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, simulate_paths<Cap>,
                                                             kThreadsPerBlock, 0));
-  const std::uint64_t needed = (batch.n_paths + kThreadsPerBlock - 1) / kThreadsPerBlock;
-  const std::uint64_t resident =
-      static_cast<std::uint64_t>(std::max(1, sms)) * std::max(1, blocks_per_sm);
   // By default one thread per path up to 16 waves of resident blocks; beyond that threads
   // loop. With gpu_blocks_per_sm the grid is one wave of that many blocks per multiprocessor
   // (at most what fits), whose threads loop over the batch.
-  const std::uint64_t limit =
-      batch.gpu_blocks_per_sm > 0
-          ? static_cast<std::uint64_t>(std::max(1, sms)) *
-                std::min(batch.gpu_blocks_per_sm, std::max(1, blocks_per_sm))
-          : 16 * resident;
+  const int fit = std::max(1, blocks_per_sm);
+  const int per_sm =
+      batch.gpu_blocks_per_sm > 0 ? std::min(batch.gpu_blocks_per_sm, fit) : 16 * fit;
+  const std::uint64_t needed = (batch.n_paths + kThreadsPerBlock - 1) / kThreadsPerBlock;
+  const std::uint64_t limit = static_cast<std::uint64_t>(std::max(1, sms)) * per_sm;
   const unsigned grid = static_cast<unsigned>(std::min(needed, limit));
   simulate_paths<Cap><<<grid, kThreadsPerBlock>>>(batch.spec, batch.layout, batch.tallies,
                                                   batch.seed, batch.first_path, batch.n_paths);

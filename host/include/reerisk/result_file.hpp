@@ -36,7 +36,7 @@ struct ResultMetadata {
   /// Peak memory of the process that simulated (the root rank under MPI; the largest shard's
   /// in a merged file): its resident memory, and the bytes in use on its GPU while the batch
   /// kernels ran (every allocation on that device, the CUDA context included); 0 when not
-  /// measured (the device's on the CPU backend).
+  /// measured (the device figure on the CPU backend).
   std::uint64_t peak_host_bytes = 0;
   std::uint64_t peak_device_bytes = 0;
 };
