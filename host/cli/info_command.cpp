@@ -1,9 +1,9 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "reerisk/result_reader.hpp"
-#include "reerisk/summary.hpp"
-#include "reerisk/sweep_sensitivity.hpp"
+#include "io/result_reader.hpp"
+#include "stats/summary.hpp"
+#include "stats/sweep_sensitivity.hpp"
 
 namespace rr {
 

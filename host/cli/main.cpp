@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "reerisk/errors.hpp"
-#include "reerisk/process_group.hpp"
+#include "errors.hpp"
+#include "run/process_group.hpp"
 #include "reerisk/version.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "reerisk/shards.hpp"
+#include "run/shards.hpp"
 
 namespace rr {
 

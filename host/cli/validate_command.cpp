@@ -1,8 +1,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "reerisk/model_spec_builder.hpp"
-#include "reerisk/scenario_loader.hpp"
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
 
 namespace rr {
 

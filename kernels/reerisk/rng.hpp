@@ -199,7 +199,7 @@ class Stream {
 /// Philox4x32-10 of @p W counters that differ only in the path index (counter words 0 and 1
 /// are the path first_path + l of lane l; words 2 and 3 are shared), keyed by @p seed: for each
 /// lane the block `Stream(seed, path, ...)` would produce at the same counter, bit for bit
-/// (tests/unit/test_rng.cpp checks it against Random123). The rounds are written out lane by
+/// (tests/kernels/test_rng.cpp checks it against Random123). The rounds are written out lane by
 /// lane, structure of arrays, so the CPU compiler runs W lanes' 32x32->64 multiplies in SIMD
 /// registers; Random123's Philox takes one counter at a time. @p out is [word][lane].
 ///

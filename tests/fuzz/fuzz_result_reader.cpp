@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <string>
 
-#include "reerisk/errors.hpp"
-#include "reerisk/result_reader.hpp"
+#include "errors.hpp"
+#include "io/result_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = "/tmp/reerisk-fuzz-" + std::to_string(getpid()) + ".h5";

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <string>
 
-#include "reerisk/errors.hpp"
-#include "reerisk/model_spec_builder.hpp"
-#include "reerisk/scenario_loader.hpp"
-#include "reerisk/sweep_plan.hpp"
+#include "errors.hpp"
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
+#include "scenario/sweep_plan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

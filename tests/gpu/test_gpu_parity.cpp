@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include "reerisk/backend.hpp"
-#include "reerisk/engine.hpp"
-#include "reerisk/model_spec_builder.hpp"
-#include "reerisk/scenario_loader.hpp"
+#include "run/engine.hpp"
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "support/test_support.hpp"
 
 namespace rr {

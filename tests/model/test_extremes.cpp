@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "reerisk/errors.hpp"
-#include "reerisk/summary.hpp"
+#include "errors.hpp"
+#include "stats/summary.hpp"
 #include "support/test_support.hpp"
 
 namespace rr {

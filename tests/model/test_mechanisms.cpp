@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "reerisk/path_model.hpp"
-#include "reerisk/summary.hpp"
+#include "stats/summary.hpp"
 #include "support/test_support.hpp"
 
 namespace rr {

@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "reerisk/model_spec_builder.hpp"
-#include "reerisk/scenario_loader.hpp"
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "support/test_support.hpp"
 
 namespace rr {

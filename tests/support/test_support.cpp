@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reerisk/model_spec_builder.hpp"
-#include "reerisk/scenario_loader.hpp"
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
 
 namespace rr::test {
 

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "reerisk/engine.hpp"
+#include "run/engine.hpp"
 #include "reerisk/model_spec.hpp"
-#include "reerisk/scenario.hpp"
-#include "reerisk/summary.hpp"
+#include "scenario/scenario.hpp"
+#include "stats/summary.hpp"
 #include "reerisk/tally_layout.hpp"
 
 namespace rr::test {

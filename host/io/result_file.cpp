@@ -1,0 +1,663 @@
+// HDF5 result writer (HDF5 1.10 C API + the high-level dimension-scale API).
+#include "io/result_file.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <stdexcept>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "scenario/calendar.hpp"
+#include "errors.hpp"
+#include "reerisk/tally_layout.hpp"
+#include "reerisk/version.hpp"
+
+namespace rr {
+namespace {
+
+/// Owns an HDF5 identifier and closes it with the matching H5?close.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + what);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what + " failed");
+}
+
+std::string basename_stem(const std::string& path) {
+  std::string b = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const auto dot = b.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) b = b.substr(0, dot);
+  return b.empty() ? std::string("scenario") : b;
+}
+
+/// A variable-length UTF-8 string attribute (h5py and xarray read it as str).
+void attr_string(hid_t obj, const char* name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  const char* text = value.c_str();
+  check(H5Awrite(attr, type, &text), "H5Awrite");
+}
+
+template <class T>
+void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  check(H5Awrite(attr, type, &value), "H5Awrite");
+}
+
+/// Writes one labelled dataset; @p dims name the dimension scales to attach, in order.
+class GroupWriter {
+ public:
+  explicit GroupWriter(hid_t group) : group_(group) {}
+
+  /// Declares @p coordinate as a label of dimension @p dim (CF "coordinates" attribute on
+  /// every later dataset using @p dim).
+  void label(const std::string& dim, const std::string& coordinate) {
+    coordinates_[dim].push_back(coordinate);
+  }
+
+  /// Creates a dimension scale @p name of length values.size().
+  template <class T>
+  void scale(const char* name, hid_t type, const std::vector<T>& values, const char* units,
+             const char* long_name) {
+    const hsize_t n = values.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "space");
+    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, name);
+    if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "H5Dwrite");
+    check(H5DSset_scale(ds, name), "H5DSset_scale");
+    if (units[0]) attr_string(ds, "units", units);
+    attr_string(ds, "long_name", long_name);
+  }
+
+  /// Creates a string-valued scale (variable-length UTF-8).
+  void string_scale(const char* name, const std::vector<std::string>& values,
+                    const char* long_name) {
+    string_dataset(name, values, {}, long_name);
+    Handle ds(H5Dopen2(group_, name, H5P_DEFAULT), H5Dclose, name);
+    check(H5DSset_scale(ds, name), "H5DSset_scale");
+  }
+
+  /// A variable-length UTF-8 string dataset, optionally attached to a scale (1-D).
+  void string_dataset(const char* name, const std::vector<std::string>& values,
+                      const std::string& dim, const char* long_name) {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
+    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+    std::vector<const char*> ptrs;
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    const hsize_t n = values.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "space");
+    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, name);
+    if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "H5Dwrite");
+    attr_string(ds, "long_name", long_name);
+    if (!dim.empty()) attach(ds, {dim});
+  }
+
+  /// A numeric dataset of shape given by @p dims (scale names), row-major @p data.
+  template <class T>
+  void dataset(const char* name, hid_t type, const std::vector<std::string>& dims,
+               const std::vector<T>& data, const char* units, const char* long_name,
+               const char* description) {
+    std::vector<hsize_t> shape;
+    hsize_t total = 1;
+    for (const auto& d : dims) {
+      shape.push_back(scale_length(d));
+      total *= shape.back();
+    }
+    if (total != data.size()) {
+      throw std::logic_error(std::string("result_file: shape mismatch for ") + name);
+    }
+    Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+                 H5Sclose, "space");
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dcpl");
+    // Chunk and compress the large day-resolved arrays; small ones stay contiguous.
+    if (total >= 4096 && !shape.empty() && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+      std::vector<hsize_t> chunk(shape.size(), 1);
+      chunk.back() = shape.back();
+      check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
+      check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+      check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+    }
+    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+              name);
+    if (total) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "H5Dwrite");
+    if (units[0]) attr_string(ds, "units", units);
+    attr_string(ds, "long_name", long_name);
+    attr_string(ds, "description", description);
+    // CF "coordinates": xarray shows e.g. the calendar dates as labels beside the day indices.
+    std::string coords;
+    for (const auto& d : dims) {
+      const auto it = coordinates_.find(d);
+      if (it == coordinates_.end()) continue;
+      for (const auto& c : it->second) {
+        if (c != name) coords += (coords.empty() ? "" : " ") + c;
+      }
+    }
+    if (!coords.empty()) attr_string(ds, "coordinates", coords);
+    attach(ds, dims);
+  }
+
+ private:
+  hsize_t scale_length(const std::string& dim) {
+    Handle ds(H5Dopen2(group_, dim.c_str(), H5P_DEFAULT), H5Dclose, dim.c_str());
+    Handle space(H5Dget_space(ds), H5Sclose, "space");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space, &n, nullptr);
+    return n;
+  }
+
+  void attach(hid_t ds, const std::vector<std::string>& dims) {
+    for (size_t i = 0; i < dims.size(); ++i) {
+      Handle scale(H5Dopen2(group_, dims[i].c_str(), H5P_DEFAULT), H5Dclose, dims[i].c_str());
+      check(H5DSattach_scale(ds, scale, static_cast<unsigned>(i)), "H5DSattach_scale");
+    }
+  }
+
+  hid_t group_;
+  std::map<std::string, std::vector<std::string>> coordinates_;
+};
+
+}  // namespace
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+
+void write_path_sample(GroupWriter& g, const PathSample& p) {
+  std::vector<std::uint64_t> index(p.n);
+  for (std::uint64_t i = 0; i < p.n; ++i) index[i] = i;
+  g.scale("path", H5T_NATIVE_UINT64, index, "", "path index (the first N paths of the run)");
+  g.dataset("path_initial_regime", H5T_NATIVE_INT32, {"path"}, p.initial_regime, "",
+            "regime index on day 0", "index into the regime coordinate, before day-0 events");
+  g.dataset("path_regime_episodes", H5T_NATIVE_INT32, {"path"}, p.regime_episodes, "",
+            "regime episodes", "1 + number of regime changes over the horizon");
+  g.dataset("path_months_in_regime", H5T_NATIVE_INT32, {"path", "regime"}, p.months_in_regime,
+            "months", "month starts spent in each regime", "per path");
+  g.dataset("path_leakage", H5T_NATIVE_DOUBLE, {"path"}, p.leakage, "1", "smuggling leakage",
+            "drawn once per path");
+  g.dataset("path_interdiction", H5T_NATIVE_DOUBLE, {"path"}, p.interdiction, "1",
+            "seizure probability", "drawn once per path");
+  g.dataset("path_cover_days", H5T_NATIVE_DOUBLE, {"path", "segment"}, p.cover_days, "day",
+            "initial inventory cover", "drawn once per path and segment");
+  g.dataset("path_plant_start_day", H5T_NATIVE_INT32, {"path", "plant"}, p.plant_start_day, "day",
+            "actual plant start (day index)", "planned start + delay; may be < 0 or >= horizon");
+  g.dataset("path_plant_ramp_days", H5T_NATIVE_DOUBLE, {"path", "plant"}, p.plant_ramp_days,
+            "day", "ramp duration", "drawn once per path and plant");
+  g.dataset("path_plant_cancelled", H5T_NATIVE_UINT8, {"path", "plant"}, p.plant_cancelled, "",
+            "plant cancelled", "1 when cancelled on this path");
+  g.dataset("path_first_stockout_day", H5T_NATIVE_INT32, {"path", "segment", "material"},
+            p.first_stockout_day, "day", "first stockout day",
+            "horizon_days means no stockout within the horizon");
+  g.dataset("path_stockout_days", H5T_NATIVE_INT32, {"path", "segment", "material"},
+            p.stockout_days, "day", "total stockout days", "per path");
+  g.dataset("path_shortfall", H5T_NATIVE_DOUBLE, {"path", "segment", "material"}, p.shortfall_t,
+            "t", "total shortfall", "per path");
+  g.dataset("path_smuggled", H5T_NATIVE_DOUBLE, {"path", "material"}, p.smuggled_t, "t",
+            "smuggled tonnes", "per path, including seized batches");
+  g.dataset("path_seized", H5T_NATIVE_DOUBLE, {"path", "material"}, p.seized_t, "t",
+            "seized tonnes", "per path");
+}
+
+/// Concatenates a per-point vector over all points (points outermost, row-major).
+template <class F>
+auto stack(const std::vector<PointResult>& points, F per_point) {
+  auto all = per_point(points.front());
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const auto v = per_point(points[i]);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  return all;
+}
+
+/// A slice [offset, offset + n) of a point's tally.
+std::vector<std::uint64_t> tally_slice(const PointResult& p, std::uint64_t offset, std::uint64_t n) {
+  return std::vector<std::uint64_t>(p.tally.begin() + offset, p.tally.begin() + offset + n);
+}
+
+void write_sensitivity(GroupWriter& g, const SensitivityResult& r, std::size_t S, std::size_t M) {
+  g.string_scale("param", r.params, "swept scenario key (sensitivity input)");
+  const std::vector<std::string> dims = {"param", "segment", "material"};
+  struct Column {
+    const char* name;
+    double SobolIndex::*field;
+    const char* what;
+  };
+  const Column columns[] = {
+      {"first", &SobolIndex::first, "first-order Sobol index (Saltelli 2010)"},
+      {"first_lo", &SobolIndex::first_lo, "lower 95% bootstrap bound of the first-order index"},
+      {"first_hi", &SobolIndex::first_hi, "upper 95% bootstrap bound of the first-order index"},
+      {"total", &SobolIndex::total, "total Sobol index (Jansen 1999)"},
+      {"total_lo", &SobolIndex::total_lo, "lower 95% bootstrap bound of the total index"},
+      {"total_hi", &SobolIndex::total_hi, "upper 95% bootstrap bound of the total index"},
+  };
+  const std::pair<const char*, const std::vector<SobolIndex>*> outputs[] = {
+      {"p_stockout", &r.p_stockout}, {"stockout_days", &r.stockout_days}};
+  g.dataset("sobol_output_variance_p_stockout", H5T_NATIVE_DOUBLE, {"segment", "material"},
+            r.p_stockout_variance, "1", "variance of P(stockout by the horizon) over the design",
+            "compare with sobol_noise_variance_p_stockout: indices mean little unless this is well above it");
+  g.dataset("sobol_noise_variance_p_stockout", H5T_NATIVE_DOUBLE, {"segment", "material"},
+            r.p_stockout_noise, "1", "Monte Carlo variance of one point's P(stockout by the horizon)",
+            "mean over the design points of p(1 - p) / paths");
+  for (const auto& [output, values] : outputs) {
+    for (const Column& c : columns) {
+      std::vector<double> v;
+      for (const SobolIndex& x : *values) v.push_back(x.*c.field);
+      if (v.size() != r.params.size() * S * M) throw std::logic_error("sensitivity shape");
+      const std::string name = std::string("sobol_") + c.name + "_" + output;
+      const std::string long_name = std::string(c.what) + " of " +
+          (std::string(output) == "p_stockout" ? "P(stockout by the horizon)"
+                                               : "mean stockout days per path");
+      g.dataset(name.c_str(), H5T_NATIVE_DOUBLE, dims, v, "1", long_name.c_str(),
+                "variance-based sensitivity over the design; 95% bootstrap percentile interval");
+    }
+  }
+}
+
+void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
+                    const SweepAxes& axes, const ResultMetadata& meta, const PathSample* sample,
+                    const SensitivityResult* sensitivity) {
+  const ModelSpec& spec = *points.front().spec;
+  const TallyLayout L(spec);
+  attr_string(file, "filetype", kResultFiletype);
+  attr_scalar(file, "format_version", H5T_NATIVE_INT, kResultFormatVersion);
+  attr_string(file, "reerisk_version", kVersion);
+  attr_string(file, "git_sha", kGitSha);
+  attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
+  attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
+  attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
+  attr_scalar(file, "total_paths", H5T_NATIVE_UINT64, meta.total_paths ? meta.total_paths : meta.n_paths);
+  attr_scalar(file, "until_halfwidth", H5T_NATIVE_DOUBLE, meta.until_halfwidth);
+  attr_string(file, "backend", meta.backend);
+  attr_string(file, "device", meta.device);
+  attr_string(file, "started_utc", meta.started_utc);
+  attr_string(file, "created_utc", utc_now());
+  attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, meta.wall_seconds);
+  attr_scalar(file, "path_days_per_second", H5T_NATIVE_DOUBLE, meta.path_days_per_second);
+  attr_scalar(file, "peak_host_memory_bytes", H5T_NATIVE_UINT64, meta.peak_host_bytes);
+  attr_scalar(file, "peak_device_memory_bytes", H5T_NATIVE_UINT64, meta.peak_device_bytes);
+  attr_string(file, "scenario_source", sc.source_name);
+  {
+    // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
+    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+    Handle ds(H5Dcreate2(file, "scenario_text", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, "scenario_text");
+    const char* text = sc.text.c_str();
+    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite");
+  }
+
+  {
+    // The raw integer tallies, one row per point: what `reerisk merge` adds up exactly.
+    const hsize_t dims[2] = {points.size(), points.front().tally.size()};
+    Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "tally space");
+    Handle ds(H5Dcreate2(file, "tally", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose, "tally");
+    std::vector<std::uint64_t> all;
+    for (const PointResult& p : points) all.insert(all.end(), p.tally.begin(), p.tally.end());
+    check(H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()), "H5Dwrite");
+    attr_string(ds, "description",
+                "raw 64-bit counters per point (rr::TallyLayout of reerisk " + std::string(kVersion) +
+                    "); shards of one run add up to the whole run");
+  }
+
+  const std::string group_name = basename_stem(sc.source_name);
+  attr_string(file, "scenarios", group_name);
+  Handle group(H5Gcreate2(file, group_name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               H5Gclose, "scenario group");
+  attr_string(group, "start", sc.start);
+  attr_scalar(group, "horizon_days", H5T_NATIVE_INT32, sc.horizon_days);
+  attr_scalar(group, "n_paths", H5T_NATIVE_UINT64, points.front().summary.paths);
+  attr_scalar(group, "n_points", H5T_NATIVE_UINT64, static_cast<std::uint64_t>(points.size()));
+  std::string sweep_dims;
+  for (const auto& k : axes.keys) sweep_dims += (sweep_dims.empty() ? "" : " ") + k;
+  attr_string(group, "sweep_dims", sweep_dims);
+  GroupWriter g(group);
+
+  // Dimension scales.
+  std::vector<std::int32_t> days(L.H), stockout_days(L.H + 1), months(L.K);
+  std::vector<std::string> dates(L.H), month_dates(L.K);
+  for (int t = 0; t < L.H; ++t) {
+    days[t] = t;
+    dates[t] = iso_date(sc.start_day + t);
+  }
+  for (int d = 0; d <= L.H; ++d) stockout_days[d] = d;
+  for (int k = 0; k < L.K; ++k) {
+    months[k] = spec.month_start_day[k];
+    month_dates[k] = iso_date(sc.start_day + spec.month_start_day[k]);
+  }
+  std::vector<std::string> segs, mats, regs, plants;
+  for (const auto& x : sc.segments) segs.push_back(x.name);
+  for (const auto& x : sc.materials) mats.push_back(x.name);
+  for (const auto& x : sc.regimes) regs.push_back(x.name);
+  for (const auto& x : sc.plants) plants.push_back(x.name);
+  std::vector<double> quantiles(std::begin(kQuantileLevels), std::end(kQuantileLevels));
+  std::vector<std::int32_t> tonne_index(kTonneSlots), price_index(kPriceSlots);
+  std::vector<double> tonne_lower(kTonneSlots), tonne_upper(kTonneSlots);
+  for (int b = 0; b < kTonneSlots; ++b) {
+    tonne_index[b] = b;
+    tonne_upper[b] = tonne_bin_upper_edge(b);
+    tonne_lower[b] = b <= 1 ? 0.0 : tonne_bin_upper_edge(b - 1);
+  }
+  for (int b = 0; b < kPriceSlots; ++b) price_index[b] = b;
+  std::vector<std::int32_t> start_bins(L.K + 2);
+  for (int b = 0; b < L.K + 2; ++b) start_bins[b] = b - 1;
+
+  // Sweep axes first: every dataset below gets them as leading dimensions. Grids have one
+  // axis per key; designs one "point" axis labelled by each key's value at the point.
+  for (std::size_t j = 0; j < axes.keys.size(); ++j) {
+    g.scale(axes.keys[j].c_str(), H5T_NATIVE_DOUBLE, axes.values[j], "",
+            axes.keys[j] == "point" ? "design point" : ("swept scenario key " + axes.keys[j]).c_str());
+  }
+  for (std::size_t j = 0; j < axes.coord_keys.size(); ++j) {
+    g.label("point", axes.coord_keys[j]);
+    g.dataset(axes.coord_keys[j].c_str(), H5T_NATIVE_DOUBLE, {"point"}, axes.coord_values[j], "",
+              ("swept scenario key " + axes.coord_keys[j]).c_str(),
+              "value of the key at each design point");
+  }
+  auto dims = [&](std::vector<std::string> tail) {
+    std::vector<std::string> d = axes.keys;
+    d.insert(d.end(), tail.begin(), tail.end());
+    return d;
+  };
+
+  g.label("day", "date");
+  g.label("month", "month_date");
+  g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
+  g.string_dataset("date", dates, "day", "calendar date of day t");
+  g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
+  g.scale("month", H5T_NATIVE_INT32, months, "day", "day index t of each month start");
+  g.string_dataset("month_date", month_dates, "month", "calendar date of each month start");
+  g.string_scale("segment", segs, "consumer segment");
+  g.string_scale("material", mats, "material");
+  g.string_scale("regime", regs, "control regime state");
+  g.string_scale("plant", plants, "plant outside China");
+  g.scale("quantile", H5T_NATIVE_DOUBLE, quantiles, "1", "quantile level");
+  g.scale("tonne_bin", H5T_NATIVE_INT32, tonne_index, "",
+          "log-spaced tonnage bin (0: exactly 0; 1: below 1e-3 t; last: 1e7 t and above)");
+  g.label("tonne_bin", "tonne_bin_lower");
+  g.label("tonne_bin", "tonne_bin_upper");
+  g.dataset("tonne_bin_lower", H5T_NATIVE_DOUBLE, {"tonne_bin"}, tonne_lower, "t",
+            "lower edge of the tonnage bin", "bins are (lower, upper]; bin 0 holds exactly 0");
+  g.dataset("tonne_bin_upper", H5T_NATIVE_DOUBLE, {"tonne_bin"}, tonne_upper, "t",
+            "upper edge of the tonnage bin", "the last bin is open above; its upper is its lower");
+  g.scale("price_bin", H5T_NATIVE_INT32, price_index, "",
+          "price-multiplier bin (0: exactly 1; last: the cap)");
+  g.scale("start_month_bin", H5T_NATIVE_INT32, start_bins, "",
+          "plant start month index (-1: before day 0; n_months: never within the horizon)");
+
+  const size_t S = L.S, M = L.M, H = L.H, K = L.K;
+  if (!axes.keys.empty()) {
+    g.dataset("paths_used", H5T_NATIVE_UINT64, dims({}),
+              stack(points, [](const PointResult& p) { return std::vector<std::uint64_t>{p.summary.paths}; }),
+              "paths", "paths simulated at each sweep point",
+              "the --paths cap, or fewer when --until-halfwidth was reached first");
+  }
+  auto per_cell_day = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<double> v(S * M * H);
+      for (size_t c = 0; c < p.summary.cells.size(); ++c) {
+        for (size_t t = 0; t < H; ++t) v[c * H + t] = value(p.summary.cells[c], t);
+      }
+      return v;
+    });
+  };
+  const std::vector<std::string> smd = dims({"segment", "material", "day"});
+  g.dataset("p_stockout_by_day", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].p; }),
+            "1", "P(first stockout on or before day t)",
+            "fraction of paths whose first stockout day is <= t (stockout-probability CDF)");
+  g.dataset("p_stockout_by_day_lo", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].lo; }),
+            "1", "lower 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, lower end");
+  g.dataset("p_stockout_by_day_hi", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].hi; }),
+            "1", "upper 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, upper end");
+  g.dataset("p_in_stockout", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].p; }),
+            "1", "P(in stockout on day t)", "fraction of paths whose demand is not fully met on day t");
+  g.dataset("p_in_stockout_lo", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].lo; }),
+            "1", "lower 95% Wilson bound of p_in_stockout", "95% Wilson score interval, lower end");
+  g.dataset("p_in_stockout_hi", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].hi; }),
+            "1", "upper 95% Wilson bound of p_in_stockout", "95% Wilson score interval, upper end");
+
+  auto per_cell = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<decltype(value(p.summary.cells[0], 0))> v;
+      for (const auto& c : p.summary.cells) {
+        for (int q = 0; q < 4; ++q) v.push_back(value(c, q));
+      }
+      return v;
+    });
+  };
+  auto per_cell_scalar = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<double> v;
+      for (const auto& c : p.summary.cells) v.push_back(value(c));
+      return v;
+    });
+  };
+
+  g.dataset("stockout_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "stockout_days"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.stockout_days, S * M * (H + 1)); }),
+            "paths", "paths by total stockout days",
+            "number of paths with exactly this many stockout days over the horizon");
+  g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
+            per_cell([](const SegmentMaterialSummary& c, int q) { return c.stockout_days_quantile[q]; }),
+            "day", "quantiles of total stockout days per path",
+            "exact quantiles (inverse empirical CDF) of the per-path stockout-day count");
+  g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const SegmentMaterialSummary& c) { return c.stockout_days_mean; }),
+            "day", "mean total stockout days per path", "exact mean over paths");
+  g.dataset("shortfall_count", H5T_NATIVE_UINT64, dims({"segment", "material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.shortfall_hist, S * M * kTonneSlots); }),
+            "paths", "paths by total shortfall (log-spaced bins)",
+            "number of paths whose total unmet demand falls in each tonnage bin");
+  g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "quantile"}),
+            per_cell([](const SegmentMaterialSummary& c, int q) { return c.shortfall_quantile_t[q]; }),
+            "t", "quantiles of total shortfall per path",
+            "upper edge of the tonnage bin holding the quantile (conservative)");
+  g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const SegmentMaterialSummary& c) { return c.shortfall_mean_t; }),
+            "t", "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
+
+  g.dataset("regime_occupancy", H5T_NATIVE_DOUBLE, dims({"month", "regime"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (const auto& row : p.summary.regime_occupancy) v.insert(v.end(), row.begin(), row.end());
+              return v;
+            }),
+            "1", "share of paths in each regime at each month start",
+            "state after the month start's chain step and events");
+  g.dataset("smuggled_mean", H5T_NATIVE_DOUBLE, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.smuggled_mean_t; }), "t",
+            "mean smuggled tonnes per path", "includes seized batches");
+  g.dataset("seized_mean", H5T_NATIVE_DOUBLE, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.seized_mean_t; }), "t",
+            "mean seized tonnes per path", "smuggled batches seized by customs");
+  g.dataset("smuggled_count", H5T_NATIVE_UINT64, dims({"material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.smuggled_hist, M * kTonneSlots); }),
+            "paths", "paths by smuggled tonnes", "log-spaced bins of per-path smuggled tonnes");
+  g.dataset("seized_count", H5T_NATIVE_UINT64, dims({"material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.seized_hist, M * kTonneSlots); }),
+            "paths", "paths by seized tonnes", "log-spaced bins of per-path seized tonnes");
+  g.dataset("smuggled_batches", H5T_NATIVE_UINT64, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.smuggled_batches; }),
+            "batches", "smuggled batches over all paths", "monthly batches with tonnes > 0");
+  g.dataset("seized_batches", H5T_NATIVE_UINT64, dims({"material"}),
+            stack(points, [](const PointResult& p) { return p.summary.seized_batches; }),
+            "batches", "seized batches over all paths", "batches seized whole by customs");
+  g.dataset("price_multiplier_quantile", H5T_NATIVE_DOUBLE, dims({"month", "material", "quantile"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (size_t k = 0; k < K; ++k) {
+                for (size_t m = 0; m < M; ++m) {
+                  for (int q = 0; q < 4; ++q) v.push_back(p.summary.price_quantiles[k][m][q]);
+                }
+              }
+              return v;
+            }),
+            "1", "quantiles of the monthly Western price multiplier",
+            "upper edge of the log-spaced bin holding the quantile");
+  g.dataset("price_bin_upper", H5T_NATIVE_DOUBLE, dims({"material", "price_bin"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (size_t m = 0; m < M; ++m) {
+                for (int b = 0; b < kPriceSlots; ++b) v.push_back(price_bin_upper_edge(b, p.spec->price_cap[m]));
+              }
+              return v;
+            }),
+            "1", "upper edge of each price-multiplier bin", "bins are log-spaced between 1 and the cap");
+  g.dataset("price_multiplier_count", H5T_NATIVE_UINT64, dims({"month", "material", "price_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.price_hist, K * M * kPriceSlots); }),
+            "paths", "paths by monthly price multiplier bin",
+            "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
+  g.dataset("plant_cancelled", H5T_NATIVE_UINT64, dims({"plant"}),
+            stack(points, [](const PointResult& p) { return p.summary.plant_cancelled; }), "paths",
+            "paths on which the plant is cancelled", "count over all paths");
+  g.dataset("plant_start_count", H5T_NATIVE_UINT64, dims({"plant", "start_month_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.plant_start, L.P * (K + 2)); }),
+            "paths", "paths by plant start month", "actual start month of non-cancelled plants");
+  if (sensitivity) write_sensitivity(g, *sensitivity, S, M);
+  if (sample && sample->n > 0) write_path_sample(g, *sample);
+  attr_scalar(group, "kept_paths", H5T_NATIVE_UINT64, sample ? sample->n : std::uint64_t(0));
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path, bool force) {
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw InputError(path + ": the output directory " + dir + " does not exist");
+  }
+  if (!force && stat(path.c_str(), &st) == 0) {
+    throw InputError(path + ": the output file exists; use --force to overwrite it");
+  }
+}
+
+namespace {
+/// Removes "<path>.tmp-<pid>" files whose writer process no longer exists.
+void remove_stale_temporaries(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  const std::string prefix =
+      (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::remove((dir + "/" + name).c_str());
+    }
+  }
+  closedir(d);
+}
+}  // namespace
+
+void write_result_file(const std::string& path, const Scenario& scenario,
+                       const std::vector<PointResult>& points, const SweepAxes& axes,
+                       const ResultMetadata& meta, bool force,
+                       const std::atomic<int>* stop_signal, const PathSample* sample,
+                       const SensitivityResult* sensitivity) {
+  if (points.empty()) throw std::logic_error("write_result_file: no points");
+  check_output_path(path, force);
+  remove_stale_temporaries(path);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
+
+  // Build the whole file in memory (HDF5 core driver, no backing store) and write its image
+  // ourselves: a failing disk (full, quota, file-size limit) then surfaces as one checked
+  // write() error instead of a half-closed HDF5 file.
+  std::vector<unsigned char> image;
+  {
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access list");
+    check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
+    Handle file(H5Fcreate("reerisk-result-in-memory", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
+                "in-memory file");
+    write_contents(file, scenario, points, axes, meta, sample, sensitivity);
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+    if (size <= 0) throw std::runtime_error("HDF5: cannot size the file image");
+    image.resize(static_cast<size_t>(size));
+    if (H5Fget_file_image(file, image.data(), image.size()) != size) {
+      throw std::runtime_error("HDF5: cannot copy the file image");
+    }
+  }
+
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
+  try {
+    size_t done = 0;
+    while (done < image.size()) {
+      const ssize_t n = write(fd, image.data() + done, image.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        throw std::runtime_error("cannot write " + path + " (" + std::to_string(image.size()) +
+                                 " bytes): " + std::strerror(n < 0 ? errno : ENOSPC));
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (fsync(fd) != 0) throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(errno));
+    if (close(fd) != 0) {
+      throw std::runtime_error("cannot close " + tmp + ": " + std::strerror(errno));
+    }
+  } catch (...) {
+    close(fd);
+    std::remove(tmp.c_str());
+    throw;
+  }
+  if ((stop_signal && stop_signal->load() != 0) || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    if (stop_signal && stop_signal->load() != 0) throw Interrupted(stop_signal->load());
+    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
+  }
+}
+
+}  // namespace rr

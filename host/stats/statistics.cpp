@@ -1,0 +1,37 @@
+#include "stats/statistics.hpp"
+
+#include <cmath>
+
+namespace rr {
+
+Proportion wilson(std::uint64_t k, std::uint64_t n, double z) {
+  Proportion r;
+  if (n == 0) return r;
+  const double nn = static_cast<double>(n);
+  const double p = static_cast<double>(k) / nn;
+  const double z2 = z * z;
+  const double denom = 1.0 + z2 / nn;
+  const double centre = (p + z2 / (2 * nn)) / denom;
+  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+  r.p = p;
+  r.lo = k == 0 ? 0.0 : std::fmax(0.0, centre - half);
+  r.hi = k == n ? 1.0 : std::fmin(1.0, centre + half);
+  return r;
+}
+
+std::size_t quantile_bin(const std::uint64_t* counts, std::size_t n_bins, double q) {
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < n_bins; ++i) total += counts[i];
+  if (total == 0) return 0;
+  // Smallest b with cum(b) >= q * total, compared in integers to avoid rounding: ceil(q*total).
+  double target = std::ceil(q * static_cast<double>(total) - 1e-9);
+  if (target < 1) target = 1;
+  std::uint64_t cum = 0;
+  for (std::size_t i = 0; i < n_bins; ++i) {
+    cum += counts[i];
+    if (static_cast<double>(cum) >= target) return i;
+  }
+  return n_bins - 1;
+}
+
+}  // namespace rr

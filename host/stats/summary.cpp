@@ -1,0 +1,146 @@
+#include "stats/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace rr {
+
+Proportion SegmentMaterialSummary::within(std::int32_t days) const {
+  if (days <= 0 || p_stockout_by_day.empty()) return {};
+  const std::size_t t = std::min<std::size_t>(static_cast<std::size_t>(days), p_stockout_by_day.size()) - 1;
+  return p_stockout_by_day[t];
+}
+
+double tonne_bin_upper_edge(int b) {
+  if (b <= 0) return 0.0;
+  if (b == 1) return kTonneLowestEdge;
+  if (b >= kTonneBins + 2) return kTonneLowestEdge * std::pow(10.0, kTonneDecades);
+  return kTonneLowestEdge * std::pow(10.0, static_cast<double>(b - 1) / kTonneBinsPerDecade);
+}
+
+double price_bin_upper_edge(int b, double cap) {
+  if (b <= 0) return 1.0;
+  if (b >= kPriceBins + 1) return cap;
+  return std::exp(std::log(cap) * static_cast<double>(b) / kPriceBins);
+}
+
+Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<std::uint64_t>& tally) {
+  const TallyLayout L(spec);
+  Summary out;
+  const std::uint64_t n = tally[L.paths];
+  out.paths = n;
+  out.horizon_days = spec.horizon_days;
+  const std::uint64_t H = static_cast<std::uint64_t>(L.H);
+  for (int s = 0; s < L.S; ++s) {
+    for (int m = 0; m < L.M; ++m) {
+      SegmentMaterialSummary c;
+      c.segment = sc.segments[s].name;
+      c.material = sc.materials[m].name;
+      const std::uint64_t sm = L.sm(s, m);
+      const std::uint64_t* first = &tally[L.first_stockout + sm * (H + 1)];
+      const std::uint64_t* days = &tally[L.stockout_days + sm * (H + 1)];
+      const std::uint64_t* starts = &tally[L.run_starts + sm * H];
+      const std::uint64_t* ends = &tally[L.run_ends + sm * H];
+      std::uint64_t cum = 0;
+      std::int64_t in = 0;
+      c.p_stockout_by_day.resize(H);
+      c.p_in_stockout.resize(H);
+      for (std::uint64_t t = 0; t < H; ++t) {
+        cum += first[t];
+        in += static_cast<std::int64_t>(starts[t]) - static_cast<std::int64_t>(ends[t]);
+        c.p_stockout_by_day[t] = wilson(cum, n);
+        c.p_in_stockout[t] = wilson(static_cast<std::uint64_t>(in), n);
+      }
+      double sum_days = 0;
+      for (std::uint64_t d = 0; d <= H; ++d) sum_days += static_cast<double>(d) * days[d];
+      c.stockout_days_mean = n ? sum_days / n : 0.0;
+      for (int q = 0; q < 4; ++q) {
+        c.stockout_days_quantile[q] = static_cast<std::int64_t>(quantile_bin(days, H + 1, kQuantileLevels[q]));
+      }
+      const std::uint64_t* sh = &tally[L.shortfall_hist + sm * kTonneSlots];
+      for (int q = 0; q < 4; ++q) {
+        c.shortfall_quantile_t[q] =
+            tonne_bin_upper_edge(static_cast<int>(quantile_bin(sh, kTonneSlots, kQuantileLevels[q])));
+      }
+      c.shortfall_mean_t = n ? static_cast<double>(tally[L.shortfall_sum + sm]) / kSumUnitsPerTonne / n : 0.0;
+      out.cells.push_back(std::move(c));
+    }
+  }
+  out.regime_occupancy.assign(L.K, std::vector<double>(L.R, 0.0));
+  for (int k = 0; k < L.K; ++k) {
+    for (int r = 0; r < L.R; ++r) {
+      out.regime_occupancy[k][r] = n ? static_cast<double>(tally[L.regime_occupancy + k * L.R + r]) / n : 0.0;
+    }
+  }
+  for (int m = 0; m < L.M; ++m) {
+    out.smuggled_mean_t.push_back(n ? tally[L.smuggled_sum + m] / kSumUnitsPerTonne / n : 0.0);
+    out.seized_mean_t.push_back(n ? tally[L.seized_sum + m] / kSumUnitsPerTonne / n : 0.0);
+    out.smuggled_batches.push_back(tally[L.smuggled_batches + m]);
+    out.seized_batches.push_back(tally[L.seized_batches + m]);
+  }
+  out.price_quantiles.assign(L.K, std::vector<std::vector<double>>(L.M, std::vector<double>(4)));
+  for (int k = 0; k < L.K; ++k) {
+    for (int m = 0; m < L.M; ++m) {
+      const std::uint64_t* h = &tally[L.price_hist + (static_cast<std::uint64_t>(k) * L.M + m) * kPriceSlots];
+      for (int q = 0; q < 4; ++q) {
+        out.price_quantiles[k][m][q] = price_bin_upper_edge(
+            static_cast<int>(quantile_bin(h, kPriceSlots, kQuantileLevels[q])), spec.price_cap[m]);
+      }
+    }
+  }
+  for (int p = 0; p < L.P; ++p) {
+    out.plant_cancelled.push_back(tally[L.plant_cancelled + p]);
+    const std::uint64_t* h = &tally[L.plant_start + static_cast<std::uint64_t>(p) * (L.K + 2)];
+    out.plant_start_month.emplace_back(h, h + L.K + 2);
+  }
+  return out;
+}
+
+double widest_horizon_halfwidth(const ModelSpec& spec, const std::vector<std::uint64_t>& tally) {
+  const TallyLayout L(spec);
+  const std::uint64_t n = tally[L.paths];
+  double widest = 0.0;
+  for (int s = 0; s < L.S; ++s) {
+    for (int m = 0; m < L.M; ++m) {
+      // P(stockout by the horizon) = 1 - P(no stockout day) = 1 - stockout_days[0] / n.
+      const std::uint64_t never = tally[L.stockout_days + L.sm(s, m) * (L.H + 1)];
+      const Proportion p = wilson(n - never, n);
+      widest = std::max(widest, (p.hi - p.lo) / 2);
+    }
+  }
+  return widest;
+}
+
+namespace {
+std::string pct(const Proportion& x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%5.1f%% [%4.1f,%5.1f]", 100 * x.p, 100 * x.lo, 100 * x.hi);
+  return buf;
+}
+}  // namespace
+
+std::string format_summary_table(const Summary& s) {
+  std::ostringstream os;
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%-20s %-5s  %-20s %-20s %-20s %-20s %7s %7s %12s\n",
+                "segment", "mat", "P(out<=90d) [95% CI]", "P(out<=180d)", "P(out<=365d)",
+                ("P(out<=" + std::to_string(s.horizon_days) + "d)").c_str(), "days50",
+                "days90", "short_mean_t");
+  os << buf;
+  for (const auto& c : s.cells) {
+    auto col = [&](std::int32_t d) {
+      return d <= s.horizon_days ? pct(c.within(d)) : std::string("   n/a (horizon)   ");
+    };
+    std::snprintf(buf, sizeof buf, "%-20s %-5s  %-20s %-20s %-20s %-20s %7lld %7lld %12.3f\n",
+                  c.segment.c_str(), c.material.c_str(), col(90).c_str(), col(180).c_str(),
+                  col(365).c_str(), pct(c.within(s.horizon_days)).c_str(),
+                  static_cast<long long>(c.stockout_days_quantile[0]),
+                  static_cast<long long>(c.stockout_days_quantile[1]), c.shortfall_mean_t);
+    os << buf;
+  }
+  return os.str();
+}
+
+}  // namespace rr

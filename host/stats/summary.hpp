@@ -1,0 +1,65 @@
+/// @file summary.hpp
+/// The outputs of MODEL.md §2, derived from a run's integer tally.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reerisk/model_spec.hpp"
+#include "scenario/scenario.hpp"
+#include "stats/statistics.hpp"
+#include "reerisk/tally_layout.hpp"
+
+namespace rr {
+
+/// Quantile levels reported for every distribution.
+constexpr double kQuantileLevels[4] = {0.50, 0.90, 0.95, 0.99};
+
+/// Outcomes of one segment x material.
+struct SegmentMaterialSummary {
+  std::string segment;
+  std::string material;
+  std::vector<Proportion> p_stockout_by_day;  ///< [H]: first stockout on or before day t
+  std::vector<Proportion> p_in_stockout;      ///< [H]: in stockout on day t
+  double stockout_days_mean = 0.0;
+  std::int64_t stockout_days_quantile[4] = {};  ///< exact (day resolution)
+  double shortfall_mean_t = 0.0;
+  double shortfall_quantile_t[4] = {};          ///< upper edge of the quantile's bin
+
+  /// P(first stockout within the first @p days days), i.e. on day 0 .. days-1.
+  Proportion within(std::int32_t days) const;
+};
+
+/// Everything a run reports, per scenario.
+struct Summary {
+  std::uint64_t paths = 0;
+  std::int32_t horizon_days = 0;
+  std::vector<SegmentMaterialSummary> cells;  ///< segment-major
+  std::vector<std::vector<double>> regime_occupancy;  ///< [month][regime] fraction
+  std::vector<double> smuggled_mean_t, seized_mean_t;  ///< per material
+  std::vector<std::uint64_t> smuggled_batches, seized_batches;  ///< per material
+  std::vector<std::vector<std::vector<double>>> price_quantiles;  ///< [month][material][q]
+  std::vector<std::uint64_t> plant_cancelled;         ///< per plant
+  std::vector<std::vector<std::uint64_t>> plant_start_month;  ///< [plant][K+2]
+};
+
+/// Upper edge (tonnes) of tonnage bin @p b; the lower edge for the open top bin.
+double tonne_bin_upper_edge(int b);
+/// Upper edge of price bin @p b for a material with price cap @p cap.
+double price_bin_upper_edge(int b, double cap);
+
+/// Derives the §2 outputs from a tally.
+Summary summarize(const Scenario& scenario, const ModelSpec& spec,
+                  const std::vector<std::uint64_t>& tally);
+
+/// The widest 95% Wilson half-width of P(first stockout within the horizon) over all segments
+/// and materials of a tally (the --until-halfwidth criterion).
+double widest_horizon_halfwidth(const ModelSpec& spec, const std::vector<std::uint64_t>& tally);
+
+/// The readable table `reerisk run` prints: per segment x material, P(stockout) within 90,
+/// 180, 365 days and by the horizon with 95% intervals, median and P90 stockout days, mean
+/// shortfall.
+std::string format_summary_table(const Summary& summary);
+
+}  // namespace rr
