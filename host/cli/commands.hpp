@@ -25,11 +25,16 @@ struct RunCommandOptions {
   bool force = false;
   bool resume = false;
   bool print_config = false;
+  std::vector<std::string> overrides;  ///< --set KEY=VALUE, in order
 };
 
 struct ValidateCommandOptions {
   std::string scenario;
+  std::vector<std::string> overrides;  ///< --set KEY=VALUE, in order
 };
+
+/// Adds `--set KEY=VALUE` (repeatable) to a subcommand that reads a scenario.
+void add_set_option(CLI::App& cmd, std::vector<std::string>& overrides);
 
 struct InfoCommandOptions {
   std::string result;

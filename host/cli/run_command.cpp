@@ -99,11 +99,23 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
                 "Continue an interrupted sweep from OUT.h5.checkpoint (same scenario and "
                 "settings); the result is identical to an uninterrupted run");
   cmd->add_flag("--print-config", o.print_config,
-                "Print the effective run configuration before running");
+                "Print the scenario as this run would simulate it (extends merged, --set, --paths "
+                "and --seed applied) as TOML that `reerisk run` accepts as it is, and exit");
+  add_set_option(*cmd, o.overrides);
 }
 
 int run_run_command(const RunCommandOptions& o) {
-  const Scenario sc = load_scenario_file(o.scenario);
+  if (o.print_config) {
+    // --paths and --seed become run.paths and run.seed, so the printed scenario alone
+    // reproduces this run.
+    std::vector<std::string> overrides = o.overrides;
+    if (o.paths > 0) overrides.push_back("run.paths=" + std::to_string(o.paths));
+    if (o.seed >= 0) overrides.push_back("run.seed=" + std::to_string(o.seed));
+    const Scenario printed = load_scenario_file(o.scenario, overrides);
+    if (ProcessGroup::root()) std::cout << printed.text;
+    return 0;
+  }
+  const Scenario sc = load_scenario_file(o.scenario, o.overrides);
   SweepPlan plan = plan_sweep(sc);
   std::vector<PointResult>& points = plan.points;
   const std::vector<std::vector<double>>& grid = plan.values;
@@ -156,18 +168,6 @@ int run_run_command(const RunCommandOptions& o) {
   ro.threads = o.threads;
   const bool root = ProcessGroup::root();
   if (!backend.note.empty() && !o.quiet && root) std::cerr << "reerisk: " << backend.note << "\n";
-  if (o.print_config && root) {
-    std::cout << "scenario   " << o.scenario << "\nstart      " << sc.start << "\nhorizon    "
-              << sc.horizon_days << " days\npaths      " << ro.n_paths << "\nseed       "
-              << ro.seed << "\nbackend    " << backend.name << " (" << backend.device << ")\n"
-              << "batch      " << (ro.batch ? std::to_string(ro.batch) : std::string("default"))
-              << "\nallocation "
-              << (sc.allocation == Allocation::kPriority ? "priority" : "pro_rata") << "\n"
-              << "points     " << points.size()
-              << (sc.sweep ? " (" + sc.sweep->mode + " sweep)" : std::string()) << "\n"
-              << "output     " << (o.output.empty() ? std::string("(none)") : o.output) << "\n\n";
-  }
-
   // SIGINT/SIGTERM stop the run within one path (CPU; a GPU batch finishes first) and the write
   // before its rename.
   StopSignalScope signals;

@@ -11,15 +11,31 @@ void setup_validate_command(CLI::App& app, ValidateCommandOptions& options) {
       "validate", "Check a scenario file without simulating; prints every problem as "
                   "file:line:column and exits 2 if there is one");
   cmd->add_option("scenario", options.scenario, "Scenario TOML file")->required();
+  add_set_option(*cmd, options.overrides);
+}
+
+void add_set_option(CLI::App& cmd, std::vector<std::string>& overrides) {
+  cmd.add_option("--set", overrides,
+                 "Override one scenario value, KEY=VALUE (repeatable, applied in order), with the "
+                 "sweep-key syntax: stockpile.cover_days=90, regime.escalated.throttle.Dy=0.2, "
+                 "plant.NAME.delay_months.median=20, run.allocation=priority")
+      ->expected(1)  // one KEY=VALUE per --set, so a scenario path after it stays positional
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 int run_validate_command(const ValidateCommandOptions& options) {
-  const Scenario sc = load_scenario_file(options.scenario);
+  const Scenario sc = load_scenario_file(options.scenario, options.overrides);
   build_model_spec(sc);  // also checks the kernels' size limits
   std::cout << options.scenario << ": valid scenario (" << sc.materials.size() << " materials, "
             << sc.regimes.size() << " regimes, " << sc.segments.size() << " segments, "
             << sc.plants.size() << " plants, " << sc.events.size() << " events, horizon "
-            << sc.horizon_days << " days from " << sc.start << ")\n";
+            << sc.horizon_days << " days from " << sc.start;
+  if (sc.files.size() > 1) {
+    std::cout << "; extends";
+    for (std::size_t i = 1; i < sc.files.size(); ++i) std::cout << (i > 1 ? " -> " : " ") << sc.files[i];
+  }
+  if (!sc.overrides.empty()) std::cout << "; " << sc.overrides.size() << " --set override(s)";
+  std::cout << ")\n";
   return 0;
 }
 

@@ -3,6 +3,9 @@
 // (file, line, column) only when it is moved.
 #include "scenario/scenario_document.hpp"
 
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -180,7 +183,8 @@ toml::table load_chain(const std::string& text, const std::string& name,
     }
   }
   std::ifstream in(parent, std::ios::binary);
-  if (!in || fs::is_directory(parent)) {
+  std::error_code ec;
+  if (!in || !fs::is_regular_file(parent, ec)) {  // not a folder, not /dev/zero
     throw InputError(at + ": extends \"" + given + "\": cannot read " + parent +
                      " (chain: " + describe_chain(with_parent) + ")");
   }
@@ -195,6 +199,68 @@ toml::table load_chain(const std::string& text, const std::string& name,
     throw InputError(msg);
   }
   return base;
+}
+
+/// @p toml with every float written as the shortest text that reads back as the same double
+/// (0.35, not 0.34999999999999998). Debian's toml++ is a compiled library that prints 17
+/// digits; this pass leaves strings and comments alone and changes no value.
+std::string shortest_floats(const std::string& toml) {
+  std::string out;
+  out.reserve(toml.size());
+  char quote = 0;
+  for (std::size_t i = 0; i < toml.size(); ++i) {
+    const char c = toml[i];
+    if (quote) {
+      out += c;
+      if (c == '\\' && quote == '"' && i + 1 < toml.size()) {
+        out += toml[++i];
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+      continue;
+    }
+    if (c == '#') {  // a comment runs to the end of its line
+      const std::size_t end = toml.find('\n', i);
+      out += toml.substr(i, end == std::string::npos ? std::string::npos : end - i);
+      i = end == std::string::npos ? toml.size() : end - 1;
+      continue;
+    }
+    const auto digit = [](char d) { return d >= '0' && d <= '9'; };
+    const auto word = [](char w) {
+      return std::isalnum(static_cast<unsigned char>(w)) || w == '_' || w == '-' || w == '.';
+    };
+    const bool starts_number =
+        digit(c) || ((c == '-' || c == '+') && i + 1 < toml.size() && digit(toml[i + 1]));
+    if (!starts_number || (!out.empty() && word(out.back()))) {  // not inside a bare key
+      out += c;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < toml.size() && (word(toml[end]) || toml[end] == '+' || toml[end] == ':')) ++end;
+    const std::string token = toml.substr(i, end - i);
+    // A float has a point or an exponent; dates, times and hex/octal/binary integers are
+    // left as they are.
+    const bool is_float = token.find_first_of(".eE") != std::string::npos &&
+                          token.find_first_of(":_xob") == std::string::npos;
+    char* parsed_end = nullptr;
+    const double value = is_float ? std::strtod(token.c_str(), &parsed_end) : 0.0;
+    if (!is_float || parsed_end != token.c_str() + token.size()) {
+      out += token;
+    } else {
+      char buf[64];
+      const auto res = std::to_chars(buf, buf + sizeof buf, value);
+      std::string shortest(buf, res.ptr);
+      if (shortest.find_first_of(".e") == std::string::npos) shortest += ".0";
+      out += shortest;
+    }
+    i = end - 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -228,7 +294,9 @@ std::string to_toml_text(const ScenarioDocument& doc) {
   os << ".\n";
   for (const std::string& o : doc.overrides) os << "# --set " << o << "\n";
   os << "# Self-contained: `reerisk run` accepts this text as it is.\n\n";
-  os << toml::toml_formatter(doc.root) << "\n";
+  std::ostringstream body;
+  body << toml::toml_formatter(doc.root) << "\n";
+  os << shortest_floats(body.str());
   return os.str();
 }
 

@@ -282,19 +282,90 @@ class ShardMergeTest(unittest.TestCase):
             self.assertFalse(os.path.exists(bad))
 
 
-class SweepConfigTest(unittest.TestCase):
-    def test_shipped_sweeps_are_the_baseline_plus_their_sweep(self):
+class ComposeTest(unittest.TestCase):
+    """extends, --set and --print-config as a user meets them."""
+
+    def run_tally(self, *args):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.h5")
+            r = reerisk("run", *args, "--paths", "1500", "--quiet", "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(out) as f:
+                return f["tally"][()], f["scenario_text"][()].decode()
+
+    def test_set_gives_the_bits_of_the_edited_file(self):
         with open(BASELINE) as f:
-            base = f.read()
-        for name, paths in (("sweep-stockpile.toml", "20_000"), ("sensitivity-baseline.toml", "2_000")):
+            text = f.read()
+        self.assertIn("cover_days = 60", text)
+        with tempfile.TemporaryDirectory() as d:
+            edited = os.path.join(d, "edited.toml")
+            with open(edited, "w") as f:
+                f.write(text.replace("cover_days = 60", "cover_days = 90", 1))
+            by_file, _ = self.run_tally(edited)
+        by_set, stored = self.run_tally(BASELINE, "--set", "stockpile.cover_days=90")
+        plain, _ = self.run_tally(BASELINE)
+        np.testing.assert_array_equal(by_set, by_file)
+        self.assertFalse(np.array_equal(by_set, plain), "the override must change the result")
+        self.assertIn("# --set stockpile.cover_days=90", stored)  # the file says how it was made
+
+    def test_print_config_output_reruns_to_the_same_result(self):
+        variant = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+        args = ["--set", "segment.us_auto.cover_days.median=30", "--seed", "5"]
+        r = reerisk("run", variant, *args, "--print-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("\nextends", r.stdout)
+        with tempfile.TemporaryDirectory() as d:
+            printed = os.path.join(d, "printed.toml")
+            with open(printed, "w") as f:
+                f.write(r.stdout)
+            again, _ = self.run_tally(printed)
+        original, _ = self.run_tally(variant, *args)
+        self.assertEqual(again.shape[0], 15)  # the grid came along
+        np.testing.assert_array_equal(again, original)
+
+    def test_bad_set_key_or_value_exits_2_naming_it(self):
+        for assignment, fragment in (
+                ("plant.Nope.delay_months.median=20", '"plant.Nope" does not exist'),
+                ("stockpile.cover_days=-1", "allowed: days from 0 to 36500"),
+                ("regime.escalated.throttle.Dy=lots", "must be a number"),
+                ("stockpile.cover_days", "expected KEY=VALUE")):
+            with self.subTest(assignment=assignment):
+                for sub in ("run", "validate"):
+                    r = reerisk(sub, BASELINE, "--set", assignment)
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertIn("--set " + assignment, r.stderr)
+                    self.assertIn(fragment, r.stderr)
+
+    def test_a_cycle_or_a_missing_parent_exits_2_naming_the_chain(self):
+        with tempfile.TemporaryDirectory() as d:
+            a, b = os.path.join(d, "a.toml"), os.path.join(d, "b.toml")
+            with open(a, "w") as f:
+                f.write('extends = "b.toml"\n')
+            with open(b, "w") as f:
+                f.write('extends = "a.toml"\n')
+            r = reerisk("validate", a)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(f"{a} -> {b} -> {a}", r.stderr)
+            with open(b, "w") as f:
+                f.write('\nextends = "gone.toml"\n')
+            r = reerisk("run", a)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(f"{b}:2:", r.stderr)
+            self.assertIn(f"chain: {a} -> {b} -> {os.path.join(d, 'gone.toml')}", r.stderr)
+
+
+class SweepConfigTest(unittest.TestCase):
+    def test_shipped_variants_are_the_baseline_plus_their_differences(self):
+        for name in ("sweep-stockpile.toml", "sensitivity-baseline.toml"):
             with self.subTest(config=name):
-                with open(os.path.join(SRC, "configs", name)) as f:
+                path = os.path.join(SRC, "configs", name)
+                with open(path) as f:
                     text = f.read()
-                body = text[text.index("# reerisk baseline scenario:"):text.rindex("\n# ---- S")]
-                self.assertEqual(body.replace(f"paths = {paths}", "paths = 1_000_000").rstrip("\n"),
-                                 base.rstrip("\n"), f"{name} drifted from baseline.toml")
-                r = reerisk("validate", os.path.join(SRC, "configs", name))
+                self.assertIn('extends = "baseline.toml"', text)
+                self.assertLess(len(text.splitlines()), 80, f"{name} should hold only its differences")
+                r = reerisk("validate", path)
                 self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("extends", r.stdout)
 
     def test_shipped_grid_sweep_runs_and_reports_a_heatmap(self):
         import sys
