@@ -290,11 +290,19 @@ void write_sensitivity(GroupWriter& g, const SensitivityResult& r, std::size_t S
   }
 }
 
-void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
-                    const SweepAxes& axes, const ResultMetadata& meta, const PathSample* sample,
-                    const SensitivityResult* sensitivity) {
-  const ModelSpec& spec = *points.front().spec;
-  const TallyLayout L(spec);
+/// The sweep axes followed by @p tail: the dimensions of every per-point dataset.
+struct SweepDims {
+  const SweepAxes& axes;
+  std::vector<std::string> operator()(std::vector<std::string> tail) const {
+    std::vector<std::string> d = axes.keys;
+    d.insert(d.end(), tail.begin(), tail.end());
+    return d;
+  }
+};
+
+/// File attributes (what ran, where, how fast), the scenario text and the raw tallies.
+void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
+                      const ResultMetadata& meta) {
   attr_string(file, "filetype", kResultFiletype);
   attr_scalar(file, "format_version", H5T_NATIVE_INT, kResultFormatVersion);
   attr_string(file, "reerisk_version", kVersion);
@@ -313,6 +321,13 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   attr_scalar(file, "peak_host_memory_bytes", H5T_NATIVE_UINT64, meta.peak_host_bytes);
   attr_scalar(file, "peak_device_memory_bytes", H5T_NATIVE_UINT64, meta.peak_device_bytes);
   attr_string(file, "scenario_source", sc.source_name);
+  // How the scenario text below was assembled: the extends chain and the --set overrides,
+  // one per line (the text itself stands alone).
+  std::string chain, overrides;
+  for (const auto& f : sc.files) chain += (chain.empty() ? "" : "\n") + f;
+  for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  attr_string(file, "scenario_files", chain.empty() ? sc.source_name : chain);
+  attr_string(file, "scenario_overrides", overrides);
   {
     // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
@@ -338,20 +353,11 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
                 "raw 64-bit counters per point (rr::TallyLayout of reerisk " + std::string(kVersion) +
                     "); shards of one run add up to the whole run");
   }
+}
 
-  const std::string group_name = basename_stem(sc.source_name);
-  attr_string(file, "scenarios", group_name);
-  Handle group(H5Gcreate2(file, group_name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-               H5Gclose, "scenario group");
-  attr_string(group, "start", sc.start);
-  attr_scalar(group, "horizon_days", H5T_NATIVE_INT32, sc.horizon_days);
-  attr_scalar(group, "n_paths", H5T_NATIVE_UINT64, points.front().summary.paths);
-  attr_scalar(group, "n_points", H5T_NATIVE_UINT64, static_cast<std::uint64_t>(points.size()));
-  std::string sweep_dims;
-  for (const auto& k : axes.keys) sweep_dims += (sweep_dims.empty() ? "" : " ") + k;
-  attr_string(group, "sweep_dims", sweep_dims);
-  GroupWriter g(group);
-
+/// The dimension scales and their labels: sweep axes, days and dates, months, names, bins.
+void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec,
+                       const TallyLayout& L, const SweepAxes& axes) {
   // Dimension scales.
   std::vector<std::int32_t> days(L.H), stockout_days(L.H + 1), months(L.K);
   std::vector<std::string> dates(L.H), month_dates(L.K);
@@ -393,13 +399,6 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
               ("swept scenario key " + axes.coord_keys[j]).c_str(),
               "value of the key at each design point");
   }
-  auto dims = [&](std::vector<std::string> tail) {
-    std::vector<std::string> d = axes.keys;
-    d.insert(d.end(), tail.begin(), tail.end());
-    return d;
-  };
-
-  g.label("day", "date");
   g.label("month", "month_date");
   g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
@@ -423,9 +422,14 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
           "price-multiplier bin (0: exactly 1; last: the cap)");
   g.scale("start_month_bin", H5T_NATIVE_INT32, start_bins, "",
           "plant start month index (-1: before day 0; n_months: never within the horizon)");
+}
 
-  const size_t S = L.S, M = L.M, H = L.H, K = L.K;
-  if (!axes.keys.empty()) {
+/// Per segment and material: the stockout CDF and daily share with intervals, and the
+/// distributions of stockout days and shortfall tonnes.
+void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& points,
+                            const TallyLayout& L, const SweepDims& dims) {
+  const size_t S = L.S, M = L.M, H = L.H;
+  if (!dims.axes.keys.empty()) {
     g.dataset("paths_used", H5T_NATIVE_UINT64, dims({}),
               stack(points, [](const PointResult& p) { return std::vector<std::uint64_t>{p.summary.paths}; }),
               "paths", "paths simulated at each sweep point",
@@ -500,7 +504,12 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar([](const SegmentMaterialSummary& c) { return c.shortfall_mean_t; }),
             "t", "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
+}
 
+/// System-wide outputs: regime occupancy, smuggling and seizures, prices, plants.
+void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points,
+                          const TallyLayout& L, const SweepDims& dims) {
+  const size_t M = L.M, K = L.K;
   g.dataset("regime_occupancy", H5T_NATIVE_DOUBLE, dims({"month", "regime"}),
             stack(points, [&](const PointResult& p) {
               std::vector<double> v;
@@ -558,7 +567,31 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   g.dataset("plant_start_count", H5T_NATIVE_UINT64, dims({"plant", "start_month_bin"}),
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.plant_start, L.P * (K + 2)); }),
             "paths", "paths by plant start month", "actual start month of non-cancelled plants");
-  if (sensitivity) write_sensitivity(g, *sensitivity, S, M);
+}
+
+void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
+                    const SweepAxes& axes, const ResultMetadata& meta, const PathSample* sample,
+                    const SensitivityResult* sensitivity) {
+  const ModelSpec& spec = *points.front().spec;
+  const TallyLayout L(spec);
+  write_run_record(file, sc, points, meta);
+  const std::string group_name = basename_stem(sc.source_name);
+  attr_string(file, "scenarios", group_name);
+  Handle group(H5Gcreate2(file, group_name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               H5Gclose, "scenario group");
+  attr_string(group, "start", sc.start);
+  attr_scalar(group, "horizon_days", H5T_NATIVE_INT32, sc.horizon_days);
+  attr_scalar(group, "n_paths", H5T_NATIVE_UINT64, points.front().summary.paths);
+  attr_scalar(group, "n_points", H5T_NATIVE_UINT64, static_cast<std::uint64_t>(points.size()));
+  std::string sweep_dims;
+  for (const auto& k : axes.keys) sweep_dims += (sweep_dims.empty() ? "" : " ") + k;
+  attr_string(group, "sweep_dims", sweep_dims);
+  GroupWriter g(group);
+  const SweepDims dims{axes};
+  write_coordinates(g, sc, spec, L, axes);
+  write_stockout_outputs(g, points, L, dims);
+  write_system_outputs(g, points, L, dims);
+  if (sensitivity) write_sensitivity(g, *sensitivity, L.S, L.M);
   if (sample && sample->n > 0) write_path_sample(g, *sample);
   attr_scalar(group, "kept_paths", H5T_NATIVE_UINT64, sample ? sample->n : std::uint64_t(0));
 }

@@ -45,13 +45,25 @@ namespace {
 /// What merge needs from one shard file.
 struct Shard {
   std::string path;
-  std::string scenario_text, scenario_source, backend, device, started;
+  std::string scenario_text, scenario_source, scenario_files, scenario_overrides, backend, device,
+      started;
   std::uint64_t seed = 0, first = 0, count = 0, total = 0;
   double wall = 0;
   std::uint64_t peak_host = 0, peak_device = 0;  ///< 0 in files older than these attributes
   std::vector<std::uint64_t> tally;  ///< [points][layout size]
   std::uint64_t rows = 0, cols = 0;
 };
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
 
 std::string text_attr(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) return "";
@@ -94,6 +106,8 @@ Shard read_shard(const std::string& path) {
                        std::to_string(number_attr<int>(file, "format_version", H5T_NATIVE_INT)) + ")");
     }
     s.scenario_source = text_attr(file, "scenario_source");
+    s.scenario_files = text_attr(file, "scenario_files");
+    s.scenario_overrides = text_attr(file, "scenario_overrides");
     s.backend = text_attr(file, "backend");
     s.device = text_attr(file, "device");
     s.started = text_attr(file, "started_utc");
@@ -192,7 +206,10 @@ void merge_result_files(const std::vector<std::string>& inputs, const std::strin
   }
 
   // Rebuild the run's points from its own scenario text, add the tallies, write as `run` does.
-  const Scenario sc = load_scenario_text(ref.scenario_text, ref.scenario_source);
+  Scenario sc = load_scenario_text(ref.scenario_text, ref.scenario_source);
+  // The text stands alone; keep the record of the files and overrides it was made from.
+  sc.files = split_lines(ref.scenario_files.empty() ? ref.scenario_source : ref.scenario_files);
+  sc.overrides = split_lines(ref.scenario_overrides);
   SweepPlan plan = plan_sweep(sc);
   if (plan.points.size() != ref.rows || TallyLayout(*plan.points.front().spec).size != ref.cols) {
     throw InputError(ref.path + ": its tally does not fit this reerisk's layout of the scenario");
