@@ -1,5 +1,5 @@
 /// @file calendar.hpp
-/// ISO dates as day numbers, and the month starts of a horizon (MODEL.md §5/§6).
+/// ISO dates as day numbers, and the month starts of a horizon (docs/model.md §5/§6).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 /// @file scenario.hpp
-/// A scenario as written by the user (MODEL.md §4), after validation: names kept, dates
+/// A scenario as written by the user (docs/model.md §4), after validation: names kept, dates
 /// resolved. Converted for the kernels by build_model_spec() (model_spec_builder.hpp).
 #pragma once
 

@@ -1,6 +1,6 @@
 /// @file scenario_reader.hpp
 /// One scenario document (already merged along its extends chain and overridden by --set) read
-/// section by section into a Scenario (MODEL.md §4 as docs/model.md states it). The sections
+/// section by section into a Scenario (docs/model.md §4). The sections
 /// are defined in three files: scenario_reader.cpp ([run], [[material]], [sweep]),
 /// supply_sections.cpp (regimes, events, smuggling, plants) and consumer_sections.cpp
 /// (segments, stockpile).

@@ -1,5 +1,5 @@
 /// @file summary.hpp
-/// The outputs of MODEL.md §2, derived from a run's integer tally.
+/// The outputs of docs/model.md §2, derived from a run's integer tally.
 #pragma once
 
 #include <cstdint>

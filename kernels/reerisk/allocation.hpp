@@ -1,5 +1,5 @@
 /// @file allocation.hpp
-/// Sharing a quantity among segments by need (MODEL.md §6 "Pool and allocation").
+/// Sharing a quantity among segments by need (docs/model.md §6 "Pool and allocation").
 #pragma once
 
 #include <cmath>
@@ -156,9 +156,9 @@ RR_HD_INLINE double price_saturating_ratio(double elasticity, double cap) {
   return elasticity >= 0.01 ? pow(cap * (1.0 + 1e-12), elasticity) : HUGE_VAL;
 }
 
-/// The monthly Western price multiplier of MODEL.md §1/§6:
+/// The monthly Western price multiplier of docs/model.md §1/§6:
 /// clamp((demand/supply)^(1/elasticity), 1, cap); the cap when supply is 0 and there is
-/// demand; 1 when there is no demand (a choice where MODEL.md is silent: no buyers, no
+/// demand; 1 when there is no demand (docs/model.md §6: no buyers, no
 /// scarcity premium). Months whose clamp is sure not to depend on pow skip it (about 60% in the
 /// baseline), with the same result: a ratio <= 1 gives a power <= 1, which the clamp makes 1,
 /// and a ratio >= @p saturating_ratio (price_saturating_ratio) one above the cap.

@@ -1,6 +1,6 @@
 /// @file demand_noise.hpp
 /// The daily demand factors: one lognormal with mean 1 per segment per day, the model's most
-/// frequent random draw (MODEL.md §6). Written so that a CPU compiler evaluates several paths'
+/// frequent random draw (docs/model.md §6). Written so that a CPU compiler evaluates several paths'
 /// factors at once in SIMD registers and a GPU thread does it in float arithmetic.
 #pragma once
 

@@ -1,5 +1,5 @@
 /// @file dist.hpp
-/// The distributions of MODEL.md §4 as trivially copyable values, and their samplers.
+/// The distributions of docs/model.md §4 as trivially copyable values, and their samplers.
 #pragma once
 
 #include <cmath>

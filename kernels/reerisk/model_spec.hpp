@@ -37,7 +37,7 @@ struct AllocationOrder {
   std::int32_t segment[kMaxSegments] = {};
 };
 
-/// One control regime (MODEL.md §1, "Control regime").
+/// One control regime (docs/model.md §1, "Control regime").
 struct RegimeSpec {
   bool licensing = false;
   bool defense_allowed = true;
@@ -94,7 +94,7 @@ struct ModelSpec {
 
   /// pipeline_at_start: batches requested at these pre-start month starts (days < 0, most
   /// recent first) under the initial regime are in transit on day 0 if they arrive on or
-  /// after it. An extension of MODEL.md §6, which has nothing in transit on day 0.
+  /// after it. An extension of docs/model.md §6, which has nothing in transit on day 0.
   bool pipeline_at_start = false;
   std::int32_t n_pipeline_months = 0;
   std::int32_t pipeline_month_start_day[kMaxPipelineMonths] = {};

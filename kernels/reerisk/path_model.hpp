@@ -1,5 +1,5 @@
 /// @file path_model.hpp
-/// The daily-step supply model (MODEL.md §1 and §6), written once for the GPU and the CPU. No
+/// The daily-step supply model (docs/model.md §1 and §6), written once for the GPU and the CPU. No
 /// I/O, no allocation, no exceptions: outcomes go into the integer tally.
 ///
 /// One PathModel<W> simulates W paths in lockstep, one per "lane". The calendar (month starts,
@@ -26,7 +26,7 @@ namespace rr {
 
 RR_KERNEL_CODE_BEGIN
 
-/// Pool buckets, allocated in this order (most restricted first, MODEL.md §6).
+/// Pool buckets, allocated in this order (most restricted first, docs/model.md §6).
 enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
 static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucket");
 
@@ -41,10 +41,10 @@ constexpr std::int32_t kNeverDay = 0x7fffffff;
 /// days, and 16 slots keep its local memory small.
 RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
 
-/// A shortfall above this many tonnes makes a stockout day (MODEL.md §5).
+/// A shortfall above this many tonnes makes a stockout day (docs/model.md §5).
 constexpr double kShortfallEpsilon = 1e-9;
 
-/// Ramp-and-cap output fraction of a plant @p age_days after its start (MODEL.md §6):
+/// Ramp-and-cap output fraction of a plant @p age_days after its start (docs/model.md §6):
 /// linear from 0 to 1 over @p ramp_days, evaluated at the end of the day (so the start day
 /// delivers 1/ramp_days), 1 at once for a zero ramp, capped at @p first_year_cap for the
 /// first 365 days. 0 before the start. Written as selects, so it vectorises over lanes.
@@ -159,7 +159,7 @@ class PathModel {
   /// @param spec   the scenario (device or host memory)
   /// @param layout offsets into @p tally
   /// @param tally  counters the paths add to (atomically on the GPU)
-  /// @param seed   run seed (MODEL.md §3)
+  /// @param seed   run seed (docs/model.md §3)
   RR_HD PathModel(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                   std::uint64_t seed, const Observer& observer = Observer())
       : spec_(spec), layout_(layout), tally_(tally), seed_(seed), observer_(observer) {}

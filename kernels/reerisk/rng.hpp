@@ -3,7 +3,7 @@
 ///
 /// A draw is a pure function of (seed, path index, purpose, entity, step): the path's future
 /// does not depend on the backend, the thread that runs it, the batch it is in or which rank
-/// of a sharded run simulates it (MODEL.md §3). Sweep points reuse the same keys, which gives
+/// of a sharded run simulates it (docs/model.md §3). Sweep points reuse the same keys, which gives
 /// common random numbers for free.
 #pragma once
 
@@ -152,7 +152,7 @@ RR_HD_INLINE std::uint32_t stream_word2(Purpose purpose, std::uint32_t entity, s
 /// | block (8 bit), word 3 = step. Key = the 64-bit seed. Each Philox block yields four 32-bit
 /// words; a sampler that needs more (rejection loops) moves on to the next block. 256 blocks
 /// (1024 uniforms) per stream is far more than any sampler here uses with non-negligible
-/// probability; past that the stream wraps around, which is documented in docs/model-notes.md.
+/// probability; past that the stream wraps around, which is documented in docs/model.md.
 class Stream {
  public:
   RR_HD Stream(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint32_t entity,

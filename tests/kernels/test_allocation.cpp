@@ -1,4 +1,4 @@
-// Pool allocation rules and the price multiplier (MODEL.md §6).
+// Pool allocation rules and the price multiplier (docs/model.md §6).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

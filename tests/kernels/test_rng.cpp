@@ -1,5 +1,5 @@
 // Counter-based RNG: Random123 known answers, purity of the stream keys, and every sampler
-// of MODEL.md §4 against its moments and CDF.
+// of docs/model.md §4 against its moments and CDF.
 #include <algorithm>
 #include <cmath>
 #include <vector>

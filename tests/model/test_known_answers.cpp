@@ -1,4 +1,4 @@
-// The known-answer cases of MODEL.md §5, each against its closed form. Tolerances come from
+// The known-answer cases of docs/model.md §5, each against its closed form. Tolerances come from
 // the sampling error at the path count used (derivations next to each check); seeds are fixed,
 // so every run of the suite sees the same numbers.
 #include <cmath>
@@ -134,7 +134,7 @@ TEST(KnownAnswerTest, Case4PlantMatchingDemand) {
 
 // §5.5: a plant with a deterministic start on day s and a fixed ramp of r months delivers on
 // each day exactly nameplate/365 x min(1, (age+1)/ramp_days), capped at first_year_cap in its
-// first 365 days, and nothing before day s (docs/model-notes.md: end-of-day ramp convention).
+// first 365 days, and nothing before day s (docs/model.md: end-of-day ramp convention).
 TEST(KnownAnswerTest, Case5DeterministicRampAndCap) {
   const int s = 40;              // 2026-12-20 is day 40 after 2026-11-10
   const double r_months = 6.0;   // 182.5 days

@@ -1,4 +1,4 @@
-// Each mechanism of MODEL.md §1/§6 in a scenario small enough to work out by hand.
+// Each mechanism of docs/model.md §1/§6 in a scenario small enough to work out by hand.
 #include <cmath>
 #include <vector>
 
@@ -240,7 +240,7 @@ TEST(MechanismTest, PriceMultiplierHitsTheCapWithoutSupplyAndOneWithEnough) {
 namespace rr {
 namespace {
 
-// Extension (docs/model-notes.md): with run.pipeline_at_start the batches requested at the
+// Extension (docs/model.md): with run.pipeline_at_start the batches requested at the
 // pre-start month starts are in transit on day 0. 1 t/day demand, China 365 t/yr (30.42 t a
 // month), 45 shipping days, no licensing, cover 40 days: without a pipeline the first China
 // batch lands on day 45, after the cover runs out on day 40; with it, the Oct-1 and Nov-1

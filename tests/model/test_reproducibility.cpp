@@ -1,4 +1,4 @@
-// MODEL.md §3: same seed => the same tally bit for bit, whatever the thread count, the batch
+// docs/model.md §3: same seed => the same tally bit for bit, whatever the thread count, the batch
 // size, or how the paths are split into runs that are added afterwards.
 #include <string>
 #include <vector>

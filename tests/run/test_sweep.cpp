@@ -1,5 +1,5 @@
-// Grid sweeps (MODEL.md §4 [sweep]): points are the base scenario with keys overridden, and
-// every point uses the same seed and path indices (common random numbers, MODEL.md §3).
+// Grid sweeps (docs/model.md §4 [sweep]): points are the base scenario with keys overridden, and
+// every point uses the same seed and path indices (common random numbers, docs/model.md §3).
 #include <cmath>
 #include <string>
 #include <vector>

@@ -19,7 +19,7 @@ TEST(CalendarTest, ParsesOnlyRealDates) {
   EXPECT_FALSE(parse_iso_date("1800-01-01"));
 }
 
-// MODEL.md §5: day 0 and every later 1st of a month are month starts.
+// docs/model.md §5: day 0 and every later 1st of a month are month starts.
 TEST(CalendarTest, MonthStartsFromMidMonth) {
   const auto m = month_start_days(*parse_iso_date("2026-11-10"), 83);
   ASSERT_EQ(m.size(), 3u);  // 2027-02-01 is day 83, just outside

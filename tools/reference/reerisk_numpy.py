@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent, vectorised NumPy implementation of the reerisk path model.
 
-It is written from ../shared/MODEL.md §1-§6 and the choices in docs/model-notes.md, not from
+It is written from docs/model.md §1-§7, not from
 the C++ kernels, and it uses its own random numbers (NumPy's PCG64, not Philox). Paths are
 vectorised and days are looped over. It serves two purposes:
 - cross-validation: tests/cli/test_reference.py compares its first-stockout distributions with
@@ -27,7 +27,7 @@ def parse_date(value):
 
 
 def sampler(spec):
-    """A function (rng, shape) -> draws for a MODEL.md §4 distribution (a bare number: fixed)."""
+    """A function (rng, shape) -> draws for a docs/model.md §4 distribution (a bare number: fixed)."""
     if not isinstance(spec, dict):
         return lambda rng, shape: np.full(shape, float(spec))
     kind = spec["dist"]
