@@ -504,6 +504,15 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar([](const SegmentMaterialSummary& c) { return c.shortfall_mean_t; }),
             "t", "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
+  g.dataset("delivered_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material", "month"}),
+            stack(points, [](const PointResult& p) {
+              std::vector<double> v;
+              for (const auto& row : p.summary.delivered_mean_t) v.insert(v.end(), row.begin(), row.end());
+              return v;
+            }),
+            "t", "mean tonnes delivered to consumption per month",
+            "demand met (consumed from inventory) in the month; mean of per-path monthly totals "
+            "rounded to whole kg");
 }
 
 /// System-wide outputs: regime occupancy, smuggling and seizures, prices, plants.
@@ -561,6 +570,43 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.price_hist, K * M * kPriceSlots); }),
             "paths", "paths by monthly price multiplier bin",
             "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
+  const auto month_material = [&](auto member) {
+    return stack(points, [&, member](const PointResult& p) {
+      std::vector<double> v;
+      for (const auto& row : p.summary.*member) v.insert(v.end(), row.begin(), row.end());
+      return v;
+    });
+  };
+  const auto month_material_quantile = [&](auto member) {
+    return stack(points, [&, member](const PointResult& p) {
+      std::vector<double> v;
+      for (const auto& row : p.summary.*member) {
+        for (const auto& q : row) v.insert(v.end(), q.begin(), q.end());
+      }
+      return v;
+    });
+  };
+  g.dataset("china_shipped_t_mean", H5T_NATIVE_DOUBLE, dims({"month", "material"}),
+            month_material(&Summary::china_shipped_mean_t), "t",
+            "mean licensed exports from China per month",
+            "tonnes leaving China under licence (tranches on their export day), before seizure, "
+            "without smuggling; mean of per-path monthly totals rounded to whole kg");
+  g.dataset("china_shipped_t_quantile", H5T_NATIVE_DOUBLE, dims({"month", "material", "quantile"}),
+            month_material_quantile(&Summary::china_shipped_quantile_t), "t",
+            "quantiles of licensed exports from China per month",
+            "upper edge of the tonnage bin holding the quantile (conservative)");
+  g.dataset("china_shipped_share_mean", H5T_NATIVE_DOUBLE, dims({"month", "material"}),
+            month_material(&Summary::china_shipped_share_mean), "1",
+            "mean licensed exports as a share of the pre-control monthly baseline",
+            "china_shipped_t_mean / (china_baseline_t_per_year / 12)");
+  g.dataset("china_shipped_share_quantile", H5T_NATIVE_DOUBLE, dims({"month", "material", "quantile"}),
+            month_material_quantile(&Summary::china_shipped_share_quantile), "1",
+            "quantiles of licensed exports as a share of the pre-control monthly baseline",
+            "china_shipped_t_quantile / (china_baseline_t_per_year / 12)");
+  g.dataset("china_shipped_count", H5T_NATIVE_UINT64, dims({"month", "material", "tonne_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.shipped_hist, K * M * kTonneSlots); }),
+            "paths", "paths by licensed exports in the month (log-spaced bins)",
+            "number of paths whose month's exports fall in each tonnage bin");
   g.dataset("plant_cancelled", H5T_NATIVE_UINT64, dims({"plant"}),
             stack(points, [](const PointResult& p) { return p.summary.plant_cancelled; }), "paths",
             "paths on which the plant is cancelled", "count over all paths");

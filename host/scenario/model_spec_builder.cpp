@@ -38,6 +38,7 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     const MaterialConfig& mat = sc.materials[m];
     s.china_t_per_month[m] = mat.china_baseline_t_per_year / 12.0;
     s.shipping_days[m] = mat.shipping_days;
+    s.shipments_per_month[m] = mat.shipments_per_month;
     s.price_elasticity[m] = mat.price_elasticity;
     s.price_cap[m] = mat.price_cap;
   }
@@ -51,7 +52,11 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     rs.defense_allowed = rc.defense_allowed;
     rs.licence_days = rc.licence_days;
     rs.approval = rc.approval;
-    for (int m = 0; m < s.n_materials; ++m) rs.throttle[m] = rc.throttle[m];
+    for (int m = 0; m < s.n_materials; ++m) {
+      rs.throttle[m] = rc.throttle[m];
+      rs.price_premium[m] = m < static_cast<int>(rc.price_premium.size())
+                                ? rc.price_premium[m] : Dist{DistKind::kFixed, 1.0};
+    }
     // A regime without a transition row is absorbing.
     for (int j = 0; j < s.n_regimes; ++j) {
       rs.transition[j] = rc.has_transition ? rc.transition[j] : (j == r ? 1.0 : 0.0);

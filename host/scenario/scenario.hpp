@@ -20,6 +20,7 @@ struct MaterialConfig {
   std::string name;
   double china_baseline_t_per_year = 0.0;
   std::int32_t shipping_days = 0;
+  std::int32_t shipments_per_month = 1;  ///< tranches of a licensed batch (4: weekly)
   double price_elasticity = 1.0;
   double price_cap = 10.0;
 };
@@ -32,6 +33,7 @@ struct RegimeConfig {
   Dist licence_days;
   Dist approval{DistKind::kFixed, 1.0};
   std::vector<Dist> throttle;       ///< per material
+  std::vector<Dist> price_premium;  ///< per material; fixed 1 where not given
   std::vector<double> transition;   ///< per regime; all zero when not given (absorbing)
   bool has_transition = false;
 };

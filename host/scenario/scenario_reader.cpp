@@ -66,7 +66,7 @@ void ScenarioReader::read_materials(Scenario& sc) {
   std::set<std::string> seen;
   for (const toml::table* t : list) {
     check_keys(*t, "[[material]]", {"name", "china_baseline_t_per_year", "shipping_days",
-                                    "price_elasticity", "price_cap"});
+                                    "shipments_per_month", "price_elasticity", "price_cap"});
     MaterialConfig m;
     m.name = name_of(*t, "material");
     if (!m.name.empty() && !seen.insert(m.name).second) {
@@ -77,6 +77,8 @@ void ScenarioReader::read_materials(Scenario& sc) {
                                          true, 0, 1e7, "tonnes per year from 0 to 1e7").value_or(0);
     m.shipping_days = static_cast<std::int32_t>(
         integer(*t, "shipping_days", w + " shipping_days", false, 0, 3650).value_or(0));
+    m.shipments_per_month = static_cast<std::int32_t>(
+        integer(*t, "shipments_per_month", w + " shipments_per_month", false, 1, 28).value_or(1));
     m.price_elasticity = number(*t, "price_elasticity", w + " price_elasticity", false, 1e-6,
                                 1e6, "a number > 0").value_or(1.0);
     m.price_cap = number(*t, "price_cap", w + " price_cap", false, 1.0, 1e6,

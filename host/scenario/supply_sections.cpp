@@ -20,7 +20,8 @@ void ScenarioReader::read_regimes(Scenario& sc) {
   bool any_initial = false;
   for (const toml::table* t : list) {
     check_keys(*t, "[[regime]]", {"name", "initial_probability", "defense_allowed", "licensing",
-                                  "licence_days", "approval", "throttle", "transition"});
+                                  "licence_days", "approval", "throttle", "price_premium",
+                                  "transition"});
     RegimeConfig r;
     r.name = name_of(*t, "regime");
     const std::string w = "regime \"" + r.name + "\"";
@@ -48,6 +49,16 @@ void ScenarioReader::read_regimes(Scenario& sc) {
                                         "\"; give one for every material (1.0 = no throttle)");
         }
       }
+    }
+    // A price factor of licensing friction (docs/model.md §6 "Price"); it needs licensing.
+    r.price_premium = per_material<Dist>(*t, "price_premium", w + " price_premium", false,
+                                         Dist{DistKind::kFixed, 1.0},
+                                         [&](const toml::node& v, const std::string& what) {
+                                           return dist(v, what, Support::kNonNegative);
+                                         });
+    if (t->get("price_premium") && !r.licensing) {
+      fail(*t->get("price_premium"), w + " gives a price_premium but has no licensing; allowed: "
+                                         "a price_premium only where licensing = true");
     }
     r.has_transition = t->get("transition") != nullptr;
     r.transition = shares_by_name(*t, "transition", regime_names_, "regime", w + " transition",

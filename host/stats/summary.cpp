@@ -90,6 +90,38 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       }
     }
   }
+  const auto per_month = [&](auto value) {
+    return std::vector<std::vector<double>>(L.K, std::vector<double>(L.M, value));
+  };
+  out.china_shipped_mean_t = per_month(0.0);
+  out.china_shipped_share_mean = per_month(0.0);
+  out.china_shipped_quantile_t.assign(L.K, std::vector<std::vector<double>>(L.M, std::vector<double>(4)));
+  out.china_shipped_share_quantile = out.china_shipped_quantile_t;
+  for (int k = 0; k < L.K; ++k) {
+    for (int m = 0; m < L.M; ++m) {
+      const std::uint64_t km = static_cast<std::uint64_t>(k) * L.M + m;
+      const double baseline = spec.china_t_per_month[m];
+      const auto share = [&](double t) { return baseline > 0.0 ? t / baseline : 0.0; };
+      const double mean = n ? tally[L.shipped_sum + km] / kSumUnitsPerTonne / n : 0.0;
+      out.china_shipped_mean_t[k][m] = mean;
+      out.china_shipped_share_mean[k][m] = share(mean);
+      const std::uint64_t* h = &tally[L.shipped_hist + km * kTonneSlots];
+      for (int q = 0; q < 4; ++q) {
+        const double t = tonne_bin_upper_edge(static_cast<int>(quantile_bin(h, kTonneSlots, kQuantileLevels[q])));
+        out.china_shipped_quantile_t[k][m][q] = t;
+        out.china_shipped_share_quantile[k][m][q] = share(t);
+      }
+    }
+  }
+  for (int s = 0; s < L.S; ++s) {
+    for (int m = 0; m < L.M; ++m) {
+      std::vector<double> row(L.K);
+      for (int k = 0; k < L.K; ++k) {
+        row[k] = n ? tally[L.delivered_sum + L.sm(s, m) * L.K + k] / kSumUnitsPerTonne / n : 0.0;
+      }
+      out.delivered_mean_t.push_back(std::move(row));
+    }
+  }
   for (int p = 0; p < L.P; ++p) {
     out.plant_cancelled.push_back(tally[L.plant_cancelled + p]);
     const std::uint64_t* h = &tally[L.plant_start + static_cast<std::uint64_t>(p) * (L.K + 2)];

@@ -40,6 +40,16 @@ struct Summary {
   std::vector<double> smuggled_mean_t, seized_mean_t;  ///< per material
   std::vector<std::uint64_t> smuggled_batches, seized_batches;  ///< per material
   std::vector<std::vector<std::vector<double>>> price_quantiles;  ///< [month][material][q]
+  /// China's licensed exports per material and month (tonnes leaving China, before seizure,
+  /// without smuggling): mean and quantiles over paths, and both as a share of the
+  /// material's pre-control monthly baseline (china_baseline_t_per_year / 12).
+  std::vector<std::vector<double>> china_shipped_mean_t;                 ///< [month][material]
+  std::vector<std::vector<std::vector<double>>> china_shipped_quantile_t;  ///< [month][material][q]
+  std::vector<std::vector<double>> china_shipped_share_mean;             ///< [month][material]
+  std::vector<std::vector<std::vector<double>>> china_shipped_share_quantile;  ///< [month][material][q]
+  /// Mean tonnes consumed (demand met) per segment, material and month: [cell][month], cells
+  /// segment-major as in `cells`.
+  std::vector<std::vector<double>> delivered_mean_t;
   std::vector<std::uint64_t> plant_cancelled;         ///< per plant
   std::vector<std::vector<std::uint64_t>> plant_start_month;  ///< [plant][K+2]
 };

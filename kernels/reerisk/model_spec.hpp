@@ -17,7 +17,7 @@ constexpr int kMaxRegimes = 8;
 constexpr int kMaxEvents = 16;
 constexpr int kMaxMonths = 1201;        ///< month starts in the horizon (100 years + 1)
 constexpr int kMaxHorizonDays = 36525;  ///< 100 years
-constexpr int kMaxPending = 96;         ///< batches in transit per path (all materials)
+constexpr int kMaxPending = 128;        ///< batches awaiting export or in transit per path
 constexpr int kMaxPipelineMonths = 24;  ///< pre-start month starts seeded by pipeline_at_start
 constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (path_model.hpp)
 
@@ -44,6 +44,9 @@ struct RegimeSpec {
   Dist licence_days;                         ///< licence lead time, days
   Dist approval;                             ///< q, drawn once per regime episode
   Dist throttle[kMaxMaterials];              ///< share of the baseline flow requested
+  /// Licensing-friction price factor per material, drawn per episode; fixed 1 (none) unless
+  /// the scenario gives one, and only for licensing regimes (docs/model.md §6 "Price").
+  Dist price_premium[kMaxMaterials];
   double transition[kMaxRegimes] = {};       ///< monthly transition row (sums to 1)
   double initial_probability = 0.0;
 };
@@ -102,6 +105,9 @@ struct ModelSpec {
   // Materials
   double china_t_per_month[kMaxMaterials] = {};   ///< baseline_t_per_year / 12
   std::int32_t shipping_days[kMaxMaterials] = {};
+  /// Tranches a licensed monthly batch is exported in (1 = all on the licence day); tranche i
+  /// leaves China shipment_offset_days(i, n) days after the licence (path_model.hpp).
+  std::int32_t shipments_per_month[kMaxMaterials] = {};
   double price_elasticity[kMaxMaterials] = {};
   double price_cap[kMaxMaterials] = {};
 

@@ -29,6 +29,13 @@ RR_KERNEL_CODE_BEGIN
 /// Pool buckets, allocated in this order (most restricted first, docs/model.md §6).
 enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
 static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucket");
+/// A transit node that is not yet at sea: a licensed tranche that leaves China on its day
+/// (then it is counted as exported and sails for shipping_days to the China-legal bucket).
+constexpr std::int32_t kAwaitingExport = 3;
+
+/// Days after the licence on which tranche @p i of @p n leaves China: floor(28 i / n), so four
+/// tranches go weekly (0, 7, 14, 21 days) and one leaves on the licence day (docs/model.md §6).
+RR_HD_INLINE constexpr std::int32_t shipment_offset_days(int i, int n) { return (28 * i) / n; }
 
 /// A day no plant starts on (plant_first_day when every lane's plant is cancelled).
 constexpr std::int32_t kNeverDay = 0x7fffffff;
@@ -78,7 +85,8 @@ struct PathState {
     std::int16_t next;   ///< the next node of the list, -1 at its end
     std::uint8_t lane;
     std::uint8_t material;
-    std::uint8_t bucket;
+    std::uint8_t bucket;   ///< a Bucket, or kAwaitingExport
+    std::uint8_t tranche;  ///< kAwaitingExport: which of the batch's tranches this is
   };
   static_assert(kMaxHorizonDays <= 0xffff && W * kMaxPending <= 0x7fff && W <= 0xff,
                 "Transit's fields hold a day, a node index and a lane");
@@ -89,6 +97,7 @@ struct PathState {
   std::int32_t episode[W];
   std::int32_t months_in_regime[Cap::kRegimes][W];  ///< month starts spent in each state
   double approval_share[W];  ///< q of the current regime episode
+  double price_premium[Cap::kMaterials][W];  ///< licensing price factor of the episode
   double leakage[W];
   double interdiction[W];
   /// Whether segment s may take from bucket b under the lane's current regime (a copy of
@@ -112,6 +121,7 @@ struct PathState {
   std::int32_t stockout_days[Cap::kMaterials][Cap::kSegments][W];
   LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
   double shortfall[Cap::kMaterials][Cap::kSegments][W];
+  double consumed[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand met
 
   double pool[kBuckets][Cap::kMaterials][W];
   double stockpile[Cap::kMaterials][W];
@@ -121,6 +131,7 @@ struct PathState {
   double month_supply[Cap::kMaterials][W];
   double smuggled[Cap::kMaterials][W];
   double seized[Cap::kMaterials][W];
+  double shipped[Cap::kMaterials][W];  ///< this month's licensed exports from China
 
   /// The block's batches in transit, shared by its lanes: a calendar of kSlots lists
   /// (transit_slots), each in the order its batches were shipped, so that a day's arrivals are
@@ -263,6 +274,8 @@ class PathModel {
       st.month_supply[m][l] = 0.0;
       st.smuggled[m][l] = 0.0;
       st.seized[m][l] = 0.0;
+      st.shipped[m][l] = 0.0;
+      st.price_premium[m][l] = 1.0;
       st.stockpile[m][l] = st.stockpile_ceiling[m];
     }
     for (int s = 0; s < S; ++s) {
@@ -275,6 +288,7 @@ class PathModel {
         st.stockout_days[m][s][l] = 0;
         st.in_stockout[m][s][l] = 0;
         st.shortfall[m][s][l] = 0.0;
+        st.consumed[m][s][l] = 0.0;
       }
     }
     st.n_transit[l] = 0;
@@ -322,16 +336,16 @@ class PathModel {
           const std::uint64_t path = first_path + l;
           const RegimeSpec& reg = spec_.regimes[st.regime[l]];
           double approved = baseline * throttle[l];
-          std::int32_t lead = spec_.shipping_days[m];
+          std::int32_t licence = 0;
           if (reg.licensing) {
             if (approval_u[l] < q[l]) {
-              lead += licence_lead_days(reg.licence_days, licence_z[l], path,
-                                        Purpose::kPipelineLicenceDays, m, step);
+              licence = licence_lead_days(reg.licence_days, licence_z[l], path,
+                                          Purpose::kPipelineLicenceDays, m, step);
             } else {
               approved = 0.0;
             }
           }
-          if (day + lead >= 0) enqueue(st, l, day + lead, m, kChinaLegal, approved);
+          seed_exports(st, l, day + licence, m, approved);
           const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
           smuggled[l] = st.leakage[l] * blocked;
           any_smuggled |= smuggled[l] > 0.0;
@@ -391,7 +405,15 @@ class PathModel {
     return 1 + static_cast<std::uint64_t>(lo);
   }
 
-  RR_HD void enqueue(State& st, int l, std::int32_t day, int m, int bucket, double tonnes) const {
+  /// Tranches a licensed batch of material @p m leaves China in (at least 1).
+  RR_HD int tranches(int m) const {
+    return spec_.shipments_per_month[m] > 1 ? spec_.shipments_per_month[m] : 1;
+  }
+
+  /// Schedules a node for @p day (0 <= day < horizon): a batch arriving in @p bucket, or
+  /// (kAwaitingExport) tranche @p tranche of a licensed batch, leaving China that day.
+  RR_HD void enqueue(State& st, int l, std::int32_t day, int m, int bucket, double tonnes,
+                     int tranche = 0) const {
     if (day >= spec_.horizon_days || !(tonnes > 0.0)) return;  // after the horizon: dropped
     if (st.n_transit[l] == kMaxPending) {
       st.overflow[l] = true;
@@ -402,11 +424,18 @@ class PathModel {
     typename State::Transit& tr = st.transit[i];
     st.free_head = tr.next;
     tr.tonnes = tonnes;
-    tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
-    tr.next = -1;
     tr.lane = static_cast<std::uint8_t>(l);
     tr.material = static_cast<std::uint8_t>(m);
     tr.bucket = static_cast<std::uint8_t>(bucket);
+    tr.tranche = static_cast<std::uint8_t>(tranche);
+    link(st, i, day);
+  }
+
+  /// Appends node @p i to the list of its @p day's slot.
+  RR_HD static void link(State& st, std::int16_t i, std::int32_t day) {
+    typename State::Transit& tr = st.transit[i];
+    tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
+    tr.next = -1;
     const int slot = day & (State::kSlots - 1);  // day >= 0
     if (st.slot_head[slot] < 0) {
       st.slot_head[slot] = i;
@@ -414,6 +443,30 @@ class PathModel {
       st.transit[st.slot_tail[slot]].next = i;
     }
     st.slot_tail[slot] = i;
+  }
+
+  /// Returns node @p i to the free list.
+  RR_HD static void release(State& st, std::int16_t i) {
+    --st.n_transit[st.transit[i].lane];
+    st.transit[i].next = st.free_head;
+    st.free_head = i;
+  }
+
+  /// pipeline_at_start: the tranches of a pre-start batch licensed on @p licensed (< 0 or
+  /// not): those that left China before day 0 are at sea if they arrive on or after day 0; the
+  /// first one leaving on or after day 0 waits for export, carrying the rest with it.
+  RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved) const {
+    const int n = tranches(m);
+    const double tonnes = approved / n;
+    for (int i = 0; i < n; ++i) {
+      const std::int32_t leaves = licensed + shipment_offset_days(i, n);
+      if (leaves >= 0) {
+        enqueue(st, l, leaves, m, kAwaitingExport, tonnes, i);
+        return;
+      }
+      const std::int32_t arrives = leaves + spec_.shipping_days[m];
+      if (arrives >= 0) enqueue(st, l, arrives, m, kChinaLegal, tonnes);
+    }
   }
 
   /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
@@ -453,6 +506,12 @@ class PathModel {
             reg.licensing ? sample(reg.approval, seed_, first_path + l, Purpose::kApprovalShare,
                                    0, st.episode[l])
                           : 1.0;
+        for (int m = 0; m < spec_.n_materials; ++m) {
+          st.price_premium[m][l] =
+              reg.licensing ? sample(reg.price_premium[m], seed_, first_path + l,
+                                     Purpose::kPricePremium, m, st.episode[l])
+                            : 1.0;
+        }
         for (int b = 0; b < kBuckets; ++b) {
           for (int s = 0; s < spec_.n_segments; ++s) {
             st.eligible[b][s][l] = spec_.eligible[st.regime[l]][b][s] ? 1 : 0;
@@ -493,7 +552,7 @@ class PathModel {
     }
 
     double approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
-    std::int32_t lead[Cap::kMaterials][W];
+    std::int32_t licence[Cap::kMaterials][W];  ///< days from the request to the export
     for (int m = 0; m < M; ++m) {
       double throttle[W];
       draw_throttles(first_path, Purpose::kThrottle, m, step, st, throttle);
@@ -507,11 +566,11 @@ class PathModel {
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
         const double baseline = spec_.china_t_per_month[m];
-        lead[m][l] = spec_.shipping_days[m];
+        licence[m][l] = 0;
         if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
-            lead[m][l] += licence_lead_days(reg.licence_days, licence_z[m][l], path,
-                                            Purpose::kLicenceDays, m, step);
+            licence[m][l] = licence_lead_days(reg.licence_days, licence_z[m][l], path,
+                                              Purpose::kLicenceDays, m, step);
           } else {
             approved[m][l] = 0.0;
           }
@@ -530,7 +589,7 @@ class PathModel {
     }
     for (int l = 0; l < W; ++l) {
       for (int m = 0; m < M; ++m) {
-        enqueue(st, l, t + lead[m][l], m, kChinaLegal, approved[m][l]);
+        enqueue(st, l, t + licence[m][l], m, kAwaitingExport, approved[m][l] / tranches(m));
         if (smuggled[m][l] > 0.0) {
           st.smuggled[m][l] += smuggled[m][l];
           add(layout_.smuggled_batches + m);
@@ -583,20 +642,40 @@ class PathModel {
     return last;
   }
 
-  /// Bins the month's price multiplier per material and clears the month's accumulators.
+  /// Bins the month's price multiplier, China exports and deliveries per material and clears
+  /// the month's accumulators.
   RR_HD void close_month(std::int32_t month, State& st) const {
+    const std::uint64_t K = static_cast<std::uint64_t>(layout_.K);
     for (int m = 0; m < spec_.n_materials; ++m) {
-      const double log_cap = log(spec_.price_cap[m]);
-      const double saturating = price_saturating_ratio(spec_.price_elasticity[m], spec_.price_cap[m]);
+      const double cap = spec_.price_cap[m];
+      const double log_cap = log(cap);
+      const double saturating = price_saturating_ratio(spec_.price_elasticity[m], cap);
+      const std::uint64_t km = static_cast<std::uint64_t>(month) * layout_.M + m;
       for (int l = 0; l < W; ++l) {
-        const double x = price_multiplier(st.month_demand[m][l], st.month_supply[m][l],
-                                          spec_.price_elasticity[m], spec_.price_cap[m],
-                                          saturating);
-        add(layout_.price_hist +
-            (static_cast<std::uint64_t>(month) * layout_.M + m) * kPriceSlots +
-            price_bin(x, spec_.price_cap[m], log_cap));
+        double x = price_multiplier(st.month_demand[m][l], st.month_supply[m][l],
+                                    spec_.price_elasticity[m], cap, saturating);
+        // Licensing friction scales the deficit term where there are buyers (§6 "Price").
+        const double premium = st.price_premium[m][l];
+        if (premium != 1.0 && st.month_demand[m][l] > 0.0) {
+          x *= premium;
+          x = x < 1.0 ? 1.0 : (x > cap ? cap : x);
+        }
+        add(layout_.price_hist + km * kPriceSlots + price_bin(x, cap, log_cap));
         st.month_demand[m][l] = 0.0;
         st.month_supply[m][l] = 0.0;
+        add(layout_.shipped_hist + km * kTonneSlots + tonne_bin(st.shipped[m][l]));
+        const std::uint64_t kg = to_sum_units(st.shipped[m][l]);
+        if (kg) add(layout_.shipped_sum + km, kg);
+        st.shipped[m][l] = 0.0;
+      }
+      for (int s = 0; s < spec_.n_segments; ++s) {
+        const std::uint64_t at = layout_.delivered_sum + layout_.sm(s, m) * K + month;
+        std::uint64_t kg = 0;
+        for (int l = 0; l < W; ++l) {
+          kg += to_sum_units(st.consumed[m][s][l]);
+          st.consumed[m][s][l] = 0.0;
+        }
+        if (kg) add(at, kg);
       }
     }
   }
@@ -715,6 +794,7 @@ class PathModel {
         std::int32_t* stockout_days = st.stockout_days[m][s];
         std::int32_t* first_stockout = st.first_stockout[m][s];
         LaneFlag* in_stockout = st.in_stockout[m][s];
+        double* consumed = st.consumed[m][s];
         const double mean_s = demand_mean[s];
         int starts = 0, ends = 0;  // stockout spells starting today, and ended yesterday
         RR_SIMD_LANES_SUM(starts, ends)
@@ -724,6 +804,7 @@ class PathModel {
           const double have = inventory[s * W + l];
           const double used = have < demand ? have : demand;
           inventory[s * W + l] = have - used;
+          consumed[l] += used;
           const double short_t = demand - used;
           // The double comparison selects the double (a mask of its width, no conversion);
           // the integer flag feeds the integer counters.
@@ -754,23 +835,59 @@ class PathModel {
   RR_HD void receive_arrivals(std::int32_t t, State& st) const {
     const int slot = t & (State::kSlots - 1);
     std::int16_t prev = -1;
+    std::int16_t export_head = -1, export_tail = -1;  // tranches leaving China today
     for (std::int16_t i = st.slot_head[slot]; i >= 0;) {
       typename State::Transit& tr = st.transit[i];
       const std::int16_t next = tr.next;
       if (tr.day == t) {
-        st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
-        st.month_supply[tr.material][tr.lane] += tr.tonnes;
-        --st.n_transit[tr.lane];
         if (prev < 0) {
           st.slot_head[slot] = next;
         } else {
           st.transit[prev].next = next;
         }
         if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
-        tr.next = st.free_head;
-        st.free_head = i;
+        if (tr.bucket == kAwaitingExport) {
+          tr.next = -1;
+          if (export_head < 0) export_head = i; else st.transit[export_tail].next = i;
+          export_tail = i;
+        } else {
+          st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
+          st.month_supply[tr.material][tr.lane] += tr.tonnes;
+          release(st, i);
+        }
       } else {
         prev = i;
+      }
+      i = next;
+    }
+    if (export_head >= 0) export_tranches(t, export_head, st);
+  }
+
+  /// Tranches leaving China on day @p t (a list from @p head, in the order they were
+  /// scheduled): each is counted as exported and sails for shipping_days, its node reused for
+  /// the voyage; the batch's next tranche is scheduled. Nothing is drawn.
+  RR_HD void export_tranches(std::int32_t t, std::int16_t head, State& st) const {
+    for (std::int16_t i = head; i >= 0;) {
+      typename State::Transit& tr = st.transit[i];
+      const std::int16_t next = tr.next;
+      const int m = tr.material, l = tr.lane, k = tr.tranche, n = tranches(m);
+      const double tonnes = tr.tonnes;
+      st.shipped[m][l] += tonnes;
+      const std::int32_t arrives = t + spec_.shipping_days[m];
+      tr.bucket = static_cast<std::uint8_t>(kChinaLegal);
+      if (arrives == t) {
+        st.pool[kChinaLegal][m][l] += tonnes;
+        st.month_supply[m][l] += tonnes;
+        release(st, i);
+      } else if (arrives >= spec_.horizon_days) {
+        release(st, i);
+      } else {
+        link(st, i, arrives);
+      }
+      if (k + 1 < n) {
+        const std::int32_t licensed = t - shipment_offset_days(k, n);
+        enqueue(st, l, licensed + shipment_offset_days(k + 1, n), m, kAwaitingExport, tonnes,
+                k + 1);
       }
       i = next;
     }

@@ -46,6 +46,7 @@ enum class Purpose : std::uint32_t {
   kPipelineLicenceDays = 21,  ///< pre-start licence lead time
   kPipelineSeizure = 22,   ///< pre-start smuggled batch seized?
   kDesign = 23,            ///< Latin-hypercube designs (host only; path slot = point/axis)
+  kPricePremium = 24,      ///< licensing price premium (entity = material, step = episode)
 };
 
 using Philox = r123::Philox4x32_R<10>;

@@ -47,6 +47,7 @@ struct TallyLayout {
   std::uint64_t run_ends = 0;         ///< [s][m][H]: a spell ended the day before t
   std::uint64_t shortfall_hist = 0;   ///< [s][m][kTonneSlots]: total shortfall per path
   std::uint64_t shortfall_sum = 0;    ///< [s][m]: sum of per-path shortfall, kg
+  std::uint64_t delivered_sum = 0;    ///< [s][m][K]: tonnes consumed (demand met) in month k, kg
   // System-wide
   std::uint64_t regime_occupancy = 0; ///< [K][R]: state at each month start
   std::uint64_t smuggled_hist = 0;    ///< [m][kTonneSlots]: smuggled tonnes per path
@@ -56,6 +57,8 @@ struct TallyLayout {
   std::uint64_t smuggled_batches = 0; ///< [m]: batches with tonnes > 0
   std::uint64_t seized_batches = 0;   ///< [m]
   std::uint64_t price_hist = 0;       ///< [K][m][kPriceSlots]
+  std::uint64_t shipped_hist = 0;     ///< [K][m][kTonneSlots]: China exports per path in month k
+  std::uint64_t shipped_sum = 0;      ///< [K][m]: kg
   std::uint64_t plant_start = 0;      ///< [p][K+2]: [0] before day 0, [1+k] month k, [K+1] never in horizon
   std::uint64_t plant_cancelled = 0;  ///< [p]
   std::uint64_t paths = 0;            ///< [1]: paths simulated
@@ -76,6 +79,7 @@ struct TallyLayout {
     run_ends = at;         at += sm * H;
     shortfall_hist = at;   at += sm * kTonneSlots;
     shortfall_sum = at;    at += sm;
+    delivered_sum = at;    at += sm * K;
     regime_occupancy = at; at += static_cast<std::uint64_t>(K) * R;
     smuggled_hist = at;    at += static_cast<std::uint64_t>(M) * kTonneSlots;
     seized_hist = at;      at += static_cast<std::uint64_t>(M) * kTonneSlots;
@@ -84,6 +88,8 @@ struct TallyLayout {
     smuggled_batches = at; at += M;
     seized_batches = at;   at += M;
     price_hist = at;       at += static_cast<std::uint64_t>(K) * M * kPriceSlots;
+    shipped_hist = at;     at += static_cast<std::uint64_t>(K) * M * kTonneSlots;
+    shipped_sum = at;      at += static_cast<std::uint64_t>(K) * M;
     plant_start = at;      at += static_cast<std::uint64_t>(P) * (K + 2);
     plant_cancelled = at;  at += P;
     paths = at;            at += 1;

@@ -327,3 +327,121 @@ TEST(MechanismTest, BatchesBeyondTheTransitCalendarArriveOnTheirOwnDay) {
 
 }  // namespace
 }  // namespace rr
+
+namespace rr {
+namespace {
+
+// Shipments within the month (docs/model.md §6 "China batches"): 100 t a month, no licensing,
+// 10 days at sea, demand 5 t/day from zero cover, a target cover that takes everything. With
+// shipments_per_month = n the month's batch leaves China in n tranches floor(28 i / n) days
+// after the month start; the test replays that arrival schedule with a one-line inventory and
+// compares the stockout days, the exports per month and the tonnes delivered (all exact:
+// 25 t tranches and 5 t days are whole binary numbers).
+std::string tranche_scenario(int n) {
+  return R"(
+[run]
+start = "2027-01-01"
+horizon_days = 90
+
+[[material]]
+name = "X"
+china_baseline_t_per_year = 1200
+shipping_days = 10
+shipments_per_month = )" + std::to_string(n) + R"(
+
+[[regime]]
+name = "open"
+throttle = { X = 1.0 }
+
+[[segment]]
+name = "seg"
+demand_t_per_year = { X = 1825 }
+cover_days = 0
+target_cover_days = 1000
+)";
+}
+
+TEST(MechanismTest, MonthlyBatchesLeaveChinaInTranches) {
+  const int month_start[] = {0, 31, 59};  // 2027-01-01, 02-01, 03-01
+  for (int n : {1, 2, 4}) {
+    const auto l = load(tranche_scenario(n));
+    const std::uint64_t paths = 16;
+    const auto tally = run_cpu(*l.spec, 3, paths);
+    std::vector<double> arriving(90, 0.0);
+    for (int k0 : month_start) {
+      for (int i = 0; i < n; ++i) {
+        const int day = k0 + (28 * i) / n + 10;
+        if (day < 90) arriving[day] += 100.0 / n;
+      }
+    }
+    double inventory = 0.0, used[3] = {};
+    int short_days = 0;
+    for (int t = 0; t < 90; ++t) {
+      inventory += arriving[t];
+      const double take = inventory < 5.0 ? inventory : 5.0;
+      inventory -= take;
+      used[t < 31 ? 0 : t < 59 ? 1 : 2] += take;
+      short_days += take < 5.0;
+    }
+    const std::uint64_t H1 = l.layout.H + 1;
+    EXPECT_EQ(tally[l.layout.stockout_days + short_days], paths) << n << " tranches";
+    EXPECT_EQ(tally[l.layout.stockout_days + 0 * H1 + short_days], paths);
+    for (int k = 0; k < 3; ++k) {
+      // Every tranche of a month leaves China within it (the last 21 days after its start).
+      EXPECT_EQ(tally[l.layout.shipped_sum + k], paths * 100000u) << "month " << k;
+      EXPECT_EQ(tally[l.layout.delivered_sum + k],
+                paths * static_cast<std::uint64_t>(used[k] * 1000.0 + 0.5)) << "month " << k;
+    }
+    const Summary s = summarize(l.scenario, *l.spec, tally);
+    EXPECT_DOUBLE_EQ(s.china_shipped_share_mean[1][0], 1.0);
+    EXPECT_DOUBLE_EQ(s.delivered_mean_t[0][2], used[2]);
+  }
+}
+
+// Licensing friction (docs/model.md §6 "Price multiplier"): the deficit term times the
+// episode's price_premium, clamped to [1, cap]. China supplies about twice the demand, so the
+// deficit term is 1 and the multiplier is the premium: 3 lies in price bin price_bin(3); a
+// premium of 12 is clamped to the cap of 10; a regime without licensing has no premium.
+TEST(MechanismTest, LicensingPremiumScalesThePriceMultiplier) {
+  const auto text = [](const std::string& premium) {
+    return std::string(R"(
+[run]
+start = "2027-01-01"
+horizon_days = 59
+
+[[material]]
+name = "X"
+china_baseline_t_per_year = 730
+price_cap = 10
+
+[[regime]]
+name = "licensed"
+licensing = true
+licence_days = 0
+approval = 1
+throttle = { X = 1.0 }
+)") + premium + R"(
+
+[[segment]]
+name = "seg"
+demand_t_per_year = { X = 365 }
+cover_days = 5
+target_cover_days = 5
+)";
+  };
+  for (const auto& [premium, expected] : {std::pair<std::string, double>{"price_premium = { X = 3.0 }", 3.0},
+                                          {"price_premium = { X = 12.0 }", 10.0},
+                                          {"", 1.0}}) {
+    const auto l = load(text(premium));
+    const std::uint64_t paths = 8;
+    const auto tally = run_cpu(*l.spec, 5, paths);
+    const int bin = price_bin(expected, 10.0, std::log(10.0));
+    for (int k = 0; k < l.layout.K; ++k) {
+      EXPECT_EQ(tally[l.layout.price_hist + static_cast<std::uint64_t>(k) * kPriceSlots + bin], paths)
+          << premium << ", month " << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rr

@@ -51,11 +51,20 @@ std::map<std::string, std::uint64_t> digest(const Scenario& sc, const TallyLayou
         }
       }
       d[key + ".shortfall_kg"] = t[L.shortfall_sum + L.sm(s, m)];
+      std::uint64_t delivered = 0;
+      for (int k = 0; k < L.K; ++k) delivered += t[L.delivered_sum + L.sm(s, m) * L.K + k];
+      d[key + ".delivered_kg"] = delivered;
     }
   }
   for (int m = 0; m < L.M; ++m) {
     d["smuggled_batches." + sc.materials[m].name] = t[L.smuggled_batches + m];
     d["seized_batches." + sc.materials[m].name] = t[L.seized_batches + m];
+  }
+  for (int k : {0, 6, 12, 24}) {
+    for (int m = 0; m < L.M; ++m) {
+      d["china_shipped_kg_month_" + std::to_string(k) + "." + sc.materials[m].name] =
+          t[L.shipped_sum + static_cast<std::uint64_t>(k) * L.M + m];
+    }
   }
   for (int k : {0, 12, 24, 36}) {
     for (int r = 0; r < L.R; ++r) {

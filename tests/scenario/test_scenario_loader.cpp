@@ -137,6 +137,19 @@ TEST(ScenarioLoaderTest, UnknownKeys) {
                  {"unknown key \"mean\""});
 }
 
+TEST(ScenarioLoaderTest, ShipmentsAndPricePremiums) {
+  expect_refused(edit("shipping_days = 45", "shipping_days = 45\nshipments_per_month = 0 #BAD"),
+                 {"shipments_per_month", "1", "28"});
+  expect_refused(edit("transition = { truce = 0.98, escalated = 0.02 }",
+                      "transition = { truce = 0.98, escalated = 0.02 }\n"
+                      "price_premium = { Dy = -1 } #BAD"),
+                 {"price_premium.Dy"});
+  // A premium is licensing friction: refused where the regime does not license.
+  expect_refused(edit("throttle = { Dy = 0.05, Tb = 0.05 }",
+                      "throttle = { Dy = 0.05, Tb = 0.05 }\nprice_premium = { Dy = 2 } #BAD"),
+                 {"no licensing", "licensing = true"});
+}
+
 TEST(ScenarioLoaderTest, UnknownNames) {
   expect_refused(edit("to = \"escalated\"", "to = \"escalate\" #BAD"),
                  {"unknown regime \"escalate\"", "known: \"truce\", \"escalated\""});
