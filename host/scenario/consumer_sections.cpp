@@ -14,7 +14,9 @@ void ScenarioReader::read_segments(Scenario& sc) {
   }
   for (const toml::table* t : list) {
     check_keys(*t, "[[segment]]", {"name", "defense", "priority", "demand_t_per_year",
-                                   "demand_cv", "cover_days", "target_cover_days"});
+                                   "demand_cv", "cover_days", "target_cover_days",
+                                   "response_elasticity", "demand_floor_share",
+                                   "response_lag_months"});
     SegmentConfig s;
     s.name = name_of(*t, "segment");
     const std::string w = "segment \"" + s.name + "\"";
@@ -29,6 +31,13 @@ void ScenarioReader::read_segments(Scenario& sc) {
     s.cover_days = dist(*t, "cover_days", w + " cover_days", Support::kNonNegative, true);
     s.target_cover_days = number(*t, "target_cover_days", w + " target_cover_days", true, 0,
                                  36500, "days from 0 to 36500").value_or(0);
+    s.response_elasticity = number(*t, "response_elasticity", w + " response_elasticity", false,
+                                   0, 10, "an elasticity from 0 (no response) to 10").value_or(0);
+    s.demand_floor_share = number(*t, "demand_floor_share", w + " demand_floor_share", false, 0,
+                                  1, "a share of base demand in [0, 1]").value_or(0);
+    s.response_lag_months = static_cast<std::int32_t>(
+        integer(*t, "response_lag_months", w + " response_lag_months", false, 1,
+                kMaxResponseLag).value_or(3));
     sc.segments.push_back(s);
   }
 }

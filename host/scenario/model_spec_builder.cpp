@@ -39,6 +39,8 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     s.china_t_per_month[m] = mat.china_baseline_t_per_year / 12.0;
     s.shipping_days[m] = mat.shipping_days;
     s.shipments_per_month[m] = mat.shipments_per_month;
+    s.china_capacity_t_per_month[m] = mat.export_capacity_t_per_year / 12.0;
+    s.any_orders = s.any_orders || mat.export_capacity_t_per_year > 0.0;
     s.price_elasticity[m] = mat.price_elasticity;
     s.price_cap[m] = mat.price_cap;
   }
@@ -104,6 +106,10 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     gs.demand_cv = gc.demand_cv;
     gs.cover_days = gc.cover_days;
     gs.target_cover_days = gc.target_cover_days;
+    gs.response_elasticity = gc.response_elasticity;
+    gs.demand_floor_share = gc.demand_floor_share;
+    gs.response_lag_months = gc.response_lag_months;
+    s.any_demand_response = s.any_demand_response || gc.response_elasticity > 0.0;
   }
 
   if (sc.stockpile) {

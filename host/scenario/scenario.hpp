@@ -21,6 +21,7 @@ struct MaterialConfig {
   double china_baseline_t_per_year = 0.0;
   std::int32_t shipping_days = 0;
   std::int32_t shipments_per_month = 1;  ///< tranches of a licensed batch (4: weekly)
+  double export_capacity_t_per_year = 0.0;  ///< > 0: China's flow answers orders up to this
   double price_elasticity = 1.0;
   double price_cap = 10.0;
 };
@@ -75,6 +76,9 @@ struct SegmentConfig {
   double demand_cv = 0.0;
   Dist cover_days;
   double target_cover_days = 0.0;
+  double response_elasticity = 0.0;  ///< demand response to the lagged price multiplier
+  double demand_floor_share = 0.0;   ///< the response never cuts demand below this share
+  std::int32_t response_lag_months = 3;
 };
 
 struct StockpileConfig {

@@ -66,7 +66,8 @@ void ScenarioReader::read_materials(Scenario& sc) {
   std::set<std::string> seen;
   for (const toml::table* t : list) {
     check_keys(*t, "[[material]]", {"name", "china_baseline_t_per_year", "shipping_days",
-                                    "shipments_per_month", "price_elasticity", "price_cap"});
+                                    "shipments_per_month", "export_capacity_t_per_year",
+                                    "price_elasticity", "price_cap"});
     MaterialConfig m;
     m.name = name_of(*t, "material");
     if (!m.name.empty() && !seen.insert(m.name).second) {
@@ -79,6 +80,10 @@ void ScenarioReader::read_materials(Scenario& sc) {
         integer(*t, "shipping_days", w + " shipping_days", false, 0, 3650).value_or(0));
     m.shipments_per_month = static_cast<std::int32_t>(
         integer(*t, "shipments_per_month", w + " shipments_per_month", false, 1, 28).value_or(1));
+    m.export_capacity_t_per_year =
+        number(*t, "export_capacity_t_per_year", w + " export_capacity_t_per_year", false, 1e-6,
+               1e7, "tonnes per year above 0, at most 1e7 (leave it out for a fixed baseline flow)")
+            .value_or(0.0);
     m.price_elasticity = number(*t, "price_elasticity", w + " price_elasticity", false, 1e-6,
                                 1e6, "a number > 0").value_or(1.0);
     m.price_cap = number(*t, "price_cap", w + " price_cap", false, 1.0, 1e6,
@@ -94,11 +99,12 @@ void ScenarioReader::read_sweep(Scenario& sc) {
   check_keys(*t, "[sweep]", {"mode", "param", "points"});
   SweepConfig sw;
   sw.mode = string(*t, "mode", "sweep.mode", false).value_or("grid");
-  if (sw.mode != "grid" && sw.mode != "sobol" && sw.mode != "lhs") {
+  if (sw.mode != "grid" && sw.mode != "list" && sw.mode != "sobol" && sw.mode != "lhs") {
     fail(*t->get("mode"), "sweep.mode \"" + sw.mode +
-                              "\" is unknown; allowed: \"grid\", \"sobol\", \"lhs\"");
+                              "\" is unknown; allowed: \"grid\", \"list\", \"sobol\", \"lhs\"");
   }
-  const bool grid = sw.mode == "grid";
+  // grid: the Cartesian product of the values; list: point i takes every param's i-th value.
+  const bool grid = sw.mode == "grid" || sw.mode == "list";
   if (!grid) {
     sw.points = integer(*t, "points", "sweep.points", true, 1, 1000000).value_or(1);
   }
@@ -118,7 +124,7 @@ void ScenarioReader::read_sweep(Scenario& sc) {
     }
     SweepParam p;
     if (grid) {
-      check_keys(*pt, "[[sweep.param]] (grid)", {"key", "values"});
+      check_keys(*pt, "[[sweep.param]] (" + sw.mode + ")", {"key", "values"});
     } else {
       check_keys(*pt, "[[sweep.param]] (" + sw.mode + ")", {"key", "min", "max", "log"});
     }
@@ -149,6 +155,13 @@ void ScenarioReader::read_sweep(Scenario& sc) {
       if (pt->get("max")) sweep_values_.push_back({p.key, p.max, pt->get("max")});
     }
     sweep_keys_.push_back({p.key, pt->get("key")});
+    if (sw.mode == "list" && !sw.params.empty() && !p.values.empty() &&
+        p.values.size() != sw.params.front().values.size()) {
+      fail(*pt, "sweep.param \"" + p.key + "\" has " + std::to_string(p.values.size()) +
+                    " values and \"" + sw.params.front().key + "\" has " +
+                    std::to_string(sw.params.front().values.size()) +
+                    "; allowed: in mode = \"list\", the same number for every param");
+    }
     sw.params.push_back(p);
   }
   sc.sweep = sw;

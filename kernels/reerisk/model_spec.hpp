@@ -20,6 +20,7 @@ constexpr int kMaxHorizonDays = 36525;  ///< 100 years
 constexpr int kMaxPending = 128;        ///< batches awaiting export or in transit per path
 constexpr int kMaxPipelineMonths = 24;  ///< pre-start month starts seeded by pipeline_at_start
 constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (path_model.hpp)
+constexpr int kMaxResponseLag = 12;     ///< months a demand response may lag the price
 
 enum class Allocation : std::int32_t { kProRata = 0, kPriority = 1 };
 
@@ -77,6 +78,11 @@ struct SegmentSpec {
   std::int32_t priority = 0;
   double demand_t_per_day[kMaxMaterials] = {};  ///< mean daily demand
   double demand_cv = 0.0;
+  /// Demand response (thrifting, substitution) to the price multiplier P of the material
+  /// `response_lag_months` earlier: demand x max(floor, P^-elasticity), in [floor, 1].
+  double response_elasticity = 0.0;
+  double demand_floor_share = 1.0;
+  std::int32_t response_lag_months = 1;
   Dist cover_days;
   double target_cover_days = 0.0;
   bool stockpile_participant = false;
@@ -104,6 +110,10 @@ struct ModelSpec {
 
   // Materials
   double china_t_per_month[kMaxMaterials] = {};   ///< baseline_t_per_year / 12
+  /// Flows that answer orders: where > 0, the month's request is min(capacity / 12, orders)
+  /// instead of the baseline (docs/model.md §6 "China batches").
+  double china_capacity_t_per_month[kMaxMaterials] = {};
+  bool any_orders = false;
   std::int32_t shipping_days[kMaxMaterials] = {};
   /// Tranches a licensed monthly batch is exported in (1 = all on the licence day); tranche i
   /// leaves China shipment_offset_days(i, n) days after the licence (path_model.hpp).
@@ -138,6 +148,7 @@ struct ModelSpec {
   float demand_sigma[kMaxSegments] = {};  ///< sigma of the log demand factor (from demand_cv)
   float demand_drift[kMaxSegments] = {};  ///< sigma^2 / 2, so the factor's mean is 1
   bool any_demand_noise = false;
+  bool any_demand_response = false;
   /// Whether segment s may take from pool bucket b (smuggled, China legal, non-China) in
   /// regime r: defense never takes smuggled material, and takes China's only where allowed.
   bool eligible[kMaxRegimes][kPoolBuckets][kMaxSegments] = {};

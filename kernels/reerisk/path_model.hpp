@@ -122,6 +122,10 @@ struct PathState {
   LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
   double shortfall[Cap::kMaterials][Cap::kSegments][W];
   double consumed[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand met
+  /// This month's demand response factor, in [demand_floor_share, 1] (1 without a response).
+  double demand_scale[Cap::kMaterials][Cap::kSegments][W];
+  /// Price multipliers of the last kMaxResponseLag months, [month % kMaxResponseLag].
+  double price_history[kMaxResponseLag][Cap::kMaterials][W];
 
   double pool[kBuckets][Cap::kMaterials][W];
   double stockpile[Cap::kMaterials][W];
@@ -132,6 +136,7 @@ struct PathState {
   double smuggled[Cap::kMaterials][W];
   double seized[Cap::kMaterials][W];
   double shipped[Cap::kMaterials][W];  ///< this month's licensed exports from China
+  double china_on_order[Cap::kMaterials][W];  ///< approved China tonnes not yet arrived
 
   /// The block's batches in transit, shared by its lanes: a calendar of kSlots lists
   /// (transit_slots), each in the order its batches were shipped, so that a day's arrivals are
@@ -275,6 +280,7 @@ class PathModel {
       st.smuggled[m][l] = 0.0;
       st.seized[m][l] = 0.0;
       st.shipped[m][l] = 0.0;
+      st.china_on_order[m][l] = 0.0;
       st.price_premium[m][l] = 1.0;
       st.stockpile[m][l] = st.stockpile_ceiling[m];
     }
@@ -289,6 +295,7 @@ class PathModel {
         st.in_stockout[m][s][l] = 0;
         st.shortfall[m][s][l] = 0.0;
         st.consumed[m][s][l] = 0.0;
+        st.demand_scale[m][s][l] = 1.0;
       }
     }
     st.n_transit[l] = 0;
@@ -458,14 +465,19 @@ class PathModel {
   RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved) const {
     const int n = tranches(m);
     const double tonnes = approved / n;
+    if (!(tonnes > 0.0)) return;
     for (int i = 0; i < n; ++i) {
       const std::int32_t leaves = licensed + shipment_offset_days(i, n);
       if (leaves >= 0) {
         enqueue(st, l, leaves, m, kAwaitingExport, tonnes, i);
+        st.china_on_order[m][l] += tonnes * (n - i);
         return;
       }
       const std::int32_t arrives = leaves + spec_.shipping_days[m];
-      if (arrives >= 0) enqueue(st, l, arrives, m, kChinaLegal, tonnes);
+      if (arrives >= 0) {
+        enqueue(st, l, arrives, m, kChinaLegal, tonnes);
+        st.china_on_order[m][l] += tonnes;
+      }
     }
   }
 
@@ -551,13 +563,17 @@ class PathModel {
       }
     }
 
-    double approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
+    if (spec_.any_demand_response) respond_to_prices(month, st);
+    double requested[Cap::kMaterials][W], approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
     std::int32_t licence[Cap::kMaterials][W];  ///< days from the request to the export
+    const std::int32_t month_days =
+        (month + 1 < spec_.n_months ? spec_.month_start_day[month + 1] : spec_.horizon_days) - t;
     for (int m = 0; m < M; ++m) {
+      request_china_batch(m, month_days, st, requested[m]);
       double throttle[W];
       draw_throttles(first_path, Purpose::kThrottle, m, step, st, throttle);
       RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) approved[m][l] = spec_.china_t_per_month[m] * throttle[l];
+      for (int l = 0; l < W; ++l) approved[m][l] = requested[m][l] * throttle[l];
     }
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
@@ -565,7 +581,6 @@ class PathModel {
       add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l]);
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
-        const double baseline = spec_.china_t_per_month[m];
         licence[m][l] = 0;
         if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
@@ -575,8 +590,9 @@ class PathModel {
             approved[m][l] = 0.0;
           }
         }
-        // Smuggling leaks a share of what was blocked (baseline minus approved, §6).
-        const double blocked = baseline - approved[m][l] > 0.0 ? baseline - approved[m][l] : 0.0;
+        // Smuggling leaks a share of what was blocked (requested minus approved, §6).
+        const double gap = requested[m][l] - approved[m][l];
+        const double blocked = gap > 0.0 ? gap : 0.0;
         smuggled[m][l] = st.leakage[l] * blocked;
       }
     }
@@ -589,7 +605,10 @@ class PathModel {
     }
     for (int l = 0; l < W; ++l) {
       for (int m = 0; m < M; ++m) {
-        enqueue(st, l, t + licence[m][l], m, kAwaitingExport, approved[m][l] / tranches(m));
+        if (approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
+          enqueue(st, l, t + licence[m][l], m, kAwaitingExport, approved[m][l] / tranches(m));
+          st.china_on_order[m][l] += approved[m][l];
+        }
         if (smuggled[m][l] > 0.0) {
           st.smuggled[m][l] += smuggled[m][l];
           add(layout_.smuggled_batches + m);
@@ -621,6 +640,49 @@ class PathModel {
           st.plant_outage_until[p][l] =
               t + round_days(sample(pl.outage_days, seed_, first_path + l,
                                     Purpose::kPlantOutageDays, p, step));
+        }
+      }
+    }
+  }
+
+  /// The month's China request of material @p m per lane, before the throttle: the baseline,
+  /// or, where the material has an export capacity, the segments' orders up to it: their
+  /// demand over the month's @p days (with any demand response) plus what brings them to their
+  /// target cover, net of what they hold, what lies in the pool and what China has approved
+  /// and not yet delivered (docs/model.md §6 "Flows that answer orders").
+  RR_HD void request_china_batch(int m, std::int32_t days, const State& st,
+                                 double (&requested)[W]) const {
+    const double capacity = spec_.china_capacity_t_per_month[m];
+    if (!(capacity > 0.0)) {
+      for (int l = 0; l < W; ++l) requested[l] = spec_.china_t_per_month[m];
+      return;
+    }
+    for (int l = 0; l < W; ++l) {
+      double use = 0.0, gap = 0.0;
+      for (int s = 0; s < spec_.n_segments; ++s) {
+        use += spec_.demand_t[m][s] * st.demand_scale[m][s][l] * days;
+        gap += spec_.target_t[m][s] - st.inventory[m][s][l];
+      }
+      for (int b = 0; b < kBuckets; ++b) gap -= st.pool[b][m][l];
+      gap -= st.china_on_order[m][l];
+      const double orders = use + (gap > 0.0 ? gap : 0.0);
+      requested[l] = orders < capacity ? orders : capacity;
+    }
+  }
+
+  /// Demand response at the start of month @p month: each responding segment's demand factor
+  /// max(floor, P^-elasticity) from its material's price multiplier P of response_lag_months
+  /// earlier (1 before the run's first months). No draws.
+  RR_HD void respond_to_prices(std::int32_t month, State& st) const {
+    for (int s = 0; s < spec_.n_segments; ++s) {
+      const SegmentSpec& seg = spec_.segments[s];
+      if (!(seg.response_elasticity > 0.0)) continue;
+      const std::int32_t then = month - seg.response_lag_months;
+      for (int m = 0; m < spec_.n_materials; ++m) {
+        for (int l = 0; l < W; ++l) {
+          const double price = then >= 0 ? st.price_history[then % kMaxResponseLag][m][l] : 1.0;
+          const double f = price > 1.0 ? pow(price, -seg.response_elasticity) : 1.0;
+          st.demand_scale[m][s][l] = f > seg.demand_floor_share ? f : seg.demand_floor_share;
         }
       }
     }
@@ -661,6 +723,7 @@ class PathModel {
           x = x < 1.0 ? 1.0 : (x > cap ? cap : x);
         }
         add(layout_.price_hist + km * kPriceSlots + price_bin(x, cap, log_cap));
+        st.price_history[month % kMaxResponseLag][m][l] = x;
         st.month_demand[m][l] = 0.0;
         st.month_supply[m][l] = 0.0;
         add(layout_.shipped_hist + km * kTonneSlots + tonne_bin(st.shipped[m][l]));
@@ -795,11 +858,12 @@ class PathModel {
         std::int32_t* first_stockout = st.first_stockout[m][s];
         LaneFlag* in_stockout = st.in_stockout[m][s];
         double* consumed = st.consumed[m][s];
+        const double* scale = st.demand_scale[m][s];
         const double mean_s = demand_mean[s];
         int starts = 0, ends = 0;  // stockout spells starting today, and ended yesterday
         RR_SIMD_LANES_SUM(starts, ends)
         for (int l = 0; l < W; ++l) {
-          const double demand = mean_s * demand_factor[s][l];
+          const double demand = mean_s * demand_factor[s][l] * scale[l];
           demand_total[l] += demand;
           const double have = inventory[s * W + l];
           const double used = have < demand ? have : demand;
@@ -853,6 +917,7 @@ class PathModel {
         } else {
           st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
           st.month_supply[tr.material][tr.lane] += tr.tonnes;
+          if (tr.bucket == kChinaLegal) st.china_on_order[tr.material][tr.lane] -= tr.tonnes;
           release(st, i);
         }
       } else {
@@ -878,6 +943,7 @@ class PathModel {
       if (arrives == t) {
         st.pool[kChinaLegal][m][l] += tonnes;
         st.month_supply[m][l] += tonnes;
+        st.china_on_order[m][l] -= tonnes;
         release(st, i);
       } else if (arrives >= spec_.horizon_days) {
         release(st, i);

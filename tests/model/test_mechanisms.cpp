@@ -445,3 +445,89 @@ target_cover_days = 5
 
 }  // namespace
 }  // namespace rr
+
+namespace rr {
+namespace {
+
+// Flows that answer orders (docs/model.md §6): no licensing, no shipping time, demand 1 t/day
+// from zero cover, target cover 30 days. January (31 days): orders = 31 t of use + 30 t to
+// reach the target = 61 t; the pool keeps 31 t after the first allocation and gives 1 t a day,
+// so February starts with 29 t held and 1 t in the pool: orders 28 + (30 - 29 - 1) = 28 t;
+// March likewise 31 t. An export capacity of 480 t/yr caps January at 40 t. Without a
+// capacity the request is the baseline (here 0).
+std::string orders_scenario(const std::string& capacity) {
+  return R"(
+[run]
+start = "2027-01-01"
+horizon_days = 90
+
+[[material]]
+name = "X"
+china_baseline_t_per_year = 0
+)" + capacity + R"(
+
+[[regime]]
+name = "open"
+throttle = { X = 1.0 }
+
+[[segment]]
+name = "seg"
+demand_t_per_year = { X = 365 }
+cover_days = 0
+target_cover_days = 30
+)";
+}
+
+TEST(MechanismTest, ChinaFlowAnswersOrdersUpToItsCapacity) {
+  const std::uint64_t paths = 8;
+  const auto shipped = [&](const std::string& capacity, int k) {
+    const auto l = load(orders_scenario(capacity));
+    return run_cpu(*l.spec, 2, paths)[l.layout.shipped_sum + k] / paths;
+  };
+  EXPECT_EQ(shipped("export_capacity_t_per_year = 1e6", 0), 61000u);
+  EXPECT_EQ(shipped("export_capacity_t_per_year = 1e6", 1), 28000u);
+  EXPECT_EQ(shipped("export_capacity_t_per_year = 1e6", 2), 31000u);
+  EXPECT_EQ(shipped("export_capacity_t_per_year = 480", 0), 40000u);
+  EXPECT_EQ(shipped("", 0), 0u);
+}
+
+// Demand response (docs/model.md §6 "Segments and demand"): no supply, so every month's price
+// multiplier is the cap, 10. With elasticity 1 and lag 1 month, February's demand is
+// max(floor, 10^-1) of the base 1 t/day: 0.25 t/day with a floor of 0.25 (7 t over 28 days),
+// 0.1 t/day with a floor of 0.05 (2.8 t); January, before any price is known, is unchanged.
+TEST(MechanismTest, DemandRespondsToTheLaggedPriceWithinItsFloor) {
+  const auto text = [](double floor) {
+    return R"(
+[run]
+start = "2027-01-01"
+horizon_days = 59
+
+[[material]]
+name = "X"
+china_baseline_t_per_year = 0
+price_cap = 10
+
+[[regime]]
+name = "open"
+throttle = { X = 1.0 }
+
+[[segment]]
+name = "seg"
+demand_t_per_year = { X = 365 }
+cover_days = 1000
+target_cover_days = 0
+response_elasticity = 1
+response_lag_months = 1
+demand_floor_share = )" + std::to_string(floor) + "\n";
+  };
+  const std::uint64_t paths = 8;
+  for (const auto& [floor, february_kg] : {std::pair<double, std::uint64_t>{0.25, 7000}, {0.05, 2800}}) {
+    const auto l = load(text(floor));
+    const auto tally = run_cpu(*l.spec, 4, paths);
+    EXPECT_EQ(tally[l.layout.delivered_sum + 0], paths * 31000u) << floor;
+    EXPECT_EQ(tally[l.layout.delivered_sum + 1], paths * february_kg) << floor;
+  }
+}
+
+}  // namespace
+}  // namespace rr
