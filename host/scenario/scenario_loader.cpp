@@ -76,7 +76,7 @@ Scenario parse_and_validate(const std::string& text, const std::string& source_n
   }
   // Every grid point, not just every value, must give a valid scenario (values of different
   // keys can clash, e.g. a triangular mode above its swept max).
-  if (reader.errors.empty() && sc.sweep && sc.sweep->mode == "grid") {
+  if (reader.errors.empty() && sc.sweep && (sc.sweep->mode == "grid" || sc.sweep->mode == "list")) {
     const auto points = grid_points(*sc.sweep);
     if (points.size() > kMaxGridPoints) {
       reader.errors.push_back(source_name + ": the sweep grid has " + std::to_string(points.size()) +
@@ -123,6 +123,14 @@ Scenario load_scenario_text(const std::string& text, const std::string& source_n
 }
 
 std::vector<std::vector<double>> grid_points(const SweepConfig& sweep) {
+  if (sweep.mode == "list") {  // point i: every param's i-th value (lengths checked at read)
+    std::vector<std::vector<double>> points;
+    for (std::size_t i = 0; !sweep.params.empty() && i < sweep.params.front().values.size(); ++i) {
+      points.emplace_back();
+      for (const SweepParam& p : sweep.params) points.back().push_back(p.values.at(i));
+    }
+    return points;
+  }
   std::vector<std::vector<double>> points(1);
   for (const SweepParam& p : sweep.params) {  // the last parameter varies fastest
     std::vector<std::vector<double>> next;

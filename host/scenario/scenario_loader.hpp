@@ -28,8 +28,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source_n
 /// Most grid points a sweep may have.
 constexpr std::size_t kMaxGridPoints = 10000;
 
-/// The points of a grid sweep: the Cartesian product of the parameters' values, in parameter
-/// order with the last parameter varying fastest (row-major over the sweep dimensions).
+/// The points of a grid sweep (Cartesian product, the last parameter varying fastest) or of a
+/// list sweep (point i takes every parameter's i-th value).
 std::vector<std::vector<double>> grid_points(const SweepConfig& sweep);
 
 /// The base scenario with the sweep parameters set to @p values (one per [[sweep.param]]),

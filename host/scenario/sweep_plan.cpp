@@ -18,6 +18,8 @@ SweepPlan plan_sweep(const Scenario& sc) {
       plan.axes.keys.push_back(p.key);
       plan.axes.values.push_back(p.values);
     }
+  } else if (sc.sweep->mode == "list") {
+    plan.values = grid_points(*sc.sweep);
   } else {
     const int d = static_cast<int>(sc.sweep->params.size());
     if (sc.sweep->mode == "sobol" && 2 * d > kMaxSobolDims) {
@@ -43,7 +45,7 @@ SweepPlan plan_sweep(const Scenario& sc) {
         sc.sweep ? scenario_at_point(sc, plan.values[i], plan.is_design(), &plan.values[i]) : sc;
     plan.points[i].spec = build_model_spec(plan.points[i].scenario);
   }
-  if (plan.is_design()) {
+  if (plan.is_design() || (sc.sweep && sc.sweep->mode == "list")) {
     plan.axes.keys = {"point"};
     plan.axes.values.emplace_back();
     for (std::size_t i = 0; i < plan.values.size(); ++i) {

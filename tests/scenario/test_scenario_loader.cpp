@@ -282,6 +282,29 @@ TEST(ScenarioLoaderTest, SweepKeysMustExistAndValuesMustBeValid) {
                  {"names a table"});
 }
 
+TEST(ScenarioLoaderTest, ListSweepsZipTheirValues) {
+  const std::string list =
+      "\n[sweep]\nmode = \"list\"\n[[sweep.param]]\nkey = \"stockpile.cover_days\"\n"
+      "values = [0, 30, 60]\n[[sweep.param]]\nkey = \"event.0.probability\"\n"
+      "values = [0.1, 0.2, 0.3]\n";
+  const Scenario sc = load_scenario_text(std::string(kValid) + list, "test.toml");
+  const auto points = grid_points(*sc.sweep);
+  ASSERT_EQ(points.size(), 3u);  // zipped, not the 9 of a grid
+  EXPECT_EQ(points[1], (std::vector<double>{30, 0.2}));
+  expect_refused(std::string(kValid) +
+                     "\n[sweep]\nmode = \"list\"\n[[sweep.param]]\nkey = \"stockpile.cover_days\"\n"
+                     "values = [0, 30]\n[[sweep.param]] #BAD\nkey = \"event.0.probability\"\n"
+                     "values = [0.1, 0.2, 0.3]\n",
+                 {"has 3 values", "the same number for every param"});
+  // Each point, not only each value, must give a valid scenario.
+  expect_refused(std::string(kValid) +
+                     "\n[sweep] #BAD\nmode = \"list\"\n[[sweep.param]]\n"
+                     "key = \"segment.us_defense.cover_days.mode\"\nvalues = [100, 70]\n"
+                     "[[sweep.param]]\nkey = \"segment.us_defense.cover_days.min\"\n"
+                     "values = [65, 80]\n",
+                 {"sweep point", "invalid scenario"});
+}
+
 TEST(ScenarioLoaderTest, ReportsEveryProblemAtOnce) {
   std::string s = edit("probability = 0.35", "probability = 2");
   s = s.replace(s.find("cancel_probability = 0.15"), 25, "cancel_probability = 3.00");
