@@ -32,6 +32,9 @@ static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucke
 /// A transit node that is not yet at sea: a licensed tranche that leaves China on its day
 /// (then it is counted as exported and sails for shipping_days to the China-legal bucket).
 constexpr std::int32_t kAwaitingExport = 3;
+/// As kAwaitingExport, for a batch requested under a regime without licensing: held at customs
+/// (lost) if it is still in China when its path is under licensing (export_tranches).
+constexpr std::int32_t kAwaitingExportUnlicensed = 4;
 
 /// Days after the licence on which tranche @p i of @p n leaves China: floor(28 i / n), so four
 /// tranches go weekly (0, 7, 14, 21 days) and one leaves on the licence day (docs/model.md §6).
@@ -85,7 +88,7 @@ struct PathState {
     std::int16_t next;   ///< the next node of the list, -1 at its end
     std::uint8_t lane;
     std::uint8_t material;
-    std::uint8_t bucket;   ///< a Bucket, or kAwaitingExport
+    std::uint8_t bucket;   ///< a Bucket, kAwaitingExport or kAwaitingExportUnlicensed
     std::uint8_t tranche;  ///< kAwaitingExport: which of the batch's tranches this is
   };
   static_assert(kMaxHorizonDays <= 0xffff && W * kMaxPending <= 0x7fff && W <= 0xff,
@@ -352,7 +355,7 @@ class PathModel {
               approved = 0.0;
             }
           }
-          seed_exports(st, l, day + licence, m, approved);
+          seed_exports(st, l, day + licence, m, approved, reg.licensing);
           const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
           smuggled[l] = st.leakage[l] * blocked;
           any_smuggled |= smuggled[l] > 0.0;
@@ -462,14 +465,16 @@ class PathModel {
   /// pipeline_at_start: the tranches of a pre-start batch licensed on @p licensed (< 0 or
   /// not): those that left China before day 0 are at sea if they arrive on or after day 0; the
   /// first one leaving on or after day 0 waits for export, carrying the rest with it.
-  RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved) const {
+  RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved,
+                          bool licensing) const {
     const int n = tranches(m);
     const double tonnes = approved / n;
     if (!(tonnes > 0.0)) return;
     for (int i = 0; i < n; ++i) {
       const std::int32_t leaves = licensed + shipment_offset_days(i, n);
       if (leaves >= 0) {
-        enqueue(st, l, leaves, m, kAwaitingExport, tonnes, i);
+        enqueue(st, l, leaves, m, licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
+                tonnes, i);
         st.china_on_order[m][l] += tonnes * (n - i);
         return;
       }
@@ -604,9 +609,12 @@ class PathModel {
       if (any) first_uniform_lanes<W>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
     }
     for (int l = 0; l < W; ++l) {
+      const bool licensing = spec_.regimes[st.regime[l]].licensing;
       for (int m = 0; m < M; ++m) {
         if (approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
-          enqueue(st, l, t + licence[m][l], m, kAwaitingExport, approved[m][l] / tranches(m));
+          enqueue(st, l, t + licence[m][l], m,
+                  licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
+                  approved[m][l] / tranches(m));
           st.china_on_order[m][l] += approved[m][l];
         }
         if (smuggled[m][l] > 0.0) {
@@ -910,7 +918,7 @@ class PathModel {
           st.transit[prev].next = next;
         }
         if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
-        if (tr.bucket == kAwaitingExport) {
+        if (tr.bucket >= kAwaitingExport) {
           tr.next = -1;
           if (export_head < 0) export_head = i; else st.transit[export_tail].next = i;
           export_tail = i;
@@ -937,6 +945,15 @@ class PathModel {
       const std::int16_t next = tr.next;
       const int m = tr.material, l = tr.lane, k = tr.tranche, n = tranches(m);
       const double tonnes = tr.tonnes;
+      if (tr.bucket == kAwaitingExportUnlicensed && spec_.regimes[st.regime[l]].licensing) {
+        // Unlicensed goods not yet exported when licensing begins are held: this tranche and
+        // the batch's later ones never leave (docs/model.md §6).
+        st.china_on_order[m][l] -= tonnes * (n - k);
+        release(st, i);
+        i = next;
+        continue;
+      }
+      const int waiting = tr.bucket;
       st.shipped[m][l] += tonnes;
       const std::int32_t arrives = t + spec_.shipping_days[m];
       tr.bucket = static_cast<std::uint8_t>(kChinaLegal);
@@ -952,8 +969,7 @@ class PathModel {
       }
       if (k + 1 < n) {
         const std::int32_t licensed = t - shipment_offset_days(k, n);
-        enqueue(st, l, licensed + shipment_offset_days(k + 1, n), m, kAwaitingExport, tonnes,
-                k + 1);
+        enqueue(st, l, licensed + shipment_offset_days(k + 1, n), m, waiting, tonnes, k + 1);
       }
       i = next;
     }
