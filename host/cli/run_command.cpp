@@ -190,7 +190,8 @@ int run_run_command(const RunCommandOptions& o) {
   }
   if (sc.sweep) {
     out << ", " << points.size() << (is_design ? " design points (" + sc.sweep->mode +
-                                                   " Saltelli scheme)" : " grid points")
+                                                   " Saltelli scheme)"
+                                                 : " " + sc.sweep->mode + " points")
         << " with common random numbers";
   }
   out << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
@@ -281,7 +282,7 @@ int run_run_command(const RunCommandOptions& o) {
         out << "\npoint " << i + 1 << "/" << points.size() << " (" << points[i].summary.paths
             << " paths):";
         for (std::size_t j = 0; j < grid[i].size(); ++j) {
-          out << " " << axes.keys[j] << " = " << grid[i][j];
+          out << " " << sc.sweep->params[j].key << " = " << grid[i][j];
         }
       }
       if (!sc.sweep && o.until_halfwidth > 0) {

@@ -39,6 +39,7 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     s.china_t_per_month[m] = mat.china_baseline_t_per_year / 12.0;
     s.shipping_days[m] = mat.shipping_days;
     s.shipments_per_month[m] = mat.shipments_per_month;
+    s.licence_lots[m] = mat.licence_lots;
     s.china_capacity_t_per_month[m] = mat.export_capacity_t_per_year / 12.0;
     s.any_orders = s.any_orders || mat.export_capacity_t_per_year > 0.0;
     s.price_elasticity[m] = mat.price_elasticity;

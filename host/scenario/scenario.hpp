@@ -21,6 +21,7 @@ struct MaterialConfig {
   double china_baseline_t_per_year = 0.0;
   std::int32_t shipping_days = 0;
   std::int32_t shipments_per_month = 1;  ///< tranches of a licensed batch (4: weekly)
+  std::int32_t licence_lots = 1;         ///< lots approved one by one (many exporters)
   double export_capacity_t_per_year = 0.0;  ///< > 0: China's flow answers orders up to this
   double price_elasticity = 1.0;
   double price_cap = 10.0;

@@ -66,7 +66,7 @@ void ScenarioReader::read_materials(Scenario& sc) {
   std::set<std::string> seen;
   for (const toml::table* t : list) {
     check_keys(*t, "[[material]]", {"name", "china_baseline_t_per_year", "shipping_days",
-                                    "shipments_per_month", "export_capacity_t_per_year",
+                                    "shipments_per_month", "licence_lots", "export_capacity_t_per_year",
                                     "price_elasticity", "price_cap"});
     MaterialConfig m;
     m.name = name_of(*t, "material");
@@ -80,6 +80,8 @@ void ScenarioReader::read_materials(Scenario& sc) {
         integer(*t, "shipping_days", w + " shipping_days", false, 0, 3650).value_or(0));
     m.shipments_per_month = static_cast<std::int32_t>(
         integer(*t, "shipments_per_month", w + " shipments_per_month", false, 1, 28).value_or(1));
+    m.licence_lots = static_cast<std::int32_t>(
+        integer(*t, "licence_lots", w + " licence_lots", false, 1, kMaxLicenceLots).value_or(1));
     m.export_capacity_t_per_year =
         number(*t, "export_capacity_t_per_year", w + " export_capacity_t_per_year", false, 1e-6,
                1e7, "tonnes per year above 0, at most 1e7 (leave it out for a fixed baseline flow)")

@@ -21,6 +21,7 @@ constexpr int kMaxPending = 128;        ///< batches awaiting export or in trans
 constexpr int kMaxPipelineMonths = 24;  ///< pre-start month starts seeded by pipeline_at_start
 constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (path_model.hpp)
 constexpr int kMaxResponseLag = 12;     ///< months a demand response may lag the price
+constexpr int kMaxLicenceLots = 16;     ///< lots a monthly request may be licensed in
 
 enum class Allocation : std::int32_t { kProRata = 0, kPriority = 1 };
 
@@ -118,6 +119,8 @@ struct ModelSpec {
   /// Tranches a licensed monthly batch is exported in (1 = all on the licence day); tranche i
   /// leaves China shipment_offset_days(i, n) days after the licence (path_model.hpp).
   std::int32_t shipments_per_month[kMaxMaterials] = {};
+  /// Lots a monthly request is licensed in, each approved on its own (1 = all or nothing).
+  std::int32_t licence_lots[kMaxMaterials] = {};
   double price_elasticity[kMaxMaterials] = {};
   double price_cap[kMaxMaterials] = {};
 

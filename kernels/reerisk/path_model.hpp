@@ -455,6 +455,31 @@ class PathModel {
     st.slot_tail[slot] = i;
   }
 
+  /// licence_lots > 1: the month's @p approved tonnes of material @p m as lots, lot i approved
+  /// by uniform i of the batch's approval stream (as in start_month) and licensed after draw i
+  /// of its licence stream (drawn for every lot, so that a lot's time does not depend on the
+  /// others' approvals); each approved lot waits for export as its own batch (docs/model.md §6).
+  RR_HD void enqueue_lots(State& st, int l, std::uint64_t path, std::int32_t t, int m,
+                          std::uint32_t step, const RegimeSpec& reg, double approved) const {
+    const int lots = spec_.licence_lots[m];
+    Stream lot(seed_, path, Purpose::kApproval, m, step);
+    Stream days(seed_, path, Purpose::kLicenceDays, m, step);
+    int granted = 0;
+    bool ok[kMaxLicenceLots];
+    std::int32_t wait[kMaxLicenceLots];
+    for (int i = 0; i < lots; ++i) {
+      ok[i] = lot.uniform() < st.approval_share[l];
+      wait[i] = round_days(sample(reg.licence_days, days));
+      granted += ok[i];
+    }
+    const double tonnes = approved / granted;  // approved > 0, so granted > 0
+    for (int i = 0; i < lots; ++i) {
+      if (!ok[i] || t + wait[i] >= spec_.horizon_days) continue;
+      enqueue(st, l, t + wait[i], m, kAwaitingExport, tonnes / tranches(m));
+      st.china_on_order[m][l] += tonnes;
+    }
+  }
+
   /// Returns node @p i to the free list.
   RR_HD static void release(State& st, std::int16_t i) {
     --st.n_transit[st.transit[i].lane];
@@ -587,7 +612,14 @@ class PathModel {
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
         licence[m][l] = 0;
-        if (reg.licensing) {
+        if (reg.licensing && spec_.licence_lots[m] > 1) {
+          // Licensed lot by lot (enqueue_lots); here only the approved total, for smuggling.
+          const int lots = spec_.licence_lots[m];
+          Stream lot(seed_, path, Purpose::kApproval, m, step);
+          int granted = 0;
+          for (int i = 0; i < lots; ++i) granted += lot.uniform() < st.approval_share[l];
+          approved[m][l] *= static_cast<double>(granted) / lots;
+        } else if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
             licence[m][l] = licence_lead_days(reg.licence_days, licence_z[m][l], path,
                                               Purpose::kLicenceDays, m, step);
@@ -609,9 +641,14 @@ class PathModel {
       if (any) first_uniform_lanes<W>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
     }
     for (int l = 0; l < W; ++l) {
-      const bool licensing = spec_.regimes[st.regime[l]].licensing;
+      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+      const bool licensing = reg.licensing;
       for (int m = 0; m < M; ++m) {
-        if (approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
+        if (licensing && spec_.licence_lots[m] > 1) {
+          if (approved[m][l] > 0.0) {
+            enqueue_lots(st, l, first_path + l, t, m, step, reg, approved[m][l]);
+          }
+        } else if (approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
           enqueue(st, l, t + licence[m][l], m,
                   licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
                   approved[m][l] / tranches(m));
