@@ -347,15 +347,31 @@ class PathModel {
           const RegimeSpec& reg = spec_.regimes[st.regime[l]];
           double approved = baseline * throttle[l];
           std::int32_t licence = 0;
-          if (reg.licensing) {
-            if (approval_u[l] < q[l]) {
-              licence = licence_lead_days(reg.licence_days, licence_z[l], path,
-                                          Purpose::kPipelineLicenceDays, m, step);
-            } else {
-              approved = 0.0;
+          if (reg.licensing && spec_.licence_lots[m] > 1) {
+            // Lot by lot, as at a month start (enqueue_lots), on the pre-start streams.
+            const int lots = spec_.licence_lots[m];
+            Stream lot(seed_, path, Purpose::kPipelineApproval, m, step);
+            Stream days(seed_, path, Purpose::kPipelineLicenceDays, m, step);
+            const double share = approved / lots;
+            approved = 0.0;
+            for (int i = 0; i < lots; ++i) {
+              const bool ok = lot.uniform() < q[l];
+              const std::int32_t wait = round_days(sample(reg.licence_days, days));
+              if (!ok) continue;
+              seed_exports(st, l, day + wait, m, share, true);
+              approved += share;
             }
+          } else {
+            if (reg.licensing) {
+              if (approval_u[l] < q[l]) {
+                licence = licence_lead_days(reg.licence_days, licence_z[l], path,
+                                            Purpose::kPipelineLicenceDays, m, step);
+              } else {
+                approved = 0.0;
+              }
+            }
+            seed_exports(st, l, day + licence, m, approved, reg.licensing);
           }
-          seed_exports(st, l, day + licence, m, approved, reg.licensing);
           const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
           smuggled[l] = st.leakage[l] * blocked;
           any_smuggled |= smuggled[l] > 0.0;

@@ -104,6 +104,11 @@ def simulate(scenario, n_paths, seed):
 
     baseline = np.array([m["china_baseline_t_per_year"] / 12.0 for m in mats])
     shipping = np.array([m.get("shipping_days", 0) for m in mats], dtype=int)
+    capacity = np.array([m.get("export_capacity_t_per_year", 0.0) / 12.0 for m in mats])
+    n_tranches = [int(m.get("shipments_per_month", 1)) for m in mats]
+    lots = [int(m.get("licence_lots", 1)) for m in mats]
+    elasticity = np.array([m.get("price_elasticity", 1.0) for m in mats])
+    price_cap = np.array([m.get("price_cap", 10.0) for m in mats])
     trans = np.zeros((R, R))
     for i, r in enumerate(regs):
         if "transition" in r:
@@ -119,6 +124,7 @@ def simulate(scenario, n_paths, seed):
     throttle = [[sampler(r["throttle"][m["name"]]) for m in mats] for r in regs]
     approval = [sampler(r.get("approval", 1.0)) for r in regs]
     licence = [sampler(r.get("licence_days", 0.0)) for r in regs]
+    premium = [[sampler(r.get("price_premium", {}).get(m["name"], 1.0)) for m in mats] for r in regs]
     events = sorted(((parse_date(e["date"]) - start).days, reg_ix[e["to"]], e.get("probability", 1.0))
                     for e in scenario.get("event", []))
 
@@ -133,6 +139,9 @@ def simulate(scenario, n_paths, seed):
     cv = np.array([s.get("demand_cv", 0.0) for s in segs])
     sig = np.sqrt(np.log1p(cv ** 2))
     prio = np.array([s.get("priority", 1) for s in segs])
+    resp_e = np.array([s.get("response_elasticity", 0.0) for s in segs])
+    resp_floor = np.array([s.get("demand_floor_share", 0.0) for s in segs])
+    resp_lag = np.array([s.get("response_lag_months", 3) for s in segs], dtype=int)
     if run.get("allocation", "pro_rata") == "priority":
         levels = [list(np.flatnonzero(prio == p)) for p in sorted(set(prio))]
     else:
@@ -184,35 +193,58 @@ def simulate(scenario, n_paths, seed):
         pi, mi = np.nonzero(ok)
         np.add.at(arr, (day[pi, mi], pi, mi), tonnes[pi, mi])
 
-    def batches(month_day, state, q, count_seized):
+    on_order = np.zeros((P, M))  # approved China tonnes not yet arrived
+
+    def ship(licensed_day, tonnes):
+        """Schedules a licensed batch [P,M]: n tranches floor(28 i / n) days after the licence,
+        each shipping_days at sea (§6)."""
+        for m in range(M):
+            n = n_tranches[m]
+            for i in range(n):
+                day = licensed_day[:, m] + (28 * i) // n + shipping[m]
+                schedule(arr_china[:, :, m:m + 1], day[:, None], tonnes[:, m:m + 1] / n)
+        on_order[...] += np.where(licensed_day < H, tonnes, 0.0)
+
+    def batches(month_day, state, q, count_seized, request):
         """Requests one month's China batches and smuggling for every path (§6)."""
         req = np.zeros((P, M))
         for r in range(R):
             sel = state == r
             if sel.any():
                 for m in range(M):
-                    req[sel, m] = baseline[m] * throttle[r][m](rng, sel.sum())
+                    req[sel, m] = request[sel, m] * throttle[r][m](rng, sel.sum())
         lic = licensing[state][:, None]
-        approved_flag = rng.random((P, M)) < q[:, None]
-        lead = np.tile(shipping, (P, 1))
-        lic_days = np.zeros((P, M))
-        for r in range(R):
-            sel = state == r
-            if sel.any() and licensing[r]:
-                lic_days[sel] = licence[r](rng, (sel.sum(), M))
-        approved = np.where(lic & ~approved_flag, 0.0, req)
-        lead = lead + np.where(lic, np.floor(lic_days + 0.5).astype(int), 0)
-        schedule(arr_china, month_day + lead, approved)
-        blocked = np.maximum(baseline[None] - approved, 0.0)
+        approved = np.zeros((P, M))
+        for m in range(M):
+            # lots: each approved and licensed on its own (one lot: the whole batch)
+            share = req[:, m] / lots[m]
+            for _ in range(lots[m]):
+                ok = rng.random(P) < q
+                days = np.zeros(P)
+                for r in range(R):
+                    sel = state == r
+                    if sel.any() and licensing[r]:
+                        days[sel] = licence[r](rng, sel.sum())
+                got = np.where(lic[:, 0] & ~ok, 0.0, share)
+                licensed = month_day + np.where(lic[:, 0], np.floor(days + 0.5).astype(int), 0)
+                col = np.zeros((P, M))
+                col[:, m] = got
+                when = np.full((P, M), H)
+                when[:, m] = licensed
+                ship(when, col)
+                approved[:, m] += got
+        blocked = np.maximum(request - approved, 0.0)
         smuggled = leakage[:, None] * blocked
         seized = rng.random((P, M)) < interdiction[:, None]
         schedule(arr_smug, np.full((P, M), month_day + smug_delay), np.where(seized, 0.0, smuggled))
 
     state = rng.choice(R, size=P, p=init / init.sum())
+    base_request = np.tile(baseline, (P, 1))
     if run.get("pipeline_at_start", False):
         q0 = np.array([approval[r](rng, 1)[0] if licensing[r] else 1.0 for r in state]) if P else np.zeros(0)
         for d in months_before(start, 24):
-            batches(d, state, q0, False)
+            batches(d, state, q0, False, base_request)
+        on_order[...] = arr_china.sum(axis=0)  # what is still to arrive on or after day 0
 
     first = np.full((P, S, M), H, dtype=np.int64)
     starts = month_starts(start, H)
@@ -220,10 +252,28 @@ def simulate(scenario, n_paths, seed):
     month = -1
     ev = 0
     q = np.ones(P)
+    prem = np.ones((P, M))
+    scale = np.ones((P, S, M))
+    history = []  # price multiplier [P,M] of each closed month
+    month_demand = np.zeros((P, M))
+    month_supply = np.zeros((P, M))
+
+    def close_month():
+        ratio = np.divide(month_demand, month_supply, out=np.full_like(month_demand, np.inf),
+                          where=month_supply > 0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = np.clip(np.power(ratio, 1.0 / elasticity[None]), 1.0, price_cap[None])
+        x = np.where(month_demand > 0, np.clip(x * prem, 1.0, price_cap[None]), 1.0)
+        history.append(x)
+        month_demand[...] = 0.0
+        month_supply[...] = 0.0
+
     for t in range(H):
         before = state.copy()
         is_month = t in start_set
         if is_month:
+            if month >= 0:
+                close_month()
             month += 1
             if t > 0:
                 u = rng.random(P)
@@ -241,8 +291,21 @@ def simulate(scenario, n_paths, seed):
                 sel = changed & (state == r)
                 if sel.any():
                     q[sel] = approval[r](rng, sel.sum()) if licensing[r] else 1.0
+                    for m in range(M):
+                        prem[sel, m] = premium[r][m](rng, sel.sum()) if licensing[r] else 1.0
         if is_month:
-            batches(t, state, q, True)
+            for s_ in np.flatnonzero(resp_e > 0):  # demand response to the lagged price
+                k = month - resp_lag[s_]
+                price = history[k] if k >= 0 else np.ones((P, M))
+                scale[:, s_, :] = np.maximum(resp_floor[s_], price ** -resp_e[s_])
+            request = base_request
+            if (capacity > 0).any():
+                days = (starts[month + 1] if month + 1 < len(starts) else H) - t
+                use = (daily[None] * scale).sum(axis=1) * days
+                gap = (target[:, None] * daily).sum(axis=0)[None] - inv.sum(axis=1) - pool.sum(axis=0) - on_order
+                orders = np.minimum(capacity[None], use + np.maximum(gap, 0.0))
+                request = np.where(capacity[None] > 0, orders, base_request)
+            batches(t, state, q, True, request)
             for j in range(n_pl):
                 up = ~pl_cancel[:, j] & (t >= pl_start[:, j]) & (t >= outage_until[:, j])
                 hit = up & (rng.random(P) < pl_outp[j])
@@ -251,6 +314,8 @@ def simulate(scenario, n_paths, seed):
 
         pool[1] += arr_china[t]
         pool[0] += arr_smug[t]
+        on_order -= arr_china[t]
+        month_supply += arr_china[t] + arr_smug[t]
         # Plants: end-of-day ramp fraction, first-year cap, offtake, rest to the pool.
         if n_pl:
             age = t - pl_start
@@ -259,8 +324,12 @@ def simulate(scenario, n_paths, seed):
             frac = np.where(age < 365, np.minimum(frac, pl_cap[None]), frac)
             frac = np.where(running, frac, 0.0)  # [P, plants]
             out = frac[:, :, None] * out_day[None]  # [P, plants, M]
-            inv += np.einsum("pjm,js->psm", out, offtake)
-            pool[2] += (out * (1 - offtake.sum(axis=1))[None, :, None]).sum(axis=1)
+            taken = np.einsum("pjm,js->psm", out, offtake)
+            inv += taken
+            rest = (out * (1 - offtake.sum(axis=1))[None, :, None]).sum(axis=1)
+            pool[2] += rest
+            month_supply += rest
+            month_demand -= taken.sum(axis=1)
 
         eligible = np.stack([np.tile(~defense, (P, 1)),
                              (~defense)[None] | defense_ok[state][:, None],
@@ -287,7 +356,8 @@ def simulate(scenario, n_paths, seed):
                         take = np.minimum(pool[b, :, m], np.maximum(ceiling[m] - stock[:, m], 0.0))
                         pool[b, :, m] -= take
                         stock[:, m] += take
-            demand = daily[None, :, m] * factor
+            demand = daily[None, :, m] * factor * scale[:, :, m]
+            month_demand[:, m] += demand.sum(axis=1)
             used = np.minimum(inv[:, :, m], demand)
             inv[:, :, m] -= used
             short = demand - used > 1e-9
