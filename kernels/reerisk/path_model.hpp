@@ -348,19 +348,8 @@ class PathModel {
           double approved = baseline * throttle[l];
           std::int32_t licence = 0;
           if (reg.licensing && spec_.licence_lots[m] > 1) {
-            // Lot by lot, as at a month start (enqueue_lots), on the pre-start streams.
-            const int lots = spec_.licence_lots[m];
-            Stream lot(seed_, path, Purpose::kPipelineApproval, m, step);
-            Stream days(seed_, path, Purpose::kPipelineLicenceDays, m, step);
-            const double share = approved / lots;
-            approved = 0.0;
-            for (int i = 0; i < lots; ++i) {
-              const bool ok = lot.uniform() < q[l];
-              const std::int32_t wait = round_days(sample(reg.licence_days, days));
-              if (!ok) continue;
-              seed_exports(st, l, day + wait, m, share, true);
-              approved += share;
-            }
+            approved = license_lots(st, l, path, day, m, step, reg, q[l], approved,
+                                    Purpose::kPipelineApproval, Purpose::kPipelineLicenceDays);
           } else {
             if (reg.licensing) {
               if (approval_u[l] < q[l]) {
@@ -471,29 +460,27 @@ class PathModel {
     st.slot_tail[slot] = i;
   }
 
-  /// licence_lots > 1: the month's @p approved tonnes of material @p m as lots, lot i approved
-  /// by uniform i of the batch's approval stream (as in start_month) and licensed after draw i
-  /// of its licence stream (drawn for every lot, so that a lot's time does not depend on the
-  /// others' approvals); each approved lot waits for export as its own batch (docs/model.md §6).
-  RR_HD void enqueue_lots(State& st, int l, std::uint64_t path, std::int32_t t, int m,
-                          std::uint32_t step, const RegimeSpec& reg, double approved) const {
+  /// licence_lots > 1: a request of @p requested tonnes (after the throttle) as lots, lot i
+  /// approved when uniform i of the @p approval stream is below @p q and licensed after draw i
+  /// of the @p licence stream (drawn for every lot, so a lot's time does not depend on the
+  /// others' approvals); each approved lot waits for export as a batch of its own, or is seeded
+  /// as seed_exports does for a pre-start day (docs/model.md §6). Returns the approved tonnes.
+  RR_HD double license_lots(State& st, int l, std::uint64_t path, std::int32_t day, int m,
+                            std::uint32_t step, const RegimeSpec& reg, double q, double requested,
+                            Purpose approval, Purpose licence) const {
     const int lots = spec_.licence_lots[m];
-    Stream lot(seed_, path, Purpose::kApproval, m, step);
-    Stream days(seed_, path, Purpose::kLicenceDays, m, step);
-    int granted = 0;
-    bool ok[kMaxLicenceLots];
-    std::int32_t wait[kMaxLicenceLots];
+    Stream lot(seed_, path, approval, m, step);
+    Stream days(seed_, path, licence, m, step);
+    const double share = requested / lots;
+    double approved = 0.0;
     for (int i = 0; i < lots; ++i) {
-      ok[i] = lot.uniform() < st.approval_share[l];
-      wait[i] = round_days(sample(reg.licence_days, days));
-      granted += ok[i];
+      const bool ok = lot.uniform() < q;
+      const std::int32_t wait = round_days(sample(reg.licence_days, days));
+      if (!ok) continue;
+      seed_exports(st, l, day + wait, m, share, true);
+      approved += share;
     }
-    const double tonnes = approved / granted;  // approved > 0, so granted > 0
-    for (int i = 0; i < lots; ++i) {
-      if (!ok[i] || t + wait[i] >= spec_.horizon_days) continue;
-      enqueue(st, l, t + wait[i], m, kAwaitingExport, tonnes / tranches(m));
-      st.china_on_order[m][l] += tonnes;
-    }
+    return approved;
   }
 
   /// Returns node @p i to the free list.
@@ -503,9 +490,9 @@ class PathModel {
     st.free_head = i;
   }
 
-  /// pipeline_at_start: the tranches of a pre-start batch licensed on @p licensed (< 0 or
-  /// not): those that left China before day 0 are at sea if they arrive on or after day 0; the
-  /// first one leaving on or after day 0 waits for export, carrying the rest with it.
+  /// The tranches of a batch licensed on day @p licensed (before day 0 for pipeline_at_start):
+  /// those that left China before day 0 are at sea if they arrive on or after day 0; the first
+  /// one leaving on or after day 0 waits for export, carrying the rest with it.
   RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved,
                           bool licensing) const {
     const int n = tranches(m);
@@ -629,12 +616,10 @@ class PathModel {
       for (int m = 0; m < M; ++m) {
         licence[m][l] = 0;
         if (reg.licensing && spec_.licence_lots[m] > 1) {
-          // Licensed lot by lot (enqueue_lots); here only the approved total, for smuggling.
-          const int lots = spec_.licence_lots[m];
-          Stream lot(seed_, path, Purpose::kApproval, m, step);
-          int granted = 0;
-          for (int i = 0; i < lots; ++i) granted += lot.uniform() < st.approval_share[l];
-          approved[m][l] *= static_cast<double>(granted) / lots;
+          // Each lane's China nodes keep their order within a bucket and material, so
+          // enqueueing the lots here, before the smuggled batches, sums the pools alike.
+          approved[m][l] = license_lots(st, l, path, t, m, step, reg, st.approval_share[l],
+                                        approved[m][l], Purpose::kApproval, Purpose::kLicenceDays);
         } else if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
             licence[m][l] = licence_lead_days(reg.licence_days, licence_z[m][l], path,
@@ -660,11 +645,8 @@ class PathModel {
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
       const bool licensing = reg.licensing;
       for (int m = 0; m < M; ++m) {
-        if (licensing && spec_.licence_lots[m] > 1) {
-          if (approved[m][l] > 0.0) {
-            enqueue_lots(st, l, first_path + l, t, m, step, reg, approved[m][l]);
-          }
-        } else if (approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
+        const bool by_lots = licensing && spec_.licence_lots[m] > 1;  // enqueued above
+        if (!by_lots && approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
           enqueue(st, l, t + licence[m][l], m,
                   licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
                   approved[m][l] / tranches(m));

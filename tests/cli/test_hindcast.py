@@ -51,7 +51,7 @@ class HindcastTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        rows = observed.load_observed(OBSERVED, targets.KNOWN)
+        rows = _ROWS
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "hindcast.h5")
             subprocess.run([BIN, "run", SCENARIO, "--paths", str(PATHS), "-o", out, "--quiet"],

@@ -71,7 +71,7 @@ def parse_param(text: str) -> Param:
     return Param([k.strip() for k in keys.split(",")], lo_f, hi_f, text)
 
 
-def engine(args, *argv, check=True):
+def engine(args, *argv):
     return subprocess.run([args.engine, *argv], capture_output=True, text=True, check=False)
 
 

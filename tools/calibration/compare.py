@@ -67,7 +67,6 @@ def main(argv=None) -> int:
     with xr.open_dataset(args.result, engine="h5netcdf", group=group) as ds:
         if "point" in ds.dims:
             ds = ds.isel(point=args.point)
-        ds.attrs.setdefault("n_paths", ds.attrs.get("n_paths", 0))
         print(format_table(evaluate(ds, rows, info)))
     print(not_modelled(rows))
     return 0
