@@ -54,6 +54,7 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     rs.licensing = rc.licensing;
     rs.defense_allowed = rc.defense_allowed;
     rs.licence_days = rc.licence_days;
+    rs.mean_licence_days = rc.licensing ? dist_mean(rc.licence_days) : 0.0;
     rs.approval = rc.approval;
     for (int m = 0; m < s.n_materials; ++m) {
       rs.throttle[m] = rc.throttle[m];

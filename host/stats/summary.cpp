@@ -38,6 +38,7 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       SegmentMaterialSummary c;
       c.segment = sc.segments[s].name;
       c.material = sc.materials[m].name;
+      c.has_demand = spec.demand_t[m][s] > 0.0;
       const std::uint64_t sm = L.sm(s, m);
       const std::uint64_t* first = &tally[L.first_stockout + sm * (H + 1)];
       const std::uint64_t* days = &tally[L.stockout_days + sm * (H + 1)];
@@ -162,6 +163,7 @@ std::string format_summary_table(const Summary& s) {
                 "days90", "short_mean_t");
   os << buf;
   for (const auto& c : s.cells) {
+    if (!c.has_demand) continue;  // a segment that uses none of a material cannot run out of it
     auto col = [&](std::int32_t d) {
       return d <= s.horizon_days ? pct(c.within(d)) : std::string("   n/a (horizon)   ");
     };

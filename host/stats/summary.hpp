@@ -20,6 +20,7 @@ constexpr double kQuantileLevels[4] = {0.50, 0.90, 0.95, 0.99};
 struct SegmentMaterialSummary {
   std::string segment;
   std::string material;
+  bool has_demand = true;  ///< false: the segment uses none of the material (left out of the table)
   std::vector<Proportion> p_stockout_by_day;  ///< [H]: first stockout on or before day t
   std::vector<Proportion> p_in_stockout;      ///< [H]: in stockout on day t
   double stockout_days_mean = 0.0;

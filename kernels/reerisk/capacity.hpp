@@ -20,11 +20,11 @@ struct FullCapacity {
   static constexpr int kRegimes = kMaxRegimes;
 };
 
-/// Up to 4 materials, 4 segments, 8 plants and 4 regimes (configs/baseline.toml: 3, 4, 8, 3).
+/// Up to 4 materials, 4 segments, 10 plants and 4 regimes (configs/baseline.toml: 4, 4, 9, 3).
 struct CompactCapacity {
   static constexpr int kMaterials = 4;
   static constexpr int kSegments = 4;
-  static constexpr int kPlants = 8;
+  static constexpr int kPlants = 10;
   static constexpr int kRegimes = 4;
 };
 

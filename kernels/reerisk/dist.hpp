@@ -30,6 +30,19 @@ struct Dist {
 
 RR_KERNEL_CODE_BEGIN
 
+/// The mean of @p d (the lognormal's is median x exp(sigma^2 / 2)).
+RR_HD_INLINE double dist_mean(const Dist& d) {
+  switch (d.kind) {
+    case DistKind::kBeta: return d.p0 / (d.p0 + d.p1);
+    case DistKind::kLognormal: return d.p0 * exp(0.5 * d.p1 * d.p1);
+    case DistKind::kTriangular: return (d.p0 + d.p1 + d.p2) / 3.0;
+    case DistKind::kUniform: return 0.5 * (d.p0 + d.p1);
+    case DistKind::kFixed:
+    case DistKind::kBernoulli:
+    default: return d.p0;
+  }
+}
+
 /// Gamma(shape a, scale 1) by Marsaglia & Tsang (2000), "A simple method for generating gamma
 /// variables", ACM TOMS 26(3). Hand-written because neither Random123 nor Thrust provides a
 /// device-side gamma sampler; for a < 1 it uses the boost Gamma(a) = Gamma(a+1) U^(1/a).

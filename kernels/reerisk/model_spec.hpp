@@ -44,6 +44,9 @@ struct RegimeSpec {
   bool licensing = false;
   bool defense_allowed = true;
   Dist licence_days;                         ///< licence lead time, days
+  /// Mean licence lead time in days (0 without licensing), set by the host from licence_days:
+  /// buyers order for it (docs/model.md §6 "Flows that answer orders").
+  double mean_licence_days = 0.0;
   Dist approval;                             ///< q, drawn once per regime episode
   Dist throttle[kMaxMaterials];              ///< share of the baseline flow requested
   /// Licensing-friction price factor per material, drawn per episode; fixed 1 (none) unless

@@ -690,9 +690,12 @@ class PathModel {
 
   /// The month's China request of material @p m per lane, before the throttle: the baseline,
   /// or, where the material has an export capacity, the segments' orders up to it: their
-  /// demand over the month's @p days (with any demand response) plus what brings them to their
-  /// target cover, net of what they hold, what lies in the pool and what China has approved
-  /// and not yet delivered (docs/model.md §6 "Flows that answer orders").
+  /// demand over the month's @p days (with any demand response) plus what brings their
+  /// inventory position to target cover plus the demand of the lead time (the regime's mean
+  /// licence days and the shipping days), net of what they hold, what lies in the pool and
+  /// what China has approved and not yet delivered (docs/model.md §6 "Flows that answer
+  /// orders"). Without the lead-time term a pipeline longer than the target cover would
+  /// drain the inventories to zero at steady state.
   RR_HD void request_china_batch(int m, std::int32_t days, const State& st,
                                  double (&requested)[W]) const {
     const double capacity = spec_.china_capacity_t_per_month[m];
@@ -701,10 +704,13 @@ class PathModel {
       return;
     }
     for (int l = 0; l < W; ++l) {
+      const double lead_days =
+          spec_.regimes[st.regime[l]].mean_licence_days + spec_.shipping_days[m];
       double use = 0.0, gap = 0.0;
       for (int s = 0; s < spec_.n_segments; ++s) {
-        use += spec_.demand_t[m][s] * st.demand_scale[m][s][l] * days;
-        gap += spec_.target_t[m][s] - st.inventory[m][s][l];
+        const double daily = spec_.demand_t[m][s] * st.demand_scale[m][s][l];
+        use += daily * days;
+        gap += spec_.target_t[m][s] + daily * lead_days - st.inventory[m][s][l];
       }
       for (int b = 0; b < kBuckets; ++b) gap -= st.pool[b][m][l];
       gap -= st.china_on_order[m][l];

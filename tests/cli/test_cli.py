@@ -146,7 +146,7 @@ class GridSweepTest(unittest.TestCase):
                                               b["stockout_days_count"].values)
                 np.testing.assert_array_equal(cdf.sel(point).values, b["p_stockout_by_day"].values)
                 # No stockpile can only hurt its participants (same paths at both points).
-                us = dict(segment="us_auto", material="Dy", day=364)
+                us = dict(segment="us_auto", material="NdFeB", day=364)
                 p0 = float(cdf.sel(us).sel({"stockpile.cover_days": 0, "event.0.probability": 0.35}))
                 p60 = float(cdf.sel(us).sel(point))
                 self.assertGreaterEqual(p0, p60)
@@ -427,7 +427,7 @@ class RunOutputTest(unittest.TestCase):
                 self.assertEqual(f["scenario_text"][()].decode(), src.read())
             g = f["baseline"]
             cdf = g["p_stockout_by_day"][...]
-            self.assertEqual(cdf.shape, (4, 3, 1096))
+            self.assertEqual(cdf.shape, (4, 4, 1096))
             self.assertTrue(np.all(np.diff(cdf, axis=2) >= 0), "CDF must not decrease")
             self.assertTrue(np.all(g["p_stockout_by_day_lo"][...] <= cdf))
             self.assertTrue(np.all(g["p_stockout_by_day_hi"][...] >= cdf))
@@ -567,14 +567,14 @@ class XarrayTest(unittest.TestCase):
                 self.assertEqual(cdf.dims, ("segment", "material", "day"))
                 self.assertEqual(list(ds["segment"].values),
                                  ["us_defense", "us_auto", "eu_auto", "japan_industry"])
-                self.assertEqual(list(ds["material"].values), ["Dy", "Tb", "NdPr"])
+                self.assertEqual(list(ds["material"].values), ["NdFeB", "Dy", "Tb", "NdPr"])
                 self.assertEqual(cdf.attrs["units"], "1")
                 self.assertEqual(str(ds["date"].values[0]), "2026-11-10")
-                v = float(cdf.sel(segment="us_auto", material="Dy", day=364))
+                v = float(cdf.sel(segment="us_auto", material="NdFeB", day=364))
                 self.assertGreaterEqual(v, 0.0)
                 self.assertLessEqual(v, 1.0)
                 df = ds["stockout_days_quantile"].to_dataframe()
-                self.assertEqual(len(df), 4 * 3 * 4)
+                self.assertEqual(len(df), 4 * 4 * 4)
                 for name, var in ds.data_vars.items():
                     self.assertIn("long_name", var.attrs, name)
 
@@ -692,7 +692,7 @@ class KeepPathsTest(unittest.TestCase):
                 horizon = g.attrs["horizon_days"]
                 first = g["path_first_stockout_day"][...]       # path, segment, material
                 days = g["path_stockout_days"][...]
-                self.assertEqual(first.shape, (n, 4, 3))
+                self.assertEqual(first.shape, (n, 4, 4))
                 cdf = g["p_stockout_by_day"][...]
                 counts = g["stockout_days_count"][...]
                 for s in range(4):
@@ -707,7 +707,7 @@ class KeepPathsTest(unittest.TestCase):
             frame = open_result(out).paths_frame()
             self.assertEqual(len(frame), n)
             self.assertIn("cover_days.us_auto", frame.columns)
-            self.assertIn("first_stockout_day.eu_auto.Dy", frame.columns)
+            self.assertIn("first_stockout_day.eu_auto.NdFeB", frame.columns)
 
     def test_keep_paths_needs_an_output_file(self):
         r = reerisk("run", BASELINE, "--paths", "10", "--keep-paths", "5")

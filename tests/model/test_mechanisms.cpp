@@ -491,6 +491,19 @@ TEST(MechanismTest, ChinaFlowAnswersOrdersUpToItsCapacity) {
   EXPECT_EQ(shipped("", 0), 0u);
 }
 
+// Orders cover the lead time: with 10 shipping days the inventory position's target is 30 days
+// of cover plus 10 days of demand in the pipeline, so January orders 31 + 30 + 10 = 71 t. The
+// 71 t arrive on day 10 and 21 t are used by 1 February, which starts with 50 t held and
+// nothing on order: orders 28 + (30 + 10 - 50) -> 28 t, the month's use. Without the
+// lead-time term a pipeline longer than the target cover would drain the inventory.
+TEST(MechanismTest, OrdersCoverTheLeadTime) {
+  const std::uint64_t paths = 8;
+  const auto l = load(orders_scenario("export_capacity_t_per_year = 1e6\nshipping_days = 10"));
+  const auto tally = run_cpu(*l.spec, 2, paths);
+  EXPECT_EQ(tally[l.layout.shipped_sum + 0] / paths, 71000u);
+  EXPECT_EQ(tally[l.layout.shipped_sum + 1] / paths, 28000u);
+}
+
 // Demand response (docs/model.md §6 "Segments and demand"): no supply, so every month's price
 // multiplier is the cap, 10. With elasticity 1 and lag 1 month, February's demand is
 // max(floor, 10^-1) of the base 1 t/day: 0.25 t/day with a floor of 0.25 (7 t over 28 days),

@@ -4,7 +4,7 @@
     res = open_result("out/baseline.h5")
     res.meta["n_paths"], res.scenarios
     ds = res.dataset()                       # xarray.Dataset of the first scenario
-    ds.p_stockout_by_day.sel(segment="us_auto", material="Dy", day=364)
+    ds.p_stockout_by_day.sel(segment="us_auto", material="NdFeB", day=364)
     res.summary_frame()                      # pandas table: P(stockout) at 90/180/365/H days
     res.paths_frame()                        # one row per kept path (run --keep-paths N)
 
@@ -39,7 +39,7 @@ class Result:
 
     def paths_frame(self, scenario: str | None = None) -> pd.DataFrame:
         """The per-path sample as one wide table: a row per path, a column per driver or
-        outcome (e.g. cover_days.us_auto, first_stockout_day.us_auto.Dy)."""
+        outcome (e.g. cover_days.us_auto, first_stockout_day.us_auto.NdFeB)."""
         with self.dataset(scenario) as ds:
             return _paths_frame(ds)
 

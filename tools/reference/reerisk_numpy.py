@@ -49,6 +49,24 @@ def sampler(spec):
     raise ValueError(f"unknown distribution {kind}")
 
 
+def dist_mean(spec):
+    """The mean of a docs/model.md §4 distribution (a bare number: fixed)."""
+    if not isinstance(spec, dict):
+        return float(spec)
+    kind = spec["dist"]
+    if kind == "beta":
+        return spec["a"] / (spec["a"] + spec["b"])
+    if kind == "lognormal":
+        return spec["median"] * np.exp(0.5 * spec["sigma"] ** 2)
+    if kind == "triangular":
+        return (spec["min"] + spec["mode"] + spec["max"]) / 3.0
+    if kind == "uniform":
+        return 0.5 * (spec["min"] + spec["max"])
+    if kind == "bernoulli":
+        return spec["p"]
+    return float(spec["value"])
+
+
 def month_starts(start, horizon):
     days, y, m = [0], start.year, start.month
     while True:
@@ -124,6 +142,9 @@ def simulate(scenario, n_paths, seed):
     throttle = [[sampler(r["throttle"][m["name"]]) for m in mats] for r in regs]
     approval = [sampler(r.get("approval", 1.0)) for r in regs]
     licence = [sampler(r.get("licence_days", 0.0)) for r in regs]
+    # the lead time buyers order for: mean licence days (licensing regimes) plus shipping
+    lead_days = np.array([[(dist_mean(r.get("licence_days", 0.0)) if r.get("licensing", False) else 0.0)
+                           + shipping[m] for m in range(M)] for r in regs])
     premium = [[sampler(r.get("price_premium", {}).get(m["name"], 1.0)) for m in mats] for r in regs]
     events = sorted(((parse_date(e["date"]) - start).days, reg_ix[e["to"]], e.get("probability", 1.0))
                     for e in scenario.get("event", []))
@@ -301,8 +322,10 @@ def simulate(scenario, n_paths, seed):
             request = base_request
             if (capacity > 0).any():
                 days = (starts[month + 1] if month + 1 < len(starts) else H) - t
-                use = (daily[None] * scale).sum(axis=1) * days
-                gap = (target[:, None] * daily).sum(axis=0)[None] - inv.sum(axis=1) - pool.sum(axis=0) - on_order
+                rate = (daily[None] * scale).sum(axis=1)
+                use = rate * days
+                gap = ((target[:, None] * daily).sum(axis=0)[None] + rate * lead_days[state]
+                       - inv.sum(axis=1) - pool.sum(axis=0) - on_order)
                 orders = np.minimum(capacity[None], use + np.maximum(gap, 0.0))
                 request = np.where(capacity[None] > 0, orders, base_request)
             batches(t, state, q, True, request)
