@@ -102,6 +102,28 @@ RR_HD_INLINE double sample(const Dist& dist, Stream& s) {
 }
 
 /// Convenience: the draw for (seed, path, purpose, entity, step).
+/// Advances @p s past one sample(dist, s) without computing it: the draws after it are then
+/// those sample() would have left. One word for the one-uniform inversions, none for a fixed
+/// value; a beta's gamma rejection loops have no fixed length, so it is drawn.
+RR_HD_INLINE void skip_sample(const Dist& dist, Stream& s) {
+  switch (dist.kind) {
+    case DistKind::kFixed:
+      return;
+    case DistKind::kBeta:
+      (void)sample(dist, s);
+      return;
+    case DistKind::kTriangular:
+      if (dist.p2 <= dist.p0) return;  // sample() returns lo without a draw
+      (void)s.next_u32();
+      return;
+    case DistKind::kLognormal:
+    case DistKind::kUniform:
+    case DistKind::kBernoulli:
+      (void)s.next_u32();
+      return;
+  }
+}
+
 RR_HD_INLINE double sample(const Dist& dist, std::uint64_t seed, std::uint64_t path,
                            Purpose purpose, std::uint32_t entity, std::uint32_t step) {
   if (dist.kind == DistKind::kFixed) return dist.p0;

@@ -474,13 +474,70 @@ class PathModel {
     const double share = requested / lots;
     double approved = 0.0;
     for (int i = 0; i < lots; ++i) {
-      const bool ok = lot.uniform() < q;
+      if (!(lot.uniform() < q)) {
+        skip_sample(reg.licence_days, days);  // lot i + 1 keeps draw i + 1, uncomputed here
+        continue;
+      }
       const std::int32_t wait = round_days(sample(reg.licence_days, days));
-      if (!ok) continue;
       seed_exports(st, l, day + wait, m, share, true);
       approved += share;
     }
     return approved;
+  }
+
+  /// license_lots for the month start, all W lanes at once: for each lane under a licensing
+  /// regime (the others keep @p amount), lot i's approval uniform and licence normal are word
+  /// i of the lane's streams, as the one-lane function draws them, so the results are the
+  /// same bits; the Philox blocks and AS 241's central branch run in SIMD registers. A lane
+  /// whose licence days are neither lognormal nor fixed goes through license_lots. Each lane's
+  /// lots are enqueued in lot order (what the pools' sums depend on); the lanes' lots
+  /// interleave in the slot lists, which sum lane by lane.
+  RR_HD void license_lots_lanes(State& st, std::uint64_t first_path, std::int32_t day, int m,
+                                std::uint32_t step, double (&amount)[W]) const {
+    const int lots = spec_.licence_lots[m];
+    bool by_lanes[W];
+    int any = 0;
+    for (int l = 0; l < W; ++l) {
+      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
+      const DistKind kind = reg.licence_days.kind;
+      by_lanes[l] = reg.licensing && (kind == DistKind::kLognormal || kind == DistKind::kFixed);
+      if (reg.licensing && !by_lanes[l]) {
+        amount[l] = license_lots(st, l, first_path + l, day, m, step, reg, st.approval_share[l],
+                                 amount[l], Purpose::kApproval, Purpose::kLicenceDays);
+      }
+      any |= by_lanes[l];
+    }
+    if (!any) return;
+    double share[W], approved[W];
+    for (int l = 0; l < W; ++l) {
+      share[l] = amount[l] / lots;
+      approved[l] = 0.0;
+    }
+    std::uint32_t approval_word[4][W], licence_word[4][W];
+    for (int i = 0; i < lots; ++i) {
+      const int w = i & 3;
+      if (w == 0) {
+        const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
+        philox_lanes<W>(seed_, first_path, stream_word2(Purpose::kApproval, m, block), step,
+                        approval_word);
+        philox_lanes<W>(seed_, first_path, stream_word2(Purpose::kLicenceDays, m, block), step,
+                        licence_word);
+      }
+      double z[W];
+      normals_from_words<W>(licence_word[w], z);
+      for (int l = 0; l < W; ++l) {
+        if (!by_lanes[l] || !(r123::u01fixedpt<double>(approval_word[w][l]) < st.approval_share[l])) {
+          continue;
+        }
+        const Dist& days = spec_.regimes[st.regime[l]].licence_days;
+        const double wait = days.kind == DistKind::kLognormal ? lognormal_at(days, z[l]) : days.p0;
+        seed_exports(st, l, day + round_days(wait), m, share[l], true);
+        approved[l] += share[l];
+      }
+    }
+    for (int l = 0; l < W; ++l) {
+      if (by_lanes[l]) amount[l] = approved[l];
+    }
   }
 
   /// Returns node @p i to the free list.
@@ -608,6 +665,11 @@ class PathModel {
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) approved[m][l] = requested[m][l] * throttle[l];
     }
+    // Each lane's China nodes keep their order within a bucket and material, so enqueueing
+    // the lots here, before the smuggled batches, sums the pools alike.
+    for (int m = 0; m < M; ++m) {
+      if (spec_.licence_lots[m] > 1) license_lots_lanes(st, first_path, t, m, step, approved[m]);
+    }
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
@@ -616,10 +678,7 @@ class PathModel {
       for (int m = 0; m < M; ++m) {
         licence[m][l] = 0;
         if (reg.licensing && spec_.licence_lots[m] > 1) {
-          // Each lane's China nodes keep their order within a bucket and material, so
-          // enqueueing the lots here, before the smuggled batches, sums the pools alike.
-          approved[m][l] = license_lots(st, l, path, t, m, step, reg, st.approval_share[l],
-                                        approved[m][l], Purpose::kApproval, Purpose::kLicenceDays);
+          // licensed lot by lot above
         } else if (reg.licensing) {
           if (approval_u[m][l] < st.approval_share[l]) {
             licence[m][l] = licence_lead_days(reg.licence_days, licence_z[m][l], path,

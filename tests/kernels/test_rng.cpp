@@ -226,6 +226,23 @@ TEST(RngTest, FixedSamplerUsesNoRandomness) {
   for (double v : x) EXPECT_EQ(v, 12.5);
 }
 
+// skip_sample leaves a stream where sample() would: the next draws agree, for every kind.
+TEST(RngTest, SkippingASampleLeavesTheStreamWhereSamplingWould) {
+  const Dist dists[] = {{DistKind::kFixed, 3.0},         {DistKind::kBeta, 0.4, 2.5},
+                        {DistKind::kLognormal, 63, 0.5},  {DistKind::kTriangular, 1, 2, 4},
+                        {DistKind::kTriangular, 2, 2, 2}, {DistKind::kUniform, 1, 3},
+                        {DistKind::kBernoulli, 0.3}};
+  for (const Dist& d : dists) {
+    for (std::uint64_t path = 0; path < 200; ++path) {
+      Stream a(9, path, Purpose::kLicenceDays, 2, 7), b(9, path, Purpose::kLicenceDays, 2, 7);
+      (void)sample(d, a);
+      skip_sample(d, b);
+      ASSERT_EQ(a.next_u32(), b.next_u32()) << static_cast<int>(d.kind) << ", path " << path;
+      ASSERT_EQ(a.next_u32(), b.next_u32());
+    }
+  }
+}
+
 TEST(RngTest, BernoulliHelperEdges) {
   for (int i = 0; i < 1000; ++i) {
     EXPECT_FALSE(bernoulli(0.0, 1, i, Purpose::kEvent, 0, 0));
