@@ -215,15 +215,26 @@ def simulate(scenario, n_paths, seed):
         np.add.at(arr, (day[pi, mi], pi, mi), tonnes[pi, mi])
 
     on_order = np.zeros((P, M))  # approved China tonnes not yet arrived
+    # Tranches of unlicensed batches still in China, by the day they leave: held at customs
+    # if licensing is in force that day (§6). The engine holds the batch's later tranches too;
+    # here each tranche is checked on its own day, which differs only where licensing ends
+    # within a batch's 28 days (no shipped scenario does that).
+    exp_unlic = np.zeros((H, P, M), dtype=np.float64)
 
-    def ship(licensed_day, tonnes):
+    def ship(licensed_day, tonnes, unlicensed=None):
         """Schedules a licensed batch [P,M]: n tranches floor(28 i / n) days after the licence,
-        each shipping_days at sea (§6)."""
+        each shipping_days at sea (§6); tranches of unlicensed batches (mask [P]) leaving on or
+        after day 0 wait for export in exp_unlic."""
         for m in range(M):
             n = n_tranches[m]
             for i in range(n):
-                day = licensed_day[:, m] + (28 * i) // n + shipping[m]
-                schedule(arr_china[:, :, m:m + 1], day[:, None], tonnes[:, m:m + 1] / n)
+                leave = licensed_day[:, m] + (28 * i) // n
+                part = tonnes[:, m] / n
+                if unlicensed is not None:
+                    wait = unlicensed & (leave >= 0)
+                    schedule(exp_unlic[:, :, m:m + 1], leave[:, None], np.where(wait, part, 0.0)[:, None])
+                    part = np.where(wait, 0.0, part)
+                schedule(arr_china[:, :, m:m + 1], (leave + shipping[m])[:, None], part[:, None])
         on_order[...] += np.where(licensed_day < H, tonnes, 0.0)
 
     def batches(month_day, state, q, count_seized, request):
@@ -252,7 +263,7 @@ def simulate(scenario, n_paths, seed):
                 col[:, m] = got
                 when = np.full((P, M), H)
                 when[:, m] = licensed
-                ship(when, col)
+                ship(when, col, unlicensed=~lic[:, 0])
                 approved[:, m] += got
         blocked = np.maximum(request - approved, 0.0)
         smuggled = leakage[:, None] * blocked
@@ -335,6 +346,13 @@ def simulate(scenario, n_paths, seed):
                 if hit.any():
                     outage_until[hit, j] = t + np.floor(pl_outd[j](rng, hit.sum()) + 0.5).astype(np.int64)
 
+        leaving = exp_unlic[t]  # unlicensed tranches due to leave China today
+        if leaving.any():
+            held = licensing[state][:, None] & (leaving > 0)
+            on_order -= np.where(held, leaving, 0.0)
+            for m in range(M):
+                if t + shipping[m] < H:  # later arrivals are dropped, as scheduled ones are
+                    arr_china[t + shipping[m], :, m] += np.where(held[:, m], 0.0, leaving[:, m])
         pool[1] += arr_china[t]
         pool[0] += arr_smug[t]
         on_order -= arr_china[t]
