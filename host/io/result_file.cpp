@@ -344,7 +344,15 @@ void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointRes
     // The raw integer tallies, one row per point: what `reerisk merge` adds up exactly.
     const hsize_t dims[2] = {points.size(), points.front().tally.size()};
     Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "tally space");
-    Handle ds(H5Dcreate2(file, "tally", H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    // Mostly zeros (histograms): chunked by row and deflated, as the other datasets are.
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "tally dcpl");
+    const hsize_t chunk[2] = {1, dims[1]};
+    if (dims[1] > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+      check(H5Pset_chunk(dcpl, 2, chunk), "H5Pset_chunk");
+      check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+      check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+    }
+    Handle ds(H5Dcreate2(file, "tally", H5T_NATIVE_UINT64, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
               H5Dclose, "tally");
     std::vector<std::uint64_t> all;
     for (const PointResult& p : points) all.insert(all.end(), p.tally.begin(), p.tally.end());
@@ -403,6 +411,21 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
   g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
   g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
+  g.scale("line_stop_days", H5T_NATIVE_INT32, stockout_days, "day", "total line-stop days per path");
+  std::vector<std::int32_t> fill_index(kFillSlots);
+  std::vector<double> fill_lower(kFillSlots), fill_quantiles(std::begin(kFillQuantileLevels),
+                                                             std::end(kFillQuantileLevels));
+  for (int b = 0; b < kFillSlots; ++b) {
+    fill_index[b] = b;
+    fill_lower[b] = static_cast<double>(b) / kFillBins;
+  }
+  g.scale("fill_bin", H5T_NATIVE_INT32, fill_index, "",
+          "fill-rate bin: [b/100, (b+1)/100) for b < 100; 100: exactly 1 (all demand met)");
+  g.label("fill_bin", "fill_bin_lower");
+  g.dataset("fill_bin_lower", H5T_NATIVE_DOUBLE, {"fill_bin"}, fill_lower, "1",
+            "lower edge of the fill-rate bin", "bins are [lower, lower + 0.01); the last is exactly 1");
+  g.scale("fill_quantile", H5T_NATIVE_DOUBLE, fill_quantiles, "1",
+          "quantile level of fill rates (the low tail is the bad one)");
   g.scale("month", H5T_NATIVE_INT32, months, "day", "day index t of each month start");
   g.string_dataset("month_date", month_dates, "month", "calendar date of each month start");
   g.string_scale("segment", segs, "consumer segment");
@@ -513,6 +536,101 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             "t", "mean tonnes delivered to consumption per month",
             "demand met (consumed from inventory) in the month; mean of per-path monthly totals "
             "rounded to whole kg");
+}
+
+/// Per segment and material: line stops (days meeting less than line_stop_fill of demand)
+/// as the stockout outputs, and fill rates (docs/model.md §6 "Consumption and stockout").
+void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& points,
+                            const TallyLayout& L, const SweepDims& dims) {
+  const size_t S = L.S, M = L.M, H = L.H;
+  auto per_cell_day = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<double> v(S * M * H);
+      for (size_t c = 0; c < p.summary.cells.size(); ++c) {
+        for (size_t t = 0; t < H; ++t) v[c * H + t] = value(p.summary.cells[c], t);
+      }
+      return v;
+    });
+  };
+  auto per_cell4 = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<decltype(value(p.summary.cells[0], 0))> v;
+      for (const auto& c : p.summary.cells) {
+        for (int q = 0; q < 4; ++q) v.push_back(value(c, q));
+      }
+      return v;
+    });
+  };
+  auto per_cell_scalar = [&](auto value) {
+    return stack(points, [&](const PointResult& p) {
+      std::vector<double> v;
+      for (const auto& c : p.summary.cells) v.push_back(value(c));
+      return v;
+    });
+  };
+  using C = SegmentMaterialSummary;
+  const std::vector<std::string> smd = dims({"segment", "material", "day"});
+  g.dataset("demand_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const C& c) { return c.demand_t_per_day; }), "t/day",
+            "mean daily demand (the scenario's demand_t_per_year / 365)",
+            "an input, echoed: 0 where the segment uses none of the material");
+  g.dataset("line_stop_fill", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const C& c) { return c.line_stop_fill; }), "1",
+            "the segment's line_stop_fill",
+            "a line-stop day meets less than this share of the day's demand");
+  g.dataset("p_line_stop_by_day", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const C& c, size_t t) { return c.p_line_stop_by_day[t].p; }), "1",
+            "P(first line stop on or before day t)",
+            "fraction of paths whose first day meeting less than line_stop_fill of demand is <= t");
+  g.dataset("p_line_stop_by_day_lo", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const C& c, size_t t) { return c.p_line_stop_by_day[t].lo; }), "1",
+            "lower 95% Wilson bound of p_line_stop_by_day", "95% Wilson score interval, lower end");
+  g.dataset("p_line_stop_by_day_hi", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const C& c, size_t t) { return c.p_line_stop_by_day[t].hi; }), "1",
+            "upper 95% Wilson bound of p_line_stop_by_day", "95% Wilson score interval, upper end");
+  g.dataset("p_in_line_stop", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const C& c, size_t t) { return c.p_in_line_stop[t].p; }), "1",
+            "P(in a line stop on day t)",
+            "fraction of paths meeting less than line_stop_fill of demand on day t");
+  g.dataset("p_in_line_stop_lo", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const C& c, size_t t) { return c.p_in_line_stop[t].lo; }), "1",
+            "lower 95% Wilson bound of p_in_line_stop", "95% Wilson score interval, lower end");
+  g.dataset("p_in_line_stop_hi", H5T_NATIVE_DOUBLE, smd,
+            per_cell_day([](const C& c, size_t t) { return c.p_in_line_stop[t].hi; }), "1",
+            "upper 95% Wilson bound of p_in_line_stop", "95% Wilson score interval, upper end");
+  g.dataset("line_stop_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "line_stop_days"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.line_stop_days, S * M * (H + 1)); }),
+            "paths", "paths by total line-stop days",
+            "number of paths with exactly this many line-stop days over the horizon");
+  g.dataset("line_stop_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
+            per_cell4([](const C& c, int q) { return c.line_stop_days_quantile[q]; }), "day",
+            "quantiles of total line-stop days per path",
+            "exact quantiles (inverse empirical CDF) of the per-path line-stop-day count");
+  g.dataset("line_stop_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const C& c) { return c.line_stop_days_mean; }), "day",
+            "mean total line-stop days per path", "exact mean over paths");
+  g.dataset("fill_rate_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar([](const C& c) { return c.fill_rate_mean; }), "1",
+            "mean fill rate over the horizon",
+            "mean over paths of delivered / demanded tonnes (1 for a path with no demand); "
+            "per-path rates summed in units of 1e-9");
+  g.dataset("fill_rate_count", H5T_NATIVE_UINT64, dims({"segment", "material", "fill_bin"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.fill_hist, S * M * kFillSlots); }),
+            "paths", "paths by fill rate over the horizon", "bins of width 0.01; the last is exactly 1");
+  g.dataset("fill_rate_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "fill_quantile"}),
+            per_cell4([](const C& c, int q) { return c.fill_rate_quantile[q]; }), "1",
+            "quantiles of the fill rate over the horizon",
+            "lower edge of the 0.01-wide bin holding the quantile (conservative)");
+  g.dataset("fill_rate_month_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material", "month"}),
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v;
+              for (const auto& c : p.summary.cells) {
+                v.insert(v.end(), c.fill_rate_month_mean.begin(), c.fill_rate_month_mean.end());
+              }
+              return v;
+            }),
+            "1", "mean fill rate of each month",
+            "mean over paths of the month's delivered / demanded tonnes (1 where nothing was demanded)");
 }
 
 /// System-wide outputs: regime occupancy, smuggling and seizures, prices, plants.
@@ -636,6 +754,7 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   const SweepDims dims{axes};
   write_coordinates(g, sc, spec, L, axes);
   write_stockout_outputs(g, points, L, dims);
+  write_severity_outputs(g, points, L, dims);
   write_system_outputs(g, points, L, dims);
   if (sensitivity) write_sensitivity(g, *sensitivity, L.S, L.M);
   if (sample && sample->n > 0) write_path_sample(g, *sample);

@@ -260,6 +260,22 @@ ResultFileInfo read_unprobed(const std::string& path) {
   const auto hi = read_all<double>(group, "p_stockout_by_day_hi", H5T_NATIVE_DOUBLE);
   const auto dq = read_all<std::int64_t>(group, "stockout_days_quantile", H5T_NATIVE_INT64);
   const auto sm = read_all<double>(group, "shortfall_mean", H5T_NATIVE_DOUBLE);
+  // Line stops, fill rates and demand came later: files without them still read.
+  const auto optional = [&](const char* name) {
+    return H5Lexists(group, name, H5P_DEFAULT) > 0 ? read_all<double>(group, name, H5T_NATIVE_DOUBLE)
+                                                   : std::vector<double>{};
+  };
+  const auto ls_cdf = optional("p_line_stop_by_day");
+  const auto ls_lo = optional("p_line_stop_by_day_lo");
+  const auto ls_hi = optional("p_line_stop_by_day_hi");
+  const auto ls_fill = optional("line_stop_fill");
+  const auto fill_mean = optional("fill_rate_mean");
+  const auto fill_q = optional("fill_rate_quantile");
+  const auto demand = optional("demand_mean");
+  std::vector<std::int64_t> ls_dq;
+  if (H5Lexists(group, "line_stop_days_quantile", H5P_DEFAULT) > 0) {
+    ls_dq = read_all<std::int64_t>(group, "line_stop_days_quantile", H5T_NATIVE_INT64);
+  }
   const std::size_t D = sweep_dims.size();
   std::size_t n_points = 1;
   for (std::size_t j = 0; j < D; ++j) n_points *= axis_values[j].size();
@@ -271,6 +287,17 @@ ResultFileInfo read_unprobed(const std::string& path) {
   if (!shape_ok || cdf.size() != n_points * cells * H || dq.size() != n_points * cells * 4 ||
       sm.size() != n_points * cells) {
     throw InputError(path + ": p_stockout_by_day has an unexpected shape");
+  }
+  const bool line_stops = !ls_cdf.empty();
+  if (line_stops &&
+      (ls_cdf.size() != n_points * cells * H || ls_lo.size() != ls_cdf.size() ||
+       ls_hi.size() != ls_cdf.size() || ls_fill.size() != n_points * cells ||
+       fill_mean.size() != n_points * cells || fill_q.size() != n_points * cells * 4 ||
+       ls_dq.size() != n_points * cells * 4)) {
+    throw InputError(path + ": the line-stop and fill-rate datasets have an unexpected shape");
+  }
+  if (!demand.empty() && demand.size() != n_points * cells) {
+    throw InputError(path + ": demand_mean has an unexpected shape");
   }
   for (std::size_t pt = 0; pt < n_points; ++pt) {
     Summary s;
@@ -288,6 +315,19 @@ ResultFileInfo read_unprobed(const std::string& path) {
         }
         for (int q = 0; q < 4; ++q) cell.stockout_days_quantile[q] = dq[c * 4 + q];
         cell.shortfall_mean_t = sm[c];
+        if (!demand.empty()) cell.has_demand = demand[c] > 0.0;
+        if (line_stops) {
+          cell.p_line_stop_by_day.resize(H);
+          for (size_t t = 0; t < H; ++t) {
+            cell.p_line_stop_by_day[t] = {ls_cdf[c * H + t], ls_lo[c * H + t], ls_hi[c * H + t]};
+          }
+          for (int q = 0; q < 4; ++q) {
+            cell.line_stop_days_quantile[q] = ls_dq[c * 4 + q];
+            cell.fill_rate_quantile[q] = fill_q[c * 4 + q];
+          }
+          cell.line_stop_fill = ls_fill[c];
+          cell.fill_rate_mean = fill_mean[c];
+        }
         s.cells.push_back(std::move(cell));
       }
     }

@@ -16,7 +16,7 @@ void ScenarioReader::read_segments(Scenario& sc) {
     check_keys(*t, "[[segment]]", {"name", "defense", "priority", "demand_t_per_year",
                                    "demand_cv", "cover_days", "target_cover_days",
                                    "response_elasticity", "demand_floor_share",
-                                   "response_lag_months"});
+                                   "response_lag_months", "line_stop_fill"});
     SegmentConfig s;
     s.name = name_of(*t, "segment");
     const std::string w = "segment \"" + s.name + "\"";
@@ -38,6 +38,8 @@ void ScenarioReader::read_segments(Scenario& sc) {
     s.response_lag_months = static_cast<std::int32_t>(
         integer(*t, "response_lag_months", w + " response_lag_months", false, 1,
                 kMaxResponseLag).value_or(3));
+    s.line_stop_fill = number(*t, "line_stop_fill", w + " line_stop_fill", false, 0, 1,
+                              "a share of the day's demand in [0, 1]").value_or(0.8);
     sc.segments.push_back(s);
   }
 }

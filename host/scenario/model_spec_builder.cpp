@@ -108,6 +108,7 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     gs.demand_cv = gc.demand_cv;
     gs.cover_days = gc.cover_days;
     gs.target_cover_days = gc.target_cover_days;
+    gs.line_stop_fill = gc.line_stop_fill;
     gs.response_elasticity = gc.response_elasticity;
     gs.demand_floor_share = gc.demand_floor_share;
     gs.response_lag_months = gc.response_lag_months;

@@ -80,6 +80,7 @@ struct SegmentConfig {
   double response_elasticity = 0.0;  ///< demand response to the lagged price multiplier
   double demand_floor_share = 0.0;   ///< the response never cuts demand below this share
   std::int32_t response_lag_months = 3;
+  double line_stop_fill = 0.8;       ///< a line-stop day meets less than this share of demand
 };
 
 struct StockpileConfig {

@@ -7,10 +7,47 @@
 
 namespace rr {
 
+namespace {
+Proportion by_day(const std::vector<Proportion>& cdf, std::int32_t days) {
+  if (days <= 0 || cdf.empty()) return {};
+  return cdf[std::min<std::size_t>(static_cast<std::size_t>(days), cdf.size()) - 1];
+}
+
+/// The CDF of first days and the daily share of paths in a spell, with Wilson intervals, from
+/// a first-day histogram [H+1] and the spells' start and end counts [H].
+void spell_outputs(const std::uint64_t* first, const std::uint64_t* starts, const std::uint64_t* ends,
+                   std::uint64_t H, std::uint64_t n, std::vector<Proportion>& cdf,
+                   std::vector<Proportion>& in_spell) {
+  std::uint64_t cum = 0;
+  std::int64_t in = 0;
+  cdf.resize(H);
+  in_spell.resize(H);
+  for (std::uint64_t t = 0; t < H; ++t) {
+    cum += first[t];
+    in += static_cast<std::int64_t>(starts[t]) - static_cast<std::int64_t>(ends[t]);
+    cdf[t] = wilson(cum, n);
+    in_spell[t] = wilson(static_cast<std::uint64_t>(in), n);
+  }
+}
+
+/// Mean and quantiles (kQuantileLevels) of a per-path day-count histogram [H+1].
+void day_count_outputs(const std::uint64_t* days, std::uint64_t H, std::uint64_t n, double& mean,
+                       std::int64_t (&quantile)[4]) {
+  double sum_days = 0;
+  for (std::uint64_t d = 0; d <= H; ++d) sum_days += static_cast<double>(d) * days[d];
+  mean = n ? sum_days / n : 0.0;
+  for (int q = 0; q < 4; ++q) {
+    quantile[q] = static_cast<std::int64_t>(quantile_bin(days, H + 1, kQuantileLevels[q]));
+  }
+}
+}  // namespace
+
 Proportion SegmentMaterialSummary::within(std::int32_t days) const {
-  if (days <= 0 || p_stockout_by_day.empty()) return {};
-  const std::size_t t = std::min<std::size_t>(static_cast<std::size_t>(days), p_stockout_by_day.size()) - 1;
-  return p_stockout_by_day[t];
+  return by_day(p_stockout_by_day, days);
+}
+
+Proportion SegmentMaterialSummary::line_stop_within(std::int32_t days) const {
+  return by_day(p_line_stop_by_day, days);
 }
 
 double tonne_bin_upper_edge(int b) {
@@ -39,26 +76,28 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       c.segment = sc.segments[s].name;
       c.material = sc.materials[m].name;
       c.has_demand = spec.demand_t[m][s] > 0.0;
+      c.demand_t_per_day = spec.demand_t[m][s];
       const std::uint64_t sm = L.sm(s, m);
       const std::uint64_t* first = &tally[L.first_stockout + sm * (H + 1)];
       const std::uint64_t* days = &tally[L.stockout_days + sm * (H + 1)];
-      const std::uint64_t* starts = &tally[L.run_starts + sm * H];
-      const std::uint64_t* ends = &tally[L.run_ends + sm * H];
-      std::uint64_t cum = 0;
-      std::int64_t in = 0;
-      c.p_stockout_by_day.resize(H);
-      c.p_in_stockout.resize(H);
-      for (std::uint64_t t = 0; t < H; ++t) {
-        cum += first[t];
-        in += static_cast<std::int64_t>(starts[t]) - static_cast<std::int64_t>(ends[t]);
-        c.p_stockout_by_day[t] = wilson(cum, n);
-        c.p_in_stockout[t] = wilson(static_cast<std::uint64_t>(in), n);
-      }
-      double sum_days = 0;
-      for (std::uint64_t d = 0; d <= H; ++d) sum_days += static_cast<double>(d) * days[d];
-      c.stockout_days_mean = n ? sum_days / n : 0.0;
+      spell_outputs(first, &tally[L.run_starts + sm * H], &tally[L.run_ends + sm * H], H, n,
+                    c.p_stockout_by_day, c.p_in_stockout);
+      day_count_outputs(days, H, n, c.stockout_days_mean, c.stockout_days_quantile);
+      c.line_stop_fill = spec.segments[s].line_stop_fill;
+      spell_outputs(&tally[L.first_line_stop + sm * (H + 1)], &tally[L.line_stop_starts + sm * H],
+                    &tally[L.line_stop_ends + sm * H], H, n, c.p_line_stop_by_day, c.p_in_line_stop);
+      day_count_outputs(&tally[L.line_stop_days + sm * (H + 1)], H, n, c.line_stop_days_mean,
+                        c.line_stop_days_quantile);
+      const std::uint64_t* fill = &tally[L.fill_hist + sm * kFillSlots];
+      c.fill_rate_mean = n ? static_cast<double>(tally[L.fill_sum + sm]) / kFillUnits / n : 1.0;
       for (int q = 0; q < 4; ++q) {
-        c.stockout_days_quantile[q] = static_cast<std::int64_t>(quantile_bin(days, H + 1, kQuantileLevels[q]));
+        c.fill_rate_quantile[q] =
+            static_cast<double>(quantile_bin(fill, kFillSlots, kFillQuantileLevels[q])) / kFillBins;
+      }
+      c.fill_rate_month_mean.resize(L.K);
+      for (int k = 0; k < L.K; ++k) {
+        c.fill_rate_month_mean[k] =
+            n ? static_cast<double>(tally[L.fill_month_sum + sm * L.K + k]) / kFillUnits / n : 1.0;
       }
       const std::uint64_t* sh = &tally[L.shortfall_hist + sm * kTonneSlots];
       for (int q = 0; q < 4; ++q) {
@@ -172,6 +211,28 @@ std::string format_summary_table(const Summary& s) {
                   col(365).c_str(), pct(c.within(s.horizon_days)).c_str(),
                   static_cast<long long>(c.stockout_days_quantile[0]),
                   static_cast<long long>(c.stockout_days_quantile[1]), c.shortfall_mean_t);
+    os << buf;
+  }
+  const bool line_stops = !s.cells.empty() && !s.cells[0].p_line_stop_by_day.empty();
+  if (!line_stops) return os.str();  // a result file written before line stops existed
+  os << "\nLine stops: days meeting less than line_stop_fill (fill<) of the day's demand; fill: "
+        "delivered / demanded per path over the horizon (mean, P5)\n";
+  std::snprintf(buf, sizeof buf, "%-20s %-5s %5s  %-20s %-20s %-20s %-20s %7s %7s %9s %7s\n",
+                "segment", "mat", "fill<", "P(stop<=90d)", "P(stop<=180d)", "P(stop<=365d)",
+                ("P(stop<=" + std::to_string(s.horizon_days) + "d)").c_str(), "stop50", "stop90",
+                "fill_mean", "fill_p5");
+  os << buf;
+  for (const auto& c : s.cells) {
+    if (!c.has_demand) continue;
+    auto col = [&](std::int32_t d) {
+      return d <= s.horizon_days ? pct(c.line_stop_within(d)) : std::string("   n/a (horizon)   ");
+    };
+    std::snprintf(buf, sizeof buf, "%-20s %-5s %5.2f  %-20s %-20s %-20s %-20s %7lld %7lld %8.1f%% %6.0f%%\n",
+                  c.segment.c_str(), c.material.c_str(), c.line_stop_fill, col(90).c_str(),
+                  col(180).c_str(), col(365).c_str(), pct(c.line_stop_within(s.horizon_days)).c_str(),
+                  static_cast<long long>(c.line_stop_days_quantile[0]),
+                  static_cast<long long>(c.line_stop_days_quantile[1]), 100 * c.fill_rate_mean,
+                  100 * c.fill_rate_quantile[1]);
     os << buf;
   }
   return os.str();

@@ -15,21 +15,38 @@ namespace rr {
 
 /// Quantile levels reported for every distribution.
 constexpr double kQuantileLevels[4] = {0.50, 0.90, 0.95, 0.99};
+/// Quantile levels of fill rates, whose bad tail is the low one.
+constexpr double kFillQuantileLevels[4] = {0.01, 0.05, 0.10, 0.50};
 
 /// Outcomes of one segment x material.
 struct SegmentMaterialSummary {
   std::string segment;
   std::string material;
   bool has_demand = true;  ///< false: the segment uses none of the material (left out of the table)
+  double demand_t_per_day = 0.0;  ///< the scenario's mean daily demand (an input, echoed)
   std::vector<Proportion> p_stockout_by_day;  ///< [H]: first stockout on or before day t
   std::vector<Proportion> p_in_stockout;      ///< [H]: in stockout on day t
   double stockout_days_mean = 0.0;
   std::int64_t stockout_days_quantile[4] = {};  ///< exact (day resolution)
   double shortfall_mean_t = 0.0;
   double shortfall_quantile_t[4] = {};          ///< upper edge of the quantile's bin
+  /// Line stops (days meeting less than the segment's line_stop_fill of demand), as the
+  /// stockout fields above.
+  double line_stop_fill = 0.0;
+  std::vector<Proportion> p_line_stop_by_day;   ///< [H]: first line stop on or before day t
+  std::vector<Proportion> p_in_line_stop;       ///< [H]: in a line stop on day t
+  double line_stop_days_mean = 0.0;
+  std::int64_t line_stop_days_quantile[4] = {};
+  /// Fill rate over the horizon (met / demanded per path): exact mean, quantiles at
+  /// kFillQuantileLevels (lower bin edges, conservative), and each month's mean.
+  double fill_rate_mean = 1.0;
+  double fill_rate_quantile[4] = {};
+  std::vector<double> fill_rate_month_mean;     ///< [K]
 
   /// P(first stockout within the first @p days days), i.e. on day 0 .. days-1.
   Proportion within(std::int32_t days) const;
+  /// P(first line stop within the first @p days days).
+  Proportion line_stop_within(std::int32_t days) const;
 };
 
 /// Everything a run reports, per scenario.

@@ -90,6 +90,8 @@ struct SegmentSpec {
   Dist cover_days;
   double target_cover_days = 0.0;
   bool stockpile_participant = false;
+  /// A line-stop day: less than this share of the day's demand met (docs/model.md §6).
+  double line_stop_fill = 0.8;
 };
 
 /// The scenario, fully resolved to day indices and per-day rates.

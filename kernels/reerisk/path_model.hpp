@@ -125,6 +125,12 @@ struct PathState {
   LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
   double shortfall[Cap::kMaterials][Cap::kSegments][W];
   double consumed[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand met
+  double demanded[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand
+  double consumed_total[Cap::kMaterials][Cap::kSegments][W];  ///< over the closed months
+  double demanded_total[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t first_line_stop[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t line_stop_days[Cap::kMaterials][Cap::kSegments][W];
+  LaneFlag in_line_stop[Cap::kMaterials][Cap::kSegments][W];
   /// This month's demand response factor, in [demand_floor_share, 1] (1 without a response).
   double demand_scale[Cap::kMaterials][Cap::kSegments][W];
   /// Price multipliers of the last kMaxResponseLag months, [month % kMaxResponseLag].
@@ -298,6 +304,12 @@ class PathModel {
         st.in_stockout[m][s][l] = 0;
         st.shortfall[m][s][l] = 0.0;
         st.consumed[m][s][l] = 0.0;
+        st.demanded[m][s][l] = 0.0;
+        st.consumed_total[m][s][l] = 0.0;
+        st.demanded_total[m][s][l] = 0.0;
+        st.first_line_stop[m][s][l] = spec_.horizon_days;
+        st.line_stop_days[m][s][l] = 0;
+        st.in_line_stop[m][s][l] = 0;
         st.demand_scale[m][s][l] = 1.0;
       }
     }
@@ -841,12 +853,17 @@ class PathModel {
       }
       for (int s = 0; s < spec_.n_segments; ++s) {
         const std::uint64_t at = layout_.delivered_sum + layout_.sm(s, m) * K + month;
-        std::uint64_t kg = 0;
+        std::uint64_t kg = 0, fill = 0;
         for (int l = 0; l < W; ++l) {
           kg += to_sum_units(st.consumed[m][s][l]);
+          fill += to_fill_units(fill_rate(st.consumed[m][s][l], st.demanded[m][s][l]));
+          st.consumed_total[m][s][l] += st.consumed[m][s][l];
+          st.demanded_total[m][s][l] += st.demanded[m][s][l];
           st.consumed[m][s][l] = 0.0;
+          st.demanded[m][s][l] = 0.0;
         }
         if (kg) add(at, kg);
+        add(layout_.fill_month_sum + layout_.sm(s, m) * K + month, fill);
       }
     }
   }
@@ -965,14 +982,23 @@ class PathModel {
         std::int32_t* stockout_days = st.stockout_days[m][s];
         std::int32_t* first_stockout = st.first_stockout[m][s];
         LaneFlag* in_stockout = st.in_stockout[m][s];
+        std::int32_t* line_stop_days = st.line_stop_days[m][s];
+        std::int32_t* first_line_stop = st.first_line_stop[m][s];
+        LaneFlag* in_line_stop = st.in_line_stop[m][s];
         double* consumed = st.consumed[m][s];
+        double* demanded = st.demanded[m][s];
         const double* scale = st.demand_scale[m][s];
         const double mean_s = demand_mean[s];
+        // A line stop: short by more than (1 - line_stop_fill) of the day's demand (plus the
+        // stockout's epsilon, so that a fill of 1 gives the stockout days exactly).
+        const double slack = 1.0 - spec_.segments[s].line_stop_fill;
         int starts = 0, ends = 0;  // stockout spells starting today, and ended yesterday
-        RR_SIMD_LANES_SUM(starts, ends)
+        int stop_starts = 0, stop_ends = 0;  // the same for line stops
+        RR_SIMD_LANES_SUM(starts, ends, stop_starts, stop_ends)
         for (int l = 0; l < W; ++l) {
           const double demand = mean_s * demand_factor[s][l] * scale[l];
           demand_total[l] += demand;
+          demanded[l] += demand;
           const double have = inventory[s * W + l];
           const double used = have < demand ? have : demand;
           inventory[s * W + l] = have - used;
@@ -987,12 +1013,22 @@ class PathModel {
           starts += is_short & (in_stockout[l] ^ 1);
           ends += (is_short ^ 1) & in_stockout[l];
           in_stockout[l] = is_short;
+          const LaneFlag is_stop = short_t > slack * demand + kShortfallEpsilon;
+          line_stop_days[l] += is_stop;
+          first_line_stop[l] = (is_stop & (first_line_stop[l] == never)) ? t : first_line_stop[l];
+          stop_starts += is_stop & (in_line_stop[l] ^ 1);
+          stop_ends += (is_stop ^ 1) & in_line_stop[l];
+          in_line_stop[l] = is_stop;
         }
         // With many lanes, adding a zero costs less than a branch the lanes make unpredictable;
         // one lane (a GPU thread, whose adds are atomics) adds only what is not zero.
         const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;
         if (W > 1 || starts) add(layout_.run_starts + at, static_cast<std::uint64_t>(starts));
         if (W > 1 || ends) add(layout_.run_ends + at, static_cast<std::uint64_t>(ends));
+        if (W > 1 || stop_starts) {
+          add(layout_.line_stop_starts + at, static_cast<std::uint64_t>(stop_starts));
+        }
+        if (W > 1 || stop_ends) add(layout_.line_stop_ends + at, static_cast<std::uint64_t>(stop_ends));
       }
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
@@ -1155,6 +1191,11 @@ class PathModel {
           add(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[m][s][l]));
           const std::uint64_t kg = to_sum_units(st.shortfall[m][s][l]);
           if (kg) add(layout_.shortfall_sum + sm, kg);
+          add(layout_.first_line_stop + sm * H1 + st.first_line_stop[m][s][l]);
+          add(layout_.line_stop_days + sm * H1 + st.line_stop_days[m][s][l]);
+          const double fill = fill_rate(st.consumed_total[m][s][l], st.demanded_total[m][s][l]);
+          add(layout_.fill_hist + sm * kFillSlots + fill_bin(fill));
+          add(layout_.fill_sum + sm, to_fill_units(fill));
         }
       }
       for (int m = 0; m < spec_.n_materials; ++m) {

@@ -26,6 +26,13 @@ constexpr int kTonneSlots = kTonneBins + 3;
 constexpr int kPriceBins = 100;
 constexpr int kPriceSlots = kPriceBins + 2;
 
+/// Fill-rate bins: [k] for k/100 <= fill < (k+1)/100, k < 100; [kFillBins] exactly 1 (every
+/// tonne demanded was met; also a path with no demand).
+constexpr int kFillBins = 100;
+constexpr int kFillSlots = kFillBins + 1;
+/// Fixed-point unit of fill-rate sums: 1e-9 (a path adds at most 1e9).
+constexpr double kFillUnits = 1e9;
+
 /// Fixed-point unit of tonnage sums: 1 kg. Per-path totals are rounded to whole kg before
 /// they are added, so means are exact sums of integers (error below 0.5 kg per path).
 constexpr double kSumUnitsPerTonne = 1000.0;
@@ -48,6 +55,13 @@ struct TallyLayout {
   std::uint64_t shortfall_hist = 0;   ///< [s][m][kTonneSlots]: total shortfall per path
   std::uint64_t shortfall_sum = 0;    ///< [s][m]: sum of per-path shortfall, kg
   std::uint64_t delivered_sum = 0;    ///< [s][m][K]: tonnes consumed (demand met) in month k, kg
+  std::uint64_t first_line_stop = 0;  ///< [s][m][H+1]: first line-stop day; slot H = never
+  std::uint64_t line_stop_days = 0;   ///< [s][m][H+1]: total line-stop days per path
+  std::uint64_t line_stop_starts = 0; ///< [s][m][H]: a line-stop spell starts on day t
+  std::uint64_t line_stop_ends = 0;   ///< [s][m][H]: a line-stop spell ended the day before t
+  std::uint64_t fill_hist = 0;        ///< [s][m][kFillSlots]: horizon fill rate per path
+  std::uint64_t fill_sum = 0;         ///< [s][m]: sum of per-path fill rates, 1e-9 units
+  std::uint64_t fill_month_sum = 0;   ///< [s][m][K]: sum of per-path fill rates of month k, 1e-9
   // System-wide
   std::uint64_t regime_occupancy = 0; ///< [K][R]: state at each month start
   std::uint64_t smuggled_hist = 0;    ///< [m][kTonneSlots]: smuggled tonnes per path
@@ -80,6 +94,13 @@ struct TallyLayout {
     shortfall_hist = at;   at += sm * kTonneSlots;
     shortfall_sum = at;    at += sm;
     delivered_sum = at;    at += sm * K;
+    first_line_stop = at;  at += sm * (H + 1);
+    line_stop_days = at;   at += sm * (H + 1);
+    line_stop_starts = at; at += sm * H;
+    line_stop_ends = at;   at += sm * H;
+    fill_hist = at;        at += sm * kFillSlots;
+    fill_sum = at;         at += sm;
+    fill_month_sum = at;   at += sm * K;
     regime_occupancy = at; at += static_cast<std::uint64_t>(K) * R;
     smuggled_hist = at;    at += static_cast<std::uint64_t>(M) * kTonneSlots;
     seized_hist = at;      at += static_cast<std::uint64_t>(M) * kTonneSlots;
@@ -119,6 +140,25 @@ RR_HD_INLINE int price_bin(double multiplier, double cap, double log_cap) {
   if (k < 0) k = 0;
   if (k >= kPriceBins) k = kPriceBins - 1;
   return 1 + k;
+}
+
+/// The fill rate met / demanded, 1 when nothing was demanded (nothing was missed).
+RR_HD_INLINE double fill_rate(double met, double demanded) {
+  if (!(demanded > 0.0)) return 1.0;
+  const double f = met / demanded;
+  return f < 1.0 ? (f > 0.0 ? f : 0.0) : 1.0;
+}
+
+/// Bin of a fill rate in [0, 1] (kFillBins: exactly 1).
+RR_HD_INLINE int fill_bin(double fill) {
+  if (!(fill < 1.0)) return kFillBins;
+  const int k = static_cast<int>(fill * kFillBins);
+  return k < 0 ? 0 : (k >= kFillBins ? kFillBins - 1 : k);
+}
+
+/// A fill rate in whole 1e-9 units, for the exact fixed-point sums.
+RR_HD_INLINE std::uint64_t to_fill_units(double fill) {
+  return static_cast<std::uint64_t>(fill * kFillUnits + 0.5);
 }
 
 /// Whole kilograms of a tonnage, for the exact fixed-point sums.

@@ -150,6 +150,14 @@ TEST(ScenarioLoaderTest, ShipmentsAndPricePremiums) {
                  {"no licensing", "licensing = true"});
 }
 
+TEST(ScenarioLoaderTest, LineStopFillIsAShare) {
+  for (const char* bad : {"1.2", "-0.1"}) {
+    expect_refused(edit("target_cover_days = 90",
+                        std::string("target_cover_days = 90\nline_stop_fill = ") + bad + " #BAD"),
+                   {"line_stop_fill", "allowed: a share of the day's demand in [0, 1]"});
+  }
+}
+
 TEST(ScenarioLoaderTest, UnknownNames) {
   expect_refused(edit("to = \"escalated\"", "to = \"escalate\" #BAD"),
                  {"unknown regime \"escalate\"", "known: \"truce\", \"escalated\""});

@@ -44,7 +44,9 @@ class Result:
             return _paths_frame(ds)
 
     def summary_frame(self, scenario: str | None = None, days=(90, 180, 365)) -> pd.DataFrame:
-        """P(first stockout within N days) with 95% Wilson bounds, per segment and material."""
+        """P(first stockout within N days) with 95% Wilson bounds, per segment and material; with
+        line stops (p_stop_{N}d, the same for days meeting less than line_stop_fill of demand)
+        and fill rates (fill_mean, fill_p5) where the file has them."""
         with self.dataset(scenario) as ds:
             horizon = ds.sizes["day"]
             rows = []
@@ -60,6 +62,15 @@ class Result:
                     row["stockout_days_p50"] = int(q.sel(quantile=0.5))
                     row["stockout_days_p90"] = int(q.sel(quantile=0.9))
                     row["shortfall_mean_t"] = float(ds.shortfall_mean.sel(segment=seg, material=mat))
+                    if "p_line_stop_by_day" in ds:
+                        cell = dict(segment=seg, material=mat)
+                        for n in [d for d in days if d <= horizon] + [horizon]:
+                            sel = dict(cell, day=n - 1)
+                            row[f"p_stop_{n}d"] = float(ds.p_line_stop_by_day.sel(sel))
+                            row[f"p_stop_{n}d_lo"] = float(ds.p_line_stop_by_day_lo.sel(sel))
+                            row[f"p_stop_{n}d_hi"] = float(ds.p_line_stop_by_day_hi.sel(sel))
+                        row["fill_mean"] = float(ds.fill_rate_mean.sel(cell))
+                        row["fill_p5"] = float(ds.fill_rate_quantile.sel(cell).sel(fill_quantile=0.05))
                     rows.append(row)
         return pd.DataFrame(rows).set_index(["segment", "material"])
 

@@ -8,6 +8,10 @@ Plots:
   95% band;
 - in_stockout.png: the share of paths in stockout on each day;
 - stockout_days.png: the distribution of total stockout days per path (survival curves);
+- line_stop_cdf.png: P(first line stop by day t), days meeting less than the segment's
+  line_stop_fill of demand, with its 95% band, beside the any-shortfall stockout CDF (dashed);
+- fill_rate.png: the mean fill rate (delivered / demanded) of each month per segment, with the
+  horizon's P5 and mean in the legend;
 - regime_occupancy.png: the share of paths in each regime at each month start;
 - price_fan.png: price-multiplier quantiles (P50/P90/P95/P99) per month and material.
 
@@ -44,13 +48,20 @@ def _panels(n):
     return fig, axes[0]
 
 
+def _segments(ds, mat):
+    """The segments that use material mat (all of them in files without demand_mean)."""
+    if "demand_mean" not in ds:
+        return list(ds.segment.values)
+    return [seg for seg in ds.segment.values if float(ds.demand_mean.sel(segment=seg, material=mat)) > 0]
+
+
 def _plot_band(ds, var, ylabel, legend_loc, heading, out):
     """One panel per material: var(segment, material, day) per segment with its 95% band."""
     mats = list(ds.material.values)
     fig, axes = _panels(len(mats))
     dates = _dates(ds)
     for ax, mat in zip(axes, mats):
-        for seg in ds.segment.values:
+        for seg in _segments(ds, mat):
             sel = dict(segment=seg, material=mat)
             line, = ax.plot(dates, ds[var].sel(sel).values, label=seg)
             ax.fill_between(dates, ds[var + "_lo"].sel(sel).values, ds[var + "_hi"].sel(sel).values,
@@ -60,7 +71,8 @@ def _plot_band(ds, var, ylabel, legend_loc, heading, out):
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", rotation=30)
     axes[0].set_ylabel(ylabel)
-    axes[-1].legend(loc=legend_loc, fontsize=8)
+    for ax in axes:  # each material has its own segments
+        ax.legend(loc=legend_loc, fontsize=8)
     fig.suptitle(heading)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
@@ -82,7 +94,7 @@ def plot_stockout_days(ds, title, out):
     fig, axes = _panels(len(mats))
     days = ds.stockout_days.values
     for ax, mat in zip(axes, mats):
-        for seg in ds.segment.values:
+        for seg in _segments(ds, mat):
             counts = ds.stockout_days_count.sel(segment=seg, material=mat).values.astype(float)
             survival = 1.0 - np.cumsum(counts) / counts.sum()  # P(stockout days > d)
             ax.step(days, survival, where="post", label=seg)
@@ -91,8 +103,61 @@ def plot_stockout_days(ds, title, out):
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("P(more than d stockout days)")
-    axes[-1].legend(loc="upper right", fontsize=8)
+    for ax in axes:
+        ax.legend(loc="upper right", fontsize=8)
     fig.suptitle(f"{title}: stockout days per path")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_line_stop_cdf(ds, title, out):
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    dates = _dates(ds)
+    for ax, mat in zip(axes, mats):
+        for seg in _segments(ds, mat):
+            sel = dict(segment=seg, material=mat)
+            fill = float(ds.line_stop_fill.sel(sel))
+            line, = ax.plot(dates, ds.p_line_stop_by_day.sel(sel).values,
+                            label=f"{seg}: line stop (< {fill:.0%} met)")
+            ax.fill_between(dates, ds.p_line_stop_by_day_lo.sel(sel).values,
+                            ds.p_line_stop_by_day_hi.sel(sel).values, color=line.get_color(),
+                            alpha=0.25, linewidth=0)
+            ax.plot(dates, ds.p_stockout_by_day.sel(sel).values, color=line.get_color(),
+                    linestyle="--", linewidth=1, label=f"{seg}: any shortfall")
+        ax.set_title(mat)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", rotation=30)
+    axes[0].set_ylabel("P(first event by date)")
+    for ax in axes:
+        ax.legend(loc="upper left", fontsize=7)
+    fig.suptitle(f"{title}: line stops (solid, 95% band) and stockouts (dashed)")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_fill_rate(ds, title, out):
+    mats = list(ds.material.values)
+    fig, axes = _panels(len(mats))
+    dates = _dates(ds, "month")
+    for ax, mat in zip(axes, mats):
+        for seg in _segments(ds, mat):
+            sel = dict(segment=seg, material=mat)
+            p5 = float(ds.fill_rate_quantile.sel(sel).sel(fill_quantile=0.05))
+            mean = float(ds.fill_rate_mean.sel(sel))
+            ax.step(dates, ds.fill_rate_month_mean.sel(sel).values, where="post",
+                    label=f"{seg} (horizon: mean {mean:.0%}, P5 {p5:.0%})")
+        ax.set_title(mat)
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", rotation=30)
+    axes[0].set_ylabel("mean fill rate of the month (delivered / demanded)")
+    for ax in axes:
+        ax.legend(loc="lower left", fontsize=7)
+    fig.suptitle(f"{title}: monthly fill rates")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
@@ -227,6 +292,8 @@ PLOTS = {
     "stockout_cdf.png": plot_stockout_cdf,
     "in_stockout.png": plot_in_stockout,
     "stockout_days.png": plot_stockout_days,
+    "line_stop_cdf.png": plot_line_stop_cdf,
+    "fill_rate.png": plot_fill_rate,
     "regime_occupancy.png": plot_regimes,
     "price_fan.png": plot_price_fan,
 }
