@@ -246,6 +246,58 @@ auto stack(const std::vector<PointResult>& points, F per_point) {
   return all;
 }
 
+/// Per point, per segment x material cell, per day t < @p H: value(cell, t).
+template <class F>
+std::vector<double> per_cell_day(const std::vector<PointResult>& points, std::size_t H, F value) {
+  return stack(points, [&](const PointResult& p) {
+    std::vector<double> v(p.summary.cells.size() * H);
+    for (std::size_t c = 0; c < p.summary.cells.size(); ++c) {
+      for (std::size_t t = 0; t < H; ++t) v[c * H + t] = value(p.summary.cells[c], t);
+    }
+    return v;
+  });
+}
+
+/// Per point and cell, the four quantiles value(cell, q).
+template <class F>
+auto per_cell_quantile(const std::vector<PointResult>& points, F value) {
+  return stack(points, [&](const PointResult& p) {
+    std::vector<decltype(value(p.summary.cells[0], 0))> v;
+    for (const auto& c : p.summary.cells) {
+      for (int q = 0; q < 4; ++q) v.push_back(value(c, q));
+    }
+    return v;
+  });
+}
+
+/// Per point and cell, one value(cell).
+template <class F>
+std::vector<double> per_cell_scalar(const std::vector<PointResult>& points, F value) {
+  return stack(points, [&](const PointResult& p) {
+    std::vector<double> v;
+    for (const auto& c : p.summary.cells) v.push_back(value(c));
+    return v;
+  });
+}
+
+/// A day-resolved proportion per cell (a member of SegmentMaterialSummary) as three datasets:
+/// NAME with its meaning, and NAME_lo / NAME_hi, its 95% Wilson bounds.
+void write_proportion_by_day(GroupWriter& g, const std::vector<PointResult>& points,
+                             std::size_t H, const std::vector<std::string>& dims,
+                             const std::string& name,
+                             std::vector<Proportion> SegmentMaterialSummary::*member,
+                             const char* long_name, const char* description) {
+  g.dataset(name.c_str(), H5T_NATIVE_DOUBLE, dims,
+            per_cell_day(points, H, [&](const SegmentMaterialSummary& c, size_t t) { return (c.*member)[t].p; }),
+            "1", long_name, description);
+  g.dataset((name + "_lo").c_str(), H5T_NATIVE_DOUBLE, dims,
+            per_cell_day(points, H, [&](const SegmentMaterialSummary& c, size_t t) { return (c.*member)[t].lo; }),
+            "1", ("lower 95% Wilson bound of " + name).c_str(), "95% Wilson score interval, lower end");
+  g.dataset((name + "_hi").c_str(), H5T_NATIVE_DOUBLE, dims,
+            per_cell_day(points, H, [&](const SegmentMaterialSummary& c, size_t t) { return (c.*member)[t].hi; }),
+            "1", ("upper 95% Wilson bound of " + name).c_str(), "95% Wilson score interval, upper end");
+}
+
 /// A slice [offset, offset + n) of a point's tally.
 std::vector<std::uint64_t> tally_slice(const PointResult& p, std::uint64_t offset, std::uint64_t n) {
   return std::vector<std::uint64_t>(p.tally.begin() + offset, p.tally.begin() + offset + n);
@@ -458,74 +510,36 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
               "paths", "paths simulated at each sweep point",
               "the --paths cap, or fewer when --until-halfwidth was reached first");
   }
-  auto per_cell_day = [&](auto value) {
-    return stack(points, [&](const PointResult& p) {
-      std::vector<double> v(S * M * H);
-      for (size_t c = 0; c < p.summary.cells.size(); ++c) {
-        for (size_t t = 0; t < H; ++t) v[c * H + t] = value(p.summary.cells[c], t);
-      }
-      return v;
-    });
-  };
   const std::vector<std::string> smd = dims({"segment", "material", "day"});
-  g.dataset("p_stockout_by_day", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].p; }),
-            "1", "P(first stockout on or before day t)",
-            "fraction of paths whose first stockout day is <= t (stockout-probability CDF)");
-  g.dataset("p_stockout_by_day_lo", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].lo; }),
-            "1", "lower 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, lower end");
-  g.dataset("p_stockout_by_day_hi", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_stockout_by_day[t].hi; }),
-            "1", "upper 95% Wilson bound of p_stockout_by_day", "95% Wilson score interval, upper end");
-  g.dataset("p_in_stockout", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].p; }),
-            "1", "P(in stockout on day t)", "fraction of paths whose demand is not fully met on day t");
-  g.dataset("p_in_stockout_lo", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].lo; }),
-            "1", "lower 95% Wilson bound of p_in_stockout", "95% Wilson score interval, lower end");
-  g.dataset("p_in_stockout_hi", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const SegmentMaterialSummary& c, size_t t) { return c.p_in_stockout[t].hi; }),
-            "1", "upper 95% Wilson bound of p_in_stockout", "95% Wilson score interval, upper end");
+  write_proportion_by_day(g, points, H, smd, "p_stockout_by_day", &SegmentMaterialSummary::p_stockout_by_day,
+                          "P(first stockout on or before day t)",
+                          "fraction of paths whose first stockout day is <= t (stockout-probability CDF)");
+  write_proportion_by_day(g, points, H, smd, "p_in_stockout", &SegmentMaterialSummary::p_in_stockout,
+                          "P(in stockout on day t)",
+                          "fraction of paths whose demand is not fully met on day t");
 
-  auto per_cell = [&](auto value) {
-    return stack(points, [&](const PointResult& p) {
-      std::vector<decltype(value(p.summary.cells[0], 0))> v;
-      for (const auto& c : p.summary.cells) {
-        for (int q = 0; q < 4; ++q) v.push_back(value(c, q));
-      }
-      return v;
-    });
-  };
-  auto per_cell_scalar = [&](auto value) {
-    return stack(points, [&](const PointResult& p) {
-      std::vector<double> v;
-      for (const auto& c : p.summary.cells) v.push_back(value(c));
-      return v;
-    });
-  };
 
   g.dataset("stockout_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "stockout_days"}),
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.stockout_days, S * M * (H + 1)); }),
             "paths", "paths by total stockout days",
             "number of paths with exactly this many stockout days over the horizon");
   g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
-            per_cell([](const SegmentMaterialSummary& c, int q) { return c.stockout_days_quantile[q]; }),
+            per_cell_quantile(points, [](const SegmentMaterialSummary& c, int q) { return c.stockout_days_quantile[q]; }),
             "day", "quantiles of total stockout days per path",
             "exact quantiles (inverse empirical CDF) of the per-path stockout-day count");
   g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
-            per_cell_scalar([](const SegmentMaterialSummary& c) { return c.stockout_days_mean; }),
+            per_cell_scalar(points, [](const SegmentMaterialSummary& c) { return c.stockout_days_mean; }),
             "day", "mean total stockout days per path", "exact mean over paths");
   g.dataset("shortfall_count", H5T_NATIVE_UINT64, dims({"segment", "material", "tonne_bin"}),
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.shortfall_hist, S * M * kTonneSlots); }),
             "paths", "paths by total shortfall (log-spaced bins)",
             "number of paths whose total unmet demand falls in each tonnage bin");
   g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "quantile"}),
-            per_cell([](const SegmentMaterialSummary& c, int q) { return c.shortfall_quantile_t[q]; }),
+            per_cell_quantile(points, [](const SegmentMaterialSummary& c, int q) { return c.shortfall_quantile_t[q]; }),
             "t", "quantiles of total shortfall per path",
             "upper edge of the tonnage bin holding the quantile (conservative)");
   g.dataset("shortfall_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
-            per_cell_scalar([](const SegmentMaterialSummary& c) { return c.shortfall_mean_t; }),
+            per_cell_scalar(points, [](const SegmentMaterialSummary& c) { return c.shortfall_mean_t; }),
             "t", "mean total shortfall per path", "mean of per-path totals rounded to whole kg");
   g.dataset("delivered_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material", "month"}),
             stack(points, [](const PointResult& p) {
@@ -543,74 +557,36 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
 void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& points,
                             const TallyLayout& L, const SweepDims& dims) {
   const size_t S = L.S, M = L.M, H = L.H;
-  auto per_cell_day = [&](auto value) {
-    return stack(points, [&](const PointResult& p) {
-      std::vector<double> v(S * M * H);
-      for (size_t c = 0; c < p.summary.cells.size(); ++c) {
-        for (size_t t = 0; t < H; ++t) v[c * H + t] = value(p.summary.cells[c], t);
-      }
-      return v;
-    });
-  };
-  auto per_cell4 = [&](auto value) {
-    return stack(points, [&](const PointResult& p) {
-      std::vector<decltype(value(p.summary.cells[0], 0))> v;
-      for (const auto& c : p.summary.cells) {
-        for (int q = 0; q < 4; ++q) v.push_back(value(c, q));
-      }
-      return v;
-    });
-  };
-  auto per_cell_scalar = [&](auto value) {
-    return stack(points, [&](const PointResult& p) {
-      std::vector<double> v;
-      for (const auto& c : p.summary.cells) v.push_back(value(c));
-      return v;
-    });
-  };
   using C = SegmentMaterialSummary;
   const std::vector<std::string> smd = dims({"segment", "material", "day"});
   g.dataset("demand_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
-            per_cell_scalar([](const C& c) { return c.demand_t_per_day; }), "t/day",
+            per_cell_scalar(points, [](const C& c) { return c.demand_t_per_day; }), "t/day",
             "mean daily demand (the scenario's demand_t_per_year / 365)",
             "an input, echoed: 0 where the segment uses none of the material");
   g.dataset("line_stop_fill", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
-            per_cell_scalar([](const C& c) { return c.line_stop_fill; }), "1",
+            per_cell_scalar(points, [](const C& c) { return c.line_stop_fill; }), "1",
             "the segment's line_stop_fill",
             "a line-stop day meets less than this share of the day's demand");
-  g.dataset("p_line_stop_by_day", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const C& c, size_t t) { return c.p_line_stop_by_day[t].p; }), "1",
-            "P(first line stop on or before day t)",
-            "fraction of paths whose first day meeting less than line_stop_fill of demand is <= t");
-  g.dataset("p_line_stop_by_day_lo", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const C& c, size_t t) { return c.p_line_stop_by_day[t].lo; }), "1",
-            "lower 95% Wilson bound of p_line_stop_by_day", "95% Wilson score interval, lower end");
-  g.dataset("p_line_stop_by_day_hi", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const C& c, size_t t) { return c.p_line_stop_by_day[t].hi; }), "1",
-            "upper 95% Wilson bound of p_line_stop_by_day", "95% Wilson score interval, upper end");
-  g.dataset("p_in_line_stop", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const C& c, size_t t) { return c.p_in_line_stop[t].p; }), "1",
-            "P(in a line stop on day t)",
-            "fraction of paths meeting less than line_stop_fill of demand on day t");
-  g.dataset("p_in_line_stop_lo", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const C& c, size_t t) { return c.p_in_line_stop[t].lo; }), "1",
-            "lower 95% Wilson bound of p_in_line_stop", "95% Wilson score interval, lower end");
-  g.dataset("p_in_line_stop_hi", H5T_NATIVE_DOUBLE, smd,
-            per_cell_day([](const C& c, size_t t) { return c.p_in_line_stop[t].hi; }), "1",
-            "upper 95% Wilson bound of p_in_line_stop", "95% Wilson score interval, upper end");
+  write_proportion_by_day(g, points, H, smd, "p_line_stop_by_day", &C::p_line_stop_by_day,
+                          "P(first line stop on or before day t)",
+                          "fraction of paths whose first day meeting less than line_stop_fill of "
+                          "demand is <= t");
+  write_proportion_by_day(g, points, H, smd, "p_in_line_stop", &C::p_in_line_stop,
+                          "P(in a line stop on day t)",
+                          "fraction of paths meeting less than line_stop_fill of demand on day t");
   g.dataset("line_stop_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "line_stop_days"}),
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.line_stop_days, S * M * (H + 1)); }),
             "paths", "paths by total line-stop days",
             "number of paths with exactly this many line-stop days over the horizon");
   g.dataset("line_stop_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
-            per_cell4([](const C& c, int q) { return c.line_stop_days_quantile[q]; }), "day",
+            per_cell_quantile(points, [](const C& c, int q) { return c.line_stop_days_quantile[q]; }), "day",
             "quantiles of total line-stop days per path",
             "exact quantiles (inverse empirical CDF) of the per-path line-stop-day count");
   g.dataset("line_stop_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
-            per_cell_scalar([](const C& c) { return c.line_stop_days_mean; }), "day",
+            per_cell_scalar(points, [](const C& c) { return c.line_stop_days_mean; }), "day",
             "mean total line-stop days per path", "exact mean over paths");
   g.dataset("fill_rate_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
-            per_cell_scalar([](const C& c) { return c.fill_rate_mean; }), "1",
+            per_cell_scalar(points, [](const C& c) { return c.fill_rate_mean; }), "1",
             "mean fill rate over the horizon",
             "mean over paths of delivered / demanded tonnes (1 for a path with no demand); "
             "per-path rates summed in units of 1e-9");
@@ -618,7 +594,7 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             stack(points, [&](const PointResult& p) { return tally_slice(p, L.fill_hist, S * M * kFillSlots); }),
             "paths", "paths by fill rate over the horizon", "bins of width 0.01; the last is exactly 1");
   g.dataset("fill_rate_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "fill_quantile"}),
-            per_cell4([](const C& c, int q) { return c.fill_rate_quantile[q]; }), "1",
+            per_cell_quantile(points, [](const C& c, int q) { return c.fill_rate_quantile[q]; }), "1",
             "quantiles of the fill rate over the horizon",
             "lower edge of the 0.01-wide bin holding the quantile (conservative)");
   g.dataset("fill_rate_month_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material", "month"}),

@@ -55,28 +55,40 @@ def _segments(ds, mat):
     return [seg for seg in ds.segment.values if float(ds.demand_mean.sel(segment=seg, material=mat)) > 0]
 
 
-def _plot_band(ds, var, ylabel, legend_loc, heading, out):
-    """One panel per material: var(segment, material, day) per segment with its 95% band."""
+def _per_material(ds, draw, ylabel, heading, out, legend_loc, dim="day", ylim=(0, 1),
+                  fontsize=8):
+    """One panel per material, draw(ax, dates, segment, material) for each segment using it."""
     mats = list(ds.material.values)
     fig, axes = _panels(len(mats))
-    dates = _dates(ds)
+    dates = _dates(ds, dim)
     for ax, mat in zip(axes, mats):
         for seg in _segments(ds, mat):
-            sel = dict(segment=seg, material=mat)
-            line, = ax.plot(dates, ds[var].sel(sel).values, label=seg)
-            ax.fill_between(dates, ds[var + "_lo"].sel(sel).values, ds[var + "_hi"].sel(sel).values,
-                            color=line.get_color(), alpha=0.25, linewidth=0)
+            draw(ax, dates, seg, mat)
         ax.set_title(mat)
-        ax.set_ylim(0, 1)
+        ax.set_ylim(*ylim)
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", rotation=30)
+        ax.legend(loc=legend_loc, fontsize=fontsize)  # each material has its own segments
     axes[0].set_ylabel(ylabel)
-    for ax in axes:  # each material has its own segments
-        ax.legend(loc=legend_loc, fontsize=8)
     fig.suptitle(heading)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
+
+
+def _band(ax, dates, ds, var, sel, **line):
+    """var and its 95% band (var_lo, var_hi) at sel; returns the line."""
+    drawn, = ax.plot(dates, ds[var].sel(sel).values, **line)
+    ax.fill_between(dates, ds[var + "_lo"].sel(sel).values, ds[var + "_hi"].sel(sel).values,
+                    color=drawn.get_color(), alpha=0.25, linewidth=0)
+    return drawn
+
+
+def _plot_band(ds, var, ylabel, legend_loc, heading, out):
+    """One panel per material: var(segment, material, day) per segment with its 95% band."""
+    def draw(ax, dates, seg, mat):
+        _band(ax, dates, ds, var, dict(segment=seg, material=mat), label=seg)
+    _per_material(ds, draw, ylabel, heading, out, legend_loc)
 
 
 def plot_stockout_cdf(ds, title, out):
@@ -112,55 +124,28 @@ def plot_stockout_days(ds, title, out):
 
 
 def plot_line_stop_cdf(ds, title, out):
-    mats = list(ds.material.values)
-    fig, axes = _panels(len(mats))
-    dates = _dates(ds)
-    for ax, mat in zip(axes, mats):
-        for seg in _segments(ds, mat):
-            sel = dict(segment=seg, material=mat)
-            fill = float(ds.line_stop_fill.sel(sel))
-            line, = ax.plot(dates, ds.p_line_stop_by_day.sel(sel).values,
-                            label=f"{seg}: line stop (< {fill:.0%} met)")
-            ax.fill_between(dates, ds.p_line_stop_by_day_lo.sel(sel).values,
-                            ds.p_line_stop_by_day_hi.sel(sel).values, color=line.get_color(),
-                            alpha=0.25, linewidth=0)
-            ax.plot(dates, ds.p_stockout_by_day.sel(sel).values, color=line.get_color(),
-                    linestyle="--", linewidth=1, label=f"{seg}: any shortfall")
-        ax.set_title(mat)
-        ax.set_ylim(0, 1)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", rotation=30)
-    axes[0].set_ylabel("P(first event by date)")
-    for ax in axes:
-        ax.legend(loc="upper left", fontsize=7)
-    fig.suptitle(f"{title}: line stops (solid, 95% band) and stockouts (dashed)")
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    def draw(ax, dates, seg, mat):
+        sel = dict(segment=seg, material=mat)
+        fill = float(ds.line_stop_fill.sel(sel))
+        line = _band(ax, dates, ds, "p_line_stop_by_day", sel,
+                     label=f"{seg}: line stop (< {fill:.0%} met)")
+        ax.plot(dates, ds.p_stockout_by_day.sel(sel).values, color=line.get_color(),
+                linestyle="--", linewidth=1, label=f"{seg}: any shortfall")
+    _per_material(ds, draw, "P(first event by date)",
+                  f"{title}: line stops (solid, 95% band) and stockouts (dashed)", out,
+                  "upper left", fontsize=7)
 
 
 def plot_fill_rate(ds, title, out):
-    mats = list(ds.material.values)
-    fig, axes = _panels(len(mats))
-    dates = _dates(ds, "month")
-    for ax, mat in zip(axes, mats):
-        for seg in _segments(ds, mat):
-            sel = dict(segment=seg, material=mat)
-            p5 = float(ds.fill_rate_quantile.sel(sel).sel(fill_quantile=0.05))
-            mean = float(ds.fill_rate_mean.sel(sel))
-            ax.step(dates, ds.fill_rate_month_mean.sel(sel).values, where="post",
-                    label=f"{seg} (horizon: mean {mean:.0%}, P5 {p5:.0%})")
-        ax.set_title(mat)
-        ax.set_ylim(0, 1.02)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", rotation=30)
-    axes[0].set_ylabel("mean fill rate of the month (delivered / demanded)")
-    for ax in axes:
-        ax.legend(loc="lower left", fontsize=7)
-    fig.suptitle(f"{title}: monthly fill rates")
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    def draw(ax, dates, seg, mat):
+        sel = dict(segment=seg, material=mat)
+        p5 = float(ds.fill_rate_quantile.sel(sel).sel(fill_quantile=0.05))
+        mean = float(ds.fill_rate_mean.sel(sel))
+        ax.step(dates, ds.fill_rate_month_mean.sel(sel).values, where="post",
+                label=f"{seg} (horizon: mean {mean:.0%}, P5 {p5:.0%})")
+    _per_material(ds, draw, "mean fill rate of the month (delivered / demanded)",
+                  f"{title}: monthly fill rates", out, "lower left", dim="month", ylim=(0, 1.02),
+                  fontsize=7)
 
 
 def plot_regimes(ds, title, out):
