@@ -1,6 +1,7 @@
 // reerisk command line: turns exceptions into exit codes (0 ok, 2 bad input, 1 runtime
 // failure, 128 + signal when interrupted). In an MPI job a failing rank ends every rank.
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 #include <string>
 
@@ -18,8 +19,12 @@ namespace {
 int fail(int code, const std::string& message) {
   const int size = rr::ProcessGroup::size();
   if (size > 1) {
-    std::cerr << "[rank " << rr::ProcessGroup::rank() << " of " << size << "] " << message << "\n";
-    std::cerr.flush();
+    // One write for the whole line: std::cerr writes each piece on its own, and Open MPI's
+    // output forwarding then interleaves its MPI_ABORT banner between them.
+    const std::string line = "[rank " + std::to_string(rr::ProcessGroup::rank()) + " of " +
+                             std::to_string(size) + "] " + message + "\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
     rr::ProcessGroup::abort(code);
   }
   std::cerr << message << "\n";

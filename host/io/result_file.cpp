@@ -485,6 +485,15 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
   g.string_scale("regime", regs, "control regime state");
   g.string_scale("plant", plants, "plant outside China");
   g.scale("quantile", H5T_NATIVE_DOUBLE, quantiles, "1", "quantile level");
+  if (spec.costs) {
+    std::vector<double> usd_upper(kTonneSlots);
+    for (int b = 0; b < kTonneSlots; ++b) usd_upper[b] = tonne_upper[b] * kUsdPerTonneBin;
+    g.scale("usd_bin", H5T_NATIVE_INT32, tonne_index, "",
+            "log-spaced cost bin (0: exactly 0; 1: below 1e3 USD; last: 1e13 USD and above)");
+    g.label("usd_bin", "usd_bin_upper");
+    g.dataset("usd_bin_upper", H5T_NATIVE_DOUBLE, {"usd_bin"}, usd_upper, "USD",
+              "upper edge of the cost bin", "bins are (lower, upper]; the last is open above");
+  }
   g.scale("tonne_bin", H5T_NATIVE_INT32, tonne_index, "",
           "log-spaced tonnage bin (0: exactly 0; 1: below 1e-3 t; last: 1e7 t and above)");
   g.label("tonne_bin", "tonne_bin_lower");
@@ -609,6 +618,50 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             "mean over paths of the month's delivered / demanded tonnes (1 where nothing was demanded)");
 }
 
+/// Per segment: the procurement and shortfall costs per path (docs/model.md §6 "What a
+/// shortfall costs"), when the scenario asks for them.
+void write_cost_outputs(GroupWriter& g, const std::vector<PointResult>& points,
+                        const TallyLayout& L, const SweepDims& dims) {
+  const size_t S = L.S;
+  const char* names[2] = {"procurement_cost", "shortfall_cost"};
+  const char* meaning[2] = {"procurement cost per path: receipts x price multiplier x base price",
+                            "shortfall cost per path: tonnes short x shortfall_cost_usd_per_t"};
+  for (int c = 0; c < 2; ++c) {
+    const std::string n = names[c];
+    const auto per_segment = [&](auto value) {
+      return stack(points, [&](const PointResult& p) {
+        std::vector<double> v;
+        for (const auto& both : p.summary.segment_costs) value(both[c], v);
+        return v;
+      });
+    };
+    g.dataset((n + "_mean").c_str(), H5T_NATIVE_DOUBLE, dims({"segment"}),
+              per_segment([](const CostSummary& x, std::vector<double>& v) { v.push_back(x.mean); }),
+              "USD", meaning[c], "exact mean over paths (per-path costs summed in whole kUSD)");
+    g.dataset((n + "_quantile").c_str(), H5T_NATIVE_DOUBLE, dims({"segment", "quantile"}),
+              per_segment([](const CostSummary& x, std::vector<double>& v) {
+                v.insert(v.end(), std::begin(x.quantile), std::end(x.quantile));
+              }),
+              "USD", (n + " quantiles").c_str(),
+              "upper edge of the log-spaced bin holding the quantile (conservative)");
+    g.dataset((n + "_cvar95").c_str(), H5T_NATIVE_DOUBLE, dims({"segment"}),
+              per_segment([](const CostSummary& x, std::vector<double>& v) { v.push_back(x.cvar95); }),
+              "USD", (n + ": mean of the worst 5% of paths (CVaR95)").c_str(),
+              "exact sums per bin; the paths of the bin holding the 95th percentile count at its mean");
+    g.dataset((n + "_count").c_str(), H5T_NATIVE_UINT64, dims({"segment", "usd_bin"}),
+              stack(points, [&](const PointResult& p) {
+                std::vector<std::uint64_t> v;
+                for (size_t s = 0; s < S; ++s) {
+                  const auto slice = tally_slice(p, L.cost_hist + (s * 2 + c) * kTonneSlots, kTonneSlots);
+                  v.insert(v.end(), slice.begin(), slice.end());
+                }
+                return v;
+              }),
+              "paths", (n + ": paths by cost (log-spaced bins)").c_str(),
+              "number of paths whose cost falls in each bin");
+  }
+}
+
 /// System-wide outputs: regime occupancy, smuggling and seizures, prices, plants.
 void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points,
                           const TallyLayout& L, const SweepDims& dims) {
@@ -731,6 +784,7 @@ void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResul
   write_coordinates(g, sc, spec, L, axes);
   write_stockout_outputs(g, points, L, dims);
   write_severity_outputs(g, points, L, dims);
+  if (spec.costs) write_cost_outputs(g, points, L, dims);
   write_system_outputs(g, points, L, dims);
   if (sensitivity) write_sensitivity(g, *sensitivity, L.S, L.M);
   if (sample && sample->n > 0) write_path_sample(g, *sample);

@@ -272,6 +272,18 @@ ResultFileInfo read_unprobed(const std::string& path) {
   const auto fill_mean = optional("fill_rate_mean");
   const auto fill_q = optional("fill_rate_quantile");
   const auto demand = optional("demand_mean");
+  // Costs, where the scenario asked for them: [0] procurement, [1] shortfall.
+  std::vector<double> cost_mean[2], cost_q[2], cost_cvar[2];
+  const bool costs = H5Lexists(group, "procurement_cost_mean", H5P_DEFAULT) > 0;
+  if (costs) {
+    const char* names[2] = {"procurement_cost", "shortfall_cost"};
+    for (int c = 0; c < 2; ++c) {
+      const std::string n = names[c];
+      cost_mean[c] = read_all<double>(group, (n + "_mean").c_str(), H5T_NATIVE_DOUBLE);
+      cost_q[c] = read_all<double>(group, (n + "_quantile").c_str(), H5T_NATIVE_DOUBLE);
+      cost_cvar[c] = read_all<double>(group, (n + "_cvar95").c_str(), H5T_NATIVE_DOUBLE);
+    }
+  }
   std::vector<std::int64_t> ls_dq;
   if (H5Lexists(group, "line_stop_days_quantile", H5P_DEFAULT) > 0) {
     ls_dq = read_all<std::int64_t>(group, "line_stop_days_quantile", H5T_NATIVE_INT64);
@@ -295,6 +307,12 @@ ResultFileInfo read_unprobed(const std::string& path) {
        fill_mean.size() != n_points * cells || fill_q.size() != n_points * cells * 4 ||
        ls_dq.size() != n_points * cells * 4)) {
     throw InputError(path + ": the line-stop and fill-rate datasets have an unexpected shape");
+  }
+  for (int c = 0; costs && c < 2; ++c) {
+    if (cost_mean[c].size() != n_points * segs.size() || cost_cvar[c].size() != n_points * segs.size() ||
+        cost_q[c].size() != n_points * segs.size() * 4) {
+      throw InputError(path + ": the cost datasets have an unexpected shape");
+    }
   }
   if (!demand.empty() && demand.size() != n_points * cells) {
     throw InputError(path + ": demand_mean has an unexpected shape");
@@ -330,6 +348,18 @@ ResultFileInfo read_unprobed(const std::string& path) {
         }
         s.cells.push_back(std::move(cell));
       }
+    }
+    s.costs = costs;
+    for (size_t i = 0; costs && i < segs.size(); ++i) {
+      s.cost_segments.push_back(segs[i]);
+      std::array<CostSummary, 2> both;
+      for (int c = 0; c < 2; ++c) {
+        const size_t at = pt * segs.size() + i;
+        both[c].mean = cost_mean[c][at];
+        both[c].cvar95 = cost_cvar[c][at];
+        for (int q = 0; q < 4; ++q) both[c].quantile[q] = cost_q[c][at * 4 + q];
+      }
+      s.segment_costs.push_back(both);
     }
     std::string label;
     std::size_t rest = pt;

@@ -16,7 +16,8 @@ void ScenarioReader::read_segments(Scenario& sc) {
     check_keys(*t, "[[segment]]", {"name", "defense", "priority", "demand_t_per_year",
                                    "demand_cv", "cover_days", "target_cover_days",
                                    "response_elasticity", "demand_floor_share",
-                                   "response_lag_months", "line_stop_fill"});
+                                   "response_lag_months", "line_stop_fill",
+                                   "shortfall_cost_usd_per_t"});
     SegmentConfig s;
     s.name = name_of(*t, "segment");
     const std::string w = "segment \"" + s.name + "\"";
@@ -40,6 +41,9 @@ void ScenarioReader::read_segments(Scenario& sc) {
                 kMaxResponseLag).value_or(3));
     s.line_stop_fill = number(*t, "line_stop_fill", w + " line_stop_fill", false, 0, 1,
                               "a share of the day's demand in [0, 1]").value_or(0.8);
+    s.shortfall_cost_usd_per_t = number(*t, "shortfall_cost_usd_per_t",
+                                        w + " shortfall_cost_usd_per_t", false, 0, 1e12,
+                                        "US dollars per tonne from 0 to 1e12");
     sc.segments.push_back(s);
   }
 }

@@ -44,6 +44,8 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     s.any_orders = s.any_orders || mat.export_capacity_t_per_year > 0.0;
     s.price_elasticity[m] = mat.price_elasticity;
     s.price_cap[m] = mat.price_cap;
+    s.base_price_usd_per_t[m] = mat.base_price_usd_per_kg.value_or(0.0) * 1000.0;
+    s.costs = s.costs || mat.base_price_usd_per_kg.has_value();
   }
 
   const bool any_initial = std::any_of(sc.regimes.begin(), sc.regimes.end(),
@@ -109,6 +111,8 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     gs.cover_days = gc.cover_days;
     gs.target_cover_days = gc.target_cover_days;
     gs.line_stop_fill = gc.line_stop_fill;
+    gs.shortfall_cost_usd_per_t = gc.shortfall_cost_usd_per_t.value_or(0.0);
+    s.costs = s.costs || gc.shortfall_cost_usd_per_t.has_value();
     gs.response_elasticity = gc.response_elasticity;
     gs.demand_floor_share = gc.demand_floor_share;
     gs.response_lag_months = gc.response_lag_months;

@@ -25,6 +25,7 @@ struct MaterialConfig {
   double export_capacity_t_per_year = 0.0;  ///< > 0: China's flow answers orders up to this
   double price_elasticity = 1.0;
   double price_cap = 10.0;
+  std::optional<double> base_price_usd_per_kg;  ///< pre-control price, for the cost outputs
 };
 
 struct RegimeConfig {
@@ -81,6 +82,7 @@ struct SegmentConfig {
   double demand_floor_share = 0.0;   ///< the response never cuts demand below this share
   std::int32_t response_lag_months = 3;
   double line_stop_fill = 0.8;       ///< a line-stop day meets less than this share of demand
+  std::optional<double> shortfall_cost_usd_per_t;  ///< value lost per tonne short
 };
 
 struct StockpileConfig {

@@ -22,7 +22,28 @@ Scenario ScenarioReader::read() {
   read_plants(sc);
   read_stockpile(sc);
   read_sweep(sc);
+  check_cost_inputs(sc);
   return sc;
+}
+
+void ScenarioReader::check_cost_inputs(const Scenario& sc) {
+  // Costs are asked for by any price or any shortfall cost; then every material a segment
+  // uses needs its price (docs/model.md §6 "What a shortfall costs").
+  bool asked = false;
+  for (const auto& m : sc.materials) asked |= m.base_price_usd_per_kg.has_value();
+  for (const auto& g : sc.segments) asked |= g.shortfall_cost_usd_per_t.has_value();
+  if (!asked) return;
+  const auto list = tables("material");
+  for (size_t m = 0; m < sc.materials.size() && m < list.size(); ++m) {
+    bool used = false;
+    for (const auto& g : sc.segments) used |= m < g.demand_t_per_year.size() && g.demand_t_per_year[m] > 0;
+    if (used && !sc.materials[m].base_price_usd_per_kg) {
+      fail(*list[m], "material \"" + sc.materials[m].name +
+                         "\" has no base_price_usd_per_kg; the cost outputs (asked for by a "
+                         "base_price_usd_per_kg or shortfall_cost_usd_per_t elsewhere) need the "
+                         "pre-control price of every material a segment uses");
+    }
+  }
 }
 
 void ScenarioReader::read_run(Scenario& sc) {
@@ -67,7 +88,7 @@ void ScenarioReader::read_materials(Scenario& sc) {
   for (const toml::table* t : list) {
     check_keys(*t, "[[material]]", {"name", "china_baseline_t_per_year", "shipping_days",
                                     "shipments_per_month", "licence_lots", "export_capacity_t_per_year",
-                                    "price_elasticity", "price_cap"});
+                                    "price_elasticity", "price_cap", "base_price_usd_per_kg"});
     MaterialConfig m;
     m.name = name_of(*t, "material");
     if (!m.name.empty() && !seen.insert(m.name).second) {
@@ -90,6 +111,8 @@ void ScenarioReader::read_materials(Scenario& sc) {
                                 1e6, "a number > 0").value_or(1.0);
     m.price_cap = number(*t, "price_cap", w + " price_cap", false, 1.0, 1e6,
                          "a number >= 1").value_or(10.0);
+    m.base_price_usd_per_kg = number(*t, "base_price_usd_per_kg", w + " base_price_usd_per_kg",
+                                     false, 0, 1e9, "US dollars per kg from 0 to 1e9");
     sc.materials.push_back(m);
     material_names_.push_back(m.name);
   }

@@ -44,6 +44,7 @@ class ScenarioReader : public FieldReader {
   void read_segments(Scenario& sc);
   void read_stockpile(Scenario& sc);
   void read_sweep(Scenario& sc);
+  void check_cost_inputs(const Scenario& sc);
 
   std::vector<std::string> regime_names_;
   std::vector<std::string> segment_names_;

@@ -63,6 +63,32 @@ double price_bin_upper_edge(int b, double cap) {
   return std::exp(std::log(cap) * static_cast<double>(b) / kPriceBins);
 }
 
+CostSummary cost_summary(const std::uint64_t* counts, const std::uint64_t* sums) {
+  CostSummary c;
+  std::uint64_t n = 0;
+  double total = 0.0;
+  for (int b = 0; b < kTonneSlots; ++b) {
+    n += counts[b];
+    total += static_cast<double>(sums[b]);
+  }
+  if (n == 0) return c;
+  c.mean = total * kUsdPerSumUnit / static_cast<double>(n);
+  for (int q = 0; q < 4; ++q) {
+    c.quantile[q] = tonne_bin_upper_edge(static_cast<int>(quantile_bin(counts, kTonneSlots, kQuantileLevels[q]))) *
+                    kUsdPerTonneBin;
+  }
+  const double tail = 0.05 * static_cast<double>(n);  // the worst 5% of paths
+  double left = tail, tail_sum = 0.0;
+  for (int b = kTonneSlots - 1; b >= 0 && left > 0.0; --b) {
+    if (!counts[b]) continue;
+    const double take = std::min(left, static_cast<double>(counts[b]));
+    tail_sum += static_cast<double>(sums[b]) * (take / static_cast<double>(counts[b]));
+    left -= take;
+  }
+  c.cvar95 = tail_sum * kUsdPerSumUnit / tail;
+  return c;
+}
+
 Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<std::uint64_t>& tally) {
   const TallyLayout L(spec);
   Summary out;
@@ -106,6 +132,18 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       }
       c.shortfall_mean_t = n ? static_cast<double>(tally[L.shortfall_sum + sm]) / kSumUnitsPerTonne / n : 0.0;
       out.cells.push_back(std::move(c));
+    }
+  }
+  out.costs = spec.costs;
+  if (spec.costs) {
+    for (int s = 0; s < L.S; ++s) {
+      out.cost_segments.push_back(sc.segments[s].name);
+      std::array<CostSummary, 2> both;
+      for (int c = 0; c < 2; ++c) {
+        const std::uint64_t at = (static_cast<std::uint64_t>(s) * 2 + c) * kTonneSlots;
+        both[c] = cost_summary(&tally[L.cost_hist + at], &tally[L.cost_bin_sum + at]);
+      }
+      out.segment_costs.push_back(both);
     }
   }
   out.regime_occupancy.assign(L.K, std::vector<double>(L.R, 0.0));
@@ -234,6 +272,21 @@ std::string format_summary_table(const Summary& s) {
                   static_cast<long long>(c.line_stop_days_quantile[1]), 100 * c.fill_rate_mean,
                   100 * c.fill_rate_quantile[1]);
     os << buf;
+  }
+  if (s.costs) {
+    os << "\nCosts per path over the horizon, US dollars: procurement = receipts x price "
+          "multiplier x base price; shortfall = tonnes short x shortfall_cost_usd_per_t\n";
+    std::snprintf(buf, sizeof buf, "%-20s %11s %11s %11s %11s   %11s %11s %11s\n", "segment",
+                  "proc_mean", "proc_p50", "proc_p95", "proc_cvar95", "short_mean", "short_p95",
+                  "short_cvar95");
+    os << buf;
+    for (size_t g = 0; g < s.segment_costs.size(); ++g) {
+      const auto& c = s.segment_costs[g];
+      std::snprintf(buf, sizeof buf, "%-20s %11.4g %11.4g %11.4g %11.4g   %11.4g %11.4g %11.4g\n",
+                    s.cost_segments[g].c_str(), c[0].mean, c[0].quantile[0], c[0].quantile[2],
+                    c[0].cvar95, c[1].mean, c[1].quantile[2], c[1].cvar95);
+      os << buf;
+    }
   }
   return os.str();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,25 @@ struct SegmentMaterialSummary {
   Proportion line_stop_within(std::int32_t days) const;
 };
 
+/// A cost per path in US dollars over the horizon: exact mean, quantiles at kQuantileLevels
+/// (upper edges of the log bins, conservative), and CVaR95, the mean of the worst 5% of paths
+/// (exact per-bin sums; the bin holding the 95th percentile contributes its mean).
+struct CostSummary {
+  double mean = 0.0;
+  double quantile[4] = {};
+  double cvar95 = 0.0;
+};
+
 /// Everything a run reports, per scenario.
 struct Summary {
   std::uint64_t paths = 0;
   std::int32_t horizon_days = 0;
   std::vector<SegmentMaterialSummary> cells;  ///< segment-major
+  /// Costs (docs/model.md §6 "What a shortfall costs"), when the scenario asks for them: per
+  /// segment, [0] procurement (receipts x price multiplier x base price), [1] shortfall.
+  bool costs = false;
+  std::vector<std::string> cost_segments;
+  std::vector<std::array<CostSummary, 2>> segment_costs;
   std::vector<std::vector<double>> regime_occupancy;  ///< [month][regime] fraction
   std::vector<double> smuggled_mean_t, seized_mean_t;  ///< per material
   std::vector<std::uint64_t> smuggled_batches, seized_batches;  ///< per material
@@ -71,6 +86,9 @@ struct Summary {
   std::vector<std::uint64_t> plant_cancelled;         ///< per plant
   std::vector<std::vector<std::uint64_t>> plant_start_month;  ///< [plant][K+2]
 };
+
+/// The CostSummary of a histogram over the USD bins and its per-bin sums (kUSD).
+CostSummary cost_summary(const std::uint64_t* counts, const std::uint64_t* sums);
 
 /// Upper edge (tonnes) of tonnage bin @p b; the lower edge for the open top bin.
 double tonne_bin_upper_edge(int b);

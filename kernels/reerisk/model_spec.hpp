@@ -92,6 +92,7 @@ struct SegmentSpec {
   bool stockpile_participant = false;
   /// A line-stop day: less than this share of the day's demand met (docs/model.md §6).
   double line_stop_fill = 0.8;
+  double shortfall_cost_usd_per_t = 0.0;  ///< value lost per tonne short
 };
 
 /// The scenario, fully resolved to day indices and per-day rates.
@@ -128,6 +129,10 @@ struct ModelSpec {
   std::int32_t licence_lots[kMaxMaterials] = {};
   double price_elasticity[kMaxMaterials] = {};
   double price_cap[kMaxMaterials] = {};
+  /// Cost outputs (docs/model.md §6 "What a shortfall costs"): on when the scenario gives a
+  /// price or a shortfall cost; the pre-control price in US dollars per tonne.
+  bool costs = false;
+  double base_price_usd_per_t[kMaxMaterials] = {};
 
   RegimeSpec regimes[kMaxRegimes];
   EventSpec events[kMaxEvents];                   ///< sorted by day, then file order

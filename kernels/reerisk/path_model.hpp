@@ -128,6 +128,10 @@ struct PathState {
   double demanded[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand
   double consumed_total[Cap::kMaterials][Cap::kSegments][W];  ///< over the closed months
   double demanded_total[Cap::kMaterials][Cap::kSegments][W];
+  /// Inventory at the last month close (the initial inventory before the first): a month's
+  /// receipts are its consumption plus the change of inventory.
+  double inventory_at_close[Cap::kMaterials][Cap::kSegments][W];
+  double procurement_usd[Cap::kSegments][W];  ///< receipts x price multiplier x base price
   std::int32_t first_line_stop[Cap::kMaterials][Cap::kSegments][W];
   std::int32_t line_stop_days[Cap::kMaterials][Cap::kSegments][W];
   LaneFlag in_line_stop[Cap::kMaterials][Cap::kSegments][W];
@@ -295,6 +299,7 @@ class PathModel {
     }
     for (int s = 0; s < S; ++s) {
       const SegmentSpec& seg = spec_.segments[s];
+      st.procurement_usd[s][l] = 0.0;
       const double cover = sample(seg.cover_days, seed_, path, Purpose::kCover, s, 0);
       st.cover_days[s][l] = cover;
       for (int m = 0; m < M; ++m) {
@@ -307,6 +312,7 @@ class PathModel {
         st.demanded[m][s][l] = 0.0;
         st.consumed_total[m][s][l] = 0.0;
         st.demanded_total[m][s][l] = 0.0;
+        st.inventory_at_close[m][s][l] = st.inventory[m][s][l];
         st.first_line_stop[m][s][l] = spec_.horizon_days;
         st.line_stop_days[m][s][l] = 0;
         st.in_line_stop[m][s][l] = 0;
@@ -855,6 +861,12 @@ class PathModel {
         const std::uint64_t at = layout_.delivered_sum + layout_.sm(s, m) * K + month;
         std::uint64_t kg = 0, fill = 0;
         for (int l = 0; l < W; ++l) {
+          if (spec_.costs) {  // receipts of the month, at its price multiplier
+            const double got = st.consumed[m][s][l] + st.inventory[m][s][l] - st.inventory_at_close[m][s][l];
+            const double multiplier = st.price_history[month % kMaxResponseLag][m][l];
+            st.procurement_usd[s][l] += (got > 0.0 ? got : 0.0) * multiplier * spec_.base_price_usd_per_t[m];
+            st.inventory_at_close[m][s][l] = st.inventory[m][s][l];
+          }
           kg += to_sum_units(st.consumed[m][s][l]);
           fill += to_fill_units(fill_rate(st.consumed[m][s][l], st.demanded[m][s][l]));
           st.consumed_total[m][s][l] += st.consumed[m][s][l];
@@ -1196,6 +1208,20 @@ class PathModel {
           const double fill = fill_rate(st.consumed_total[m][s][l], st.demanded_total[m][s][l]);
           add(layout_.fill_hist + sm * kFillSlots + fill_bin(fill));
           add(layout_.fill_sum + sm, to_fill_units(fill));
+        }
+      }
+      if (spec_.costs) {
+        for (int s = 0; s < spec_.n_segments; ++s) {
+          double short_t = 0.0;
+          for (int m = 0; m < spec_.n_materials; ++m) short_t += st.shortfall[m][s][l];
+          const double cost[2] = {st.procurement_usd[s][l],
+                                  short_t * spec_.segments[s].shortfall_cost_usd_per_t};
+          for (int c = 0; c < 2; ++c) {
+            const std::uint64_t at = (static_cast<std::uint64_t>(s) * 2 + c) * kTonneSlots + usd_bin(cost[c]);
+            add(layout_.cost_hist + at);
+            const std::uint64_t k = to_usd_units(cost[c]);
+            if (k) add(layout_.cost_bin_sum + at, k);
+          }
         }
       }
       for (int m = 0; m < spec_.n_materials; ++m) {

@@ -33,6 +33,11 @@ constexpr int kFillSlots = kFillBins + 1;
 /// Fixed-point unit of fill-rate sums: 1e-9 (a path adds at most 1e9).
 constexpr double kFillUnits = 1e9;
 
+/// Costs per path in US dollars are binned on the tonnage bins scaled by kUsdPerTonneBin
+/// (bin edges 1e3 .. 1e13 USD) and summed in whole thousands of dollars.
+constexpr double kUsdPerTonneBin = 1e6;
+constexpr double kUsdPerSumUnit = 1e3;
+
 /// Fixed-point unit of tonnage sums: 1 kg. Per-path totals are rounded to whole kg before
 /// they are added, so means are exact sums of integers (error below 0.5 kg per path).
 constexpr double kSumUnitsPerTonne = 1000.0;
@@ -62,6 +67,9 @@ struct TallyLayout {
   std::uint64_t fill_hist = 0;        ///< [s][m][kFillSlots]: horizon fill rate per path
   std::uint64_t fill_sum = 0;         ///< [s][m]: sum of per-path fill rates, 1e-9 units
   std::uint64_t fill_month_sum = 0;   ///< [s][m][K]: sum of per-path fill rates of month k, 1e-9
+  // Per segment, two costs c (0 procurement, 1 shortfall): [s][c][kTonneSlots]
+  std::uint64_t cost_hist = 0;        ///< paths by cost (USD bins)
+  std::uint64_t cost_bin_sum = 0;     ///< the paths' costs summed per bin, kUSD
   // System-wide
   std::uint64_t regime_occupancy = 0; ///< [K][R]: state at each month start
   std::uint64_t smuggled_hist = 0;    ///< [m][kTonneSlots]: smuggled tonnes per path
@@ -101,6 +109,8 @@ struct TallyLayout {
     fill_hist = at;        at += sm * kFillSlots;
     fill_sum = at;         at += sm;
     fill_month_sum = at;   at += sm * K;
+    cost_hist = at;        at += static_cast<std::uint64_t>(S) * 2 * kTonneSlots;
+    cost_bin_sum = at;     at += static_cast<std::uint64_t>(S) * 2 * kTonneSlots;
     regime_occupancy = at; at += static_cast<std::uint64_t>(K) * R;
     smuggled_hist = at;    at += static_cast<std::uint64_t>(M) * kTonneSlots;
     seized_hist = at;      at += static_cast<std::uint64_t>(M) * kTonneSlots;
@@ -159,6 +169,14 @@ RR_HD_INLINE int fill_bin(double fill) {
 /// A fill rate in whole 1e-9 units, for the exact fixed-point sums.
 RR_HD_INLINE std::uint64_t to_fill_units(double fill) {
   return static_cast<std::uint64_t>(fill * kFillUnits + 0.5);
+}
+
+/// Bin of a cost in US dollars (the tonnage bins, scaled).
+RR_HD_INLINE int usd_bin(double usd) { return tonne_bin(usd / kUsdPerTonneBin); }
+
+/// Whole thousands of dollars of a cost, for the exact fixed-point sums.
+RR_HD_INLINE std::uint64_t to_usd_units(double usd) {
+  return usd > 0.0 ? static_cast<std::uint64_t>(usd / kUsdPerSumUnit + 0.5) : 0u;
 }
 
 /// Whole kilograms of a tonnage, for the exact fixed-point sums.

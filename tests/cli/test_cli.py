@@ -604,8 +604,8 @@ class ReportTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=300)
             self.assertEqual(r.returncode, 0, r.stderr)
             for name in ("stockout_cdf.png", "in_stockout.png", "stockout_days.png",
-                         "line_stop_cdf.png", "fill_rate.png", "regime_occupancy.png",
-                         "price_fan.png"):
+                         "line_stop_cdf.png", "fill_rate.png", "costs.png",
+                         "regime_occupancy.png", "price_fan.png"):
                 path = os.path.join(d, "report", name)
                 self.assertTrue(os.path.getsize(path) > 10000, name)
                 with open(path, "rb") as f:
@@ -620,7 +620,8 @@ class ReportTest(unittest.TestCase):
                     self.assertEqual(len(p), 4, line)
                     self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_365d"], p[2],
                                            delta=0.0006)
-            for line in run.stdout.split("\nLine stops:")[1].splitlines():
+            line_stop_table = run.stdout.split("\nLine stops:")[1].split("\nCosts per path")[0]
+            for line in line_stop_table.splitlines():
                 parts = line.split()
                 if len(parts) > 3 and parts[0] in ("us_auto", "eu_auto"):
                     p = [float(x) / 100 for x in re.findall(r"([\d.]+)% \[", line)]

@@ -1,6 +1,7 @@
 // Line stops and fill rates (docs/model.md §6 "Consumption and stockout"), in scenarios small
 // enough to work out by hand: one material, one segment with no cover and demand 1 t/day, fed
 // only by a plant that ships straight to it (offtake 1), so that its daily supply is exact.
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "errors.hpp"
 #include "stats/summary.hpp"
 #include "support/test_support.hpp"
 
@@ -136,6 +138,42 @@ TEST(SeverityTest, ASpellStartsAndRecovers) {
   EXPECT_NEAR(s.cells[0].fill_rate_mean, 39.0 / 59, 1e-9);
   EXPECT_NEAR(s.cells[0].p_in_line_stop[15].p, 1.0, 0);
   EXPECT_NEAR(s.cells[0].p_in_line_stop[30].p, 0.0, 0);
+}
+
+// Costs with a fixed price (price_cap 1, so every month's multiplier is 1): 0.7 t/day received
+// and 0.3 t/day short for 59 days. Procurement 41.3 t x $100/kg = $4.13e6 per path; shortfall
+// 17.7 t x $1e6/t = $1.77e7. Every path alike: mean = CVaR95 = the path's cost, and each
+// quantile is the upper edge of the cost's log bin (within a factor 10^0.1 above it).
+TEST(SeverityTest, CostsWithAFixedPrice) {
+  std::string text = scenario(0.7, 0.8) + "shortfall_cost_usd_per_t = 1e6\n";
+  text.replace(text.find("china_baseline_t_per_year = 0"), 29,
+               "china_baseline_t_per_year = 0\nbase_price_usd_per_kg = 100\nprice_cap = 1");
+  const auto l = load(text);
+  ASSERT_TRUE(l.spec->costs);
+  const Summary s = summarize(l.scenario, *l.spec, run_cpu(*l.spec, 3, kPaths));
+  ASSERT_EQ(s.segment_costs.size(), 1u);
+  const double expected[2] = {41.3 * 1e5, 17.7 * 1e6};
+  for (int c = 0; c < 2; ++c) {
+    const CostSummary& x = s.segment_costs[0][c];
+    EXPECT_NEAR(x.mean, expected[c], 500.0) << c;  // whole kUSD per path
+    EXPECT_NEAR(x.cvar95, expected[c], 500.0) << c;
+    for (double q : x.quantile) {
+      EXPECT_GE(q, expected[c]) << c;
+      EXPECT_LE(q, expected[c] * std::pow(10.0, 0.1)) << c;
+    }
+  }
+}
+
+// A shortfall cost asks for the cost outputs, which need every used material's price.
+TEST(SeverityTest, CostsWithoutAPriceAreRefused) {
+  try {
+    load(scenario(0.7, 0.8) + "shortfall_cost_usd_per_t = 1e6\n");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("has no base_price_usd_per_kg"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("test.toml:"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -12,6 +12,8 @@ Plots:
   line_stop_fill of demand, with its 95% band, beside the any-shortfall stockout CDF (dashed);
 - fill_rate.png: the mean fill rate (delivered / demanded) of each month per segment, with the
   horizon's P5 and mean in the legend;
+- costs.png (scenarios with prices): P(cost per path > x) for procurement and shortfall costs
+  per segment, with the mean and CVaR95 in the legend;
 - regime_occupancy.png: the share of paths in each regime at each month start;
 - price_fan.png: price-multiplier quantiles (P50/P90/P95/P99) per month and material.
 
@@ -146,6 +148,34 @@ def plot_fill_rate(ds, title, out):
     _per_material(ds, draw, "mean fill rate of the month (delivered / demanded)",
                   f"{title}: monthly fill rates", out, "lower left", dim="month", ylim=(0, 1.02),
                   fontsize=7)
+
+
+def plot_costs(ds, title, out):
+    """Exceedance curves of the per-path costs (log-spaced bins, read at their upper edges)."""
+    fig, axes = _panels(2)
+    upper = ds.usd_bin_upper.values
+    for ax, kind, label in zip(axes, ("procurement_cost", "shortfall_cost"),
+                               ("procurement (receipts x multiplier x price)", "shortfall")):
+        for seg in ds.segment.values:
+            counts = ds[kind + "_count"].sel(segment=seg).values.astype(float)
+            if counts.sum() == 0 or counts[1:].sum() == 0:
+                continue  # no cost at all (no price or no shortfall cost for this segment)
+            exceed = 1.0 - np.cumsum(counts) / counts.sum()
+            mean = float(ds[kind + "_mean"].sel(segment=seg))
+            cvar = float(ds[kind + "_cvar95"].sel(segment=seg))
+            ax.step(upper[1:], exceed[1:], where="post",
+                    label=f"{seg} (mean {mean:.3g}, CVaR95 {cvar:.3g})")
+        ax.set_xscale("log")
+        ax.set_xlabel("US dollars per path over the horizon")
+        ax.set_title(label)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower left", fontsize=7)
+    axes[0].set_ylabel("P(cost > x)")
+    fig.suptitle(f"{title}: costs per path")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
 
 
 def plot_regimes(ds, title, out):
@@ -304,6 +334,10 @@ def main(argv=None):
             for name, plot in PLOTS.items():
                 path = os.path.join(args.out, prefix + name)
                 plot(first, label, path)
+                print(path)
+            if "procurement_cost_count" in first:
+                path = os.path.join(args.out, prefix + "costs.png")
+                plot_costs(first, label, path)
                 print(path)
             day = min(args.day, ds.sizes["day"])
             if "sobol_total_p_stockout" in ds:
