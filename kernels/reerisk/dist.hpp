@@ -101,7 +101,6 @@ RR_HD_INLINE double sample(const Dist& dist, Stream& s) {
   return dist.p0;
 }
 
-/// Convenience: the draw for (seed, path, purpose, entity, step).
 /// Advances @p s past one sample(dist, s) without computing it: the draws after it are then
 /// those sample() would have left. One word for the one-uniform inversions, none for a fixed
 /// value; a beta's gamma rejection loops have no fixed length, so it is drawn.
@@ -124,6 +123,7 @@ RR_HD_INLINE void skip_sample(const Dist& dist, Stream& s) {
   }
 }
 
+/// Convenience: the draw for (seed, path, purpose, entity, step).
 RR_HD_INLINE double sample(const Dist& dist, std::uint64_t seed, std::uint64_t path,
                            Purpose purpose, std::uint32_t entity, std::uint32_t step) {
   if (dist.kind == DistKind::kFixed) return dist.p0;

@@ -695,9 +695,7 @@ class PathModel {
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
         licence[m][l] = 0;
-        if (reg.licensing && spec_.licence_lots[m] > 1) {
-          // licensed lot by lot above
-        } else if (reg.licensing) {
+        if (reg.licensing && spec_.licence_lots[m] <= 1) {  // lots were licensed above
           if (approval_u[m][l] < st.approval_share[l]) {
             licence[m][l] = licence_lead_days(reg.licence_days, licence_z[m][l], path,
                                               Purpose::kLicenceDays, m, step);

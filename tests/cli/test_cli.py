@@ -612,25 +612,26 @@ class ReportTest(unittest.TestCase):
                     self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
             # The Python summary reproduces the numbers `run` printed (0.1% resolution).
             frame = open_result(out).summary_frame()
-            stockout_table = run.stdout.split("\nLine stops:")[0]
-            for line in stockout_table.splitlines():
-                parts = line.split()
-                if len(parts) > 3 and parts[0] in ("us_auto", "eu_auto"):
-                    p = [float(x) / 100 for x in re.findall(r"([\d.]+)% \[", line)]
-                    self.assertEqual(len(p), 4, line)
-                    self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_365d"], p[2],
-                                           delta=0.0006)
-            line_stop_table = run.stdout.split("\nLine stops:")[1].split("\nCosts per path")[0]
-            for line in line_stop_table.splitlines():
-                parts = line.split()
-                if len(parts) > 3 and parts[0] in ("us_auto", "eu_auto"):
-                    p = [float(x) / 100 for x in re.findall(r"([\d.]+)% \[", line)]
-                    self.assertEqual(len(p), 4, line)
-                    self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_stop_365d"], p[2],
-                                           delta=0.0006)
-                    self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "fill_mean"],
-                                           float(parts[-2].rstrip("%")) / 100, delta=0.0006)
+            stockout_table, rest = run.stdout.split("\nLine stops:")
+            line_stop_table = rest.split("\nCosts per path")[0]
+            for parts, p in _auto_rows(self, stockout_table):
+                self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_365d"], p[2],
+                                       delta=0.0006)
+            for parts, p in _auto_rows(self, line_stop_table):
+                self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_stop_365d"], p[2],
+                                       delta=0.0006)
+                self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "fill_mean"],
+                                       float(parts[-2].rstrip("%")) / 100, delta=0.0006)
 
+
+def _auto_rows(test, table):
+    """The auto segments' rows of a printed table: their fields and their four probabilities."""
+    for line in table.splitlines():
+        parts = line.split()
+        if len(parts) > 3 and parts[0] in ("us_auto", "eu_auto"):
+            p = [float(x) / 100 for x in re.findall(r"([\d.]+)% \[", line)]
+            test.assertEqual(len(p), 4, line)
+            yield parts, p
 
 class ProgressBarTest(unittest.TestCase):
     def _run(self, *extra):
