@@ -464,6 +464,9 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
   g.string_dataset("date", dates, "day", "calendar date of day t");
   g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
   g.scale("line_stop_days", H5T_NATIVE_INT32, stockout_days, "day", "total line-stop days per path");
+  g.scale("survive_days", H5T_NATIVE_INT32, days, "day",
+          "days from a disruption's first day to the first line stop");
+  g.scale("spell_days", H5T_NATIVE_INT32, stockout_days, "day", "length of a line-stop spell");
   std::vector<std::int32_t> fill_index(kFillSlots);
   std::vector<double> fill_lower(kFillSlots), fill_quantiles(std::begin(kFillQuantileLevels),
                                                              std::end(kFillQuantileLevels));
@@ -594,6 +597,37 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   g.dataset("line_stop_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar(points, [](const C& c) { return c.line_stop_days_mean; }), "day",
             "mean total line-stop days per path", "exact mean over paths");
+  g.dataset("time_to_survive_count", H5T_NATIVE_UINT64, dims({"segment", "material", "survive_days"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.survive_hist, S * M * H); }),
+            "paths", "paths with a line stop by their time to survive",
+            "days from the first day of the run of months whose receipts fell short of demand "
+            "that led to the first line stop, to that line stop; paths without a line stop are "
+            "not counted");
+  g.dataset("time_to_survive_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
+            per_cell_quantile(points, [](const C& c, int q) { return c.survive_days_quantile[q]; }), "day",
+            "quantiles of the time to survive over the paths with a line stop",
+            "exact (day resolution); -1 where no path has a line stop");
+  g.dataset("time_to_survive_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar(points, [](const C& c) { return c.survive_days_mean; }), "day",
+            "mean time to survive over the paths with a line stop", "0 where no path has one");
+  g.dataset("time_to_recover_count", H5T_NATIVE_UINT64, dims({"segment", "material", "spell_days"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.recover_hist, S * M * (H + 1)); }),
+            "spells", "line-stop spells that ended, by length",
+            "a spell is a run of consecutive line-stop days; every spell of every path counts");
+  g.dataset("time_to_recover_censored_count", H5T_NATIVE_UINT64,
+            dims({"segment", "material", "spell_days"}),
+            stack(points, [&](const PointResult& p) { return tally_slice(p, L.recover_censored, S * M * (H + 1)); }),
+            "spells", "line-stop spells still going at the horizon, by length so far",
+            "right-censored: the spell lasts at least this long");
+  g.dataset("time_to_recover_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
+            per_cell_quantile(points, [](const C& c, int q) { return c.recover_days_quantile[q]; }), "day",
+            "quantiles of the line-stop spell length",
+            "Kaplan-Meier over ended and censored spells; -1 where the estimate does not reach "
+            "the level (too many spells outlast the horizon) or there is no spell");
+  g.dataset("time_to_recover_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
+            per_cell_scalar(points, [](const C& c) { return c.recover_days_mean; }), "day",
+            "mean length of the line-stop spells that ended",
+            "leaves out censored spells, so it understates the mean spell; 0 without ended spells");
   g.dataset("fill_rate_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar(points, [](const C& c) { return c.fill_rate_mean; }), "1",
             "mean fill rate over the horizon",

@@ -284,10 +284,13 @@ ResultFileInfo read_unprobed(const std::string& path) {
       cost_cvar[c] = read_all<double>(group, (n + "_cvar95").c_str(), H5T_NATIVE_DOUBLE);
     }
   }
-  std::vector<std::int64_t> ls_dq;
-  if (H5Lexists(group, "line_stop_days_quantile", H5P_DEFAULT) > 0) {
-    ls_dq = read_all<std::int64_t>(group, "line_stop_days_quantile", H5T_NATIVE_INT64);
-  }
+  const auto optional_int = [&](const char* name) {
+    return H5Lexists(group, name, H5P_DEFAULT) > 0 ? read_all<std::int64_t>(group, name, H5T_NATIVE_INT64)
+                                                   : std::vector<std::int64_t>{};
+  };
+  const auto ls_dq = optional_int("line_stop_days_quantile");
+  const auto survive_q = optional_int("time_to_survive_quantile");
+  const auto recover_q = optional_int("time_to_recover_quantile");
   const std::size_t D = sweep_dims.size();
   std::size_t n_points = 1;
   for (std::size_t j = 0; j < D; ++j) n_points *= axis_values[j].size();
@@ -307,6 +310,10 @@ ResultFileInfo read_unprobed(const std::string& path) {
        fill_mean.size() != n_points * cells || fill_q.size() != n_points * cells * 4 ||
        ls_dq.size() != n_points * cells * 4)) {
     throw InputError(path + ": the line-stop and fill-rate datasets have an unexpected shape");
+  }
+  const bool survival = !survive_q.empty() || !recover_q.empty();
+  if (survival && (survive_q.size() != n_points * cells * 4 || recover_q.size() != n_points * cells * 4)) {
+    throw InputError(path + ": the time-to-survive and time-to-recover datasets have an unexpected shape");
   }
   for (int c = 0; costs && c < 2; ++c) {
     if (cost_mean[c].size() != n_points * segs.size() || cost_cvar[c].size() != n_points * segs.size() ||
@@ -342,6 +349,10 @@ ResultFileInfo read_unprobed(const std::string& path) {
           for (int q = 0; q < 4; ++q) {
             cell.line_stop_days_quantile[q] = ls_dq[c * 4 + q];
             cell.fill_rate_quantile[q] = fill_q[c * 4 + q];
+            if (survival) {
+              cell.survive_days_quantile[q] = survive_q[c * 4 + q];
+              cell.recover_days_quantile[q] = recover_q[c * 4 + q];
+            }
           }
           cell.line_stop_fill = ls_fill[c];
           cell.fill_rate_mean = fill_mean[c];

@@ -34,4 +34,20 @@ std::size_t quantile_bin(const std::uint64_t* counts, std::size_t n_bins, double
   return n_bins - 1;
 }
 
+std::int64_t kaplan_meier_quantile(const std::uint64_t* ended, const std::uint64_t* censored,
+                                   std::size_t n_bins, double q) {
+  std::uint64_t at_risk = 0;
+  for (std::size_t d = 0; d < n_bins; ++d) at_risk += ended[d] + censored[d];
+  double survival = 1.0;
+  for (std::size_t d = 0; d < n_bins && at_risk > 0; ++d) {
+    if (ended[d]) {
+      survival *= 1.0 - static_cast<double>(ended[d]) / static_cast<double>(at_risk);
+      // The tolerance keeps S exactly at 1 - q (e.g. 1 of 2 ended) on the event's side.
+      if (survival <= 1.0 - q + 1e-12) return static_cast<std::int64_t>(d);
+    }
+    at_risk -= ended[d] + censored[d];
+  }
+  return -1;
+}
+
 }  // namespace rr

@@ -25,4 +25,12 @@ Proportion wilson(std::uint64_t k, std::uint64_t n, double z = kZ95);
 /// "type 1"); exact for integer-valued outcomes binned at unit resolution.
 std::size_t quantile_bin(const std::uint64_t* counts, std::size_t n_bins, double q);
 
+/// Quantile @p q of a duration from right-censored counts, by the Kaplan-Meier product-limit
+/// estimator (Kaplan & Meier 1958): @p ended[d] durations that ended after exactly d units,
+/// @p censored[d] that were still going after d units when observation stopped (at risk at d,
+/// the usual convention for ties). The smallest d whose estimated survival S(d) <= 1 - q;
+/// -1 when S stays above 1 - q (too much is censored to say) or there is nothing.
+std::int64_t kaplan_meier_quantile(const std::uint64_t* ended, const std::uint64_t* censored,
+                                   std::size_t n_bins, double q);
+
 }  // namespace rr

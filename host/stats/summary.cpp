@@ -40,6 +40,32 @@ void day_count_outputs(const std::uint64_t* days, std::uint64_t H, std::uint64_t
     quantile[q] = static_cast<std::int64_t>(quantile_bin(days, H + 1, kQuantileLevels[q]));
   }
 }
+
+/// Time to survive from its histogram [H] (paths by days), time to recover from the ended and
+/// censored spell-length histograms [H+1].
+void survival_outputs(const std::uint64_t* survive, const std::uint64_t* ended,
+                      const std::uint64_t* censored, std::uint64_t H, SegmentMaterialSummary& c) {
+  double sum = 0;
+  for (std::uint64_t d = 0; d < H; ++d) {
+    c.survive_paths += survive[d];
+    sum += static_cast<double>(d) * survive[d];
+  }
+  c.survive_days_mean = c.survive_paths ? sum / c.survive_paths : 0.0;
+  for (int q = 0; q < 4; ++q) {
+    c.survive_days_quantile[q] =
+        c.survive_paths ? static_cast<std::int64_t>(quantile_bin(survive, H, kQuantileLevels[q])) : -1;
+  }
+  sum = 0;
+  for (std::uint64_t d = 0; d <= H; ++d) {
+    c.recover_spells += ended[d];
+    c.recover_censored += censored[d];
+    sum += static_cast<double>(d) * ended[d];
+  }
+  c.recover_days_mean = c.recover_spells ? sum / c.recover_spells : 0.0;
+  for (int q = 0; q < 4; ++q) {
+    c.recover_days_quantile[q] = kaplan_meier_quantile(ended, censored, H + 1, kQuantileLevels[q]);
+  }
+}
 }  // namespace
 
 Proportion SegmentMaterialSummary::within(std::int32_t days) const {
@@ -114,6 +140,8 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
                     &tally[L.line_stop_ends + sm * H], H, n, c.p_line_stop_by_day, c.p_in_line_stop);
       day_count_outputs(&tally[L.line_stop_days + sm * (H + 1)], H, n, c.line_stop_days_mean,
                         c.line_stop_days_quantile);
+      survival_outputs(&tally[L.survive_hist + sm * H], &tally[L.recover_hist + sm * (H + 1)],
+                       &tally[L.recover_censored + sm * (H + 1)], H, c);
       const std::uint64_t* fill = &tally[L.fill_hist + sm * kFillSlots];
       c.fill_rate_mean = n ? static_cast<double>(tally[L.fill_sum + sm]) / kFillUnits / n : 1.0;
       for (int q = 0; q < 4; ++q) {
@@ -254,23 +282,27 @@ std::string format_summary_table(const Summary& s) {
   const bool line_stops = !s.cells.empty() && !s.cells[0].p_line_stop_by_day.empty();
   if (!line_stops) return os.str();  // a result file written before line stops existed
   os << "\nLine stops: days meeting less than line_stop_fill (fill<) of the day's demand; fill: "
-        "delivered / demanded per path over the horizon (mean, P5)\n";
-  std::snprintf(buf, sizeof buf, "%-20s %-5s %5s  %-20s %-20s %-20s %-20s %7s %7s %9s %7s\n",
+        "delivered / demanded per path over the horizon (mean, P5); survive50: median days from "
+        "the disruption to the first line stop; recover50: median spell length (Kaplan-Meier, "
+        "'-' where too many spells outlast the horizon)\n";
+  std::snprintf(buf, sizeof buf, "%-20s %-5s %5s  %-20s %-20s %-20s %-20s %7s %7s %9s %7s %9s %9s\n",
                 "segment", "mat", "fill<", "P(stop<=90d)", "P(stop<=180d)", "P(stop<=365d)",
                 ("P(stop<=" + std::to_string(s.horizon_days) + "d)").c_str(), "stop50", "stop90",
-                "fill_mean", "fill_p5");
+                "fill_mean", "fill_p5", "survive50", "recover50");
   os << buf;
   for (const auto& c : s.cells) {
     if (!c.has_demand) continue;
     auto col = [&](std::int32_t d) {
       return d <= s.horizon_days ? pct(c.line_stop_within(d)) : std::string("   n/a (horizon)   ");
     };
-    std::snprintf(buf, sizeof buf, "%-20s %-5s %5.2f  %-20s %-20s %-20s %-20s %7lld %7lld %8.1f%% %6.0f%%\n",
+    const auto days = [](std::int64_t d) { return d < 0 ? std::string("-") : std::to_string(d); };
+    std::snprintf(buf, sizeof buf, "%-20s %-5s %5.2f  %-20s %-20s %-20s %-20s %7lld %7lld %8.1f%% %6.0f%% %9s %9s\n",
                   c.segment.c_str(), c.material.c_str(), c.line_stop_fill, col(90).c_str(),
                   col(180).c_str(), col(365).c_str(), pct(c.line_stop_within(s.horizon_days)).c_str(),
                   static_cast<long long>(c.line_stop_days_quantile[0]),
                   static_cast<long long>(c.line_stop_days_quantile[1]), 100 * c.fill_rate_mean,
-                  100 * c.fill_rate_quantile[1]);
+                  100 * c.fill_rate_quantile[1], days(c.survive_days_quantile[0]).c_str(),
+                  days(c.recover_days_quantile[0]).c_str());
     os << buf;
   }
   if (s.costs) {

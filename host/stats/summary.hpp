@@ -38,6 +38,19 @@ struct SegmentMaterialSummary {
   std::vector<Proportion> p_in_line_stop;       ///< [H]: in a line stop on day t
   double line_stop_days_mean = 0.0;
   std::int64_t line_stop_days_quantile[4] = {};
+  /// Time to survive (docs/model.md §6 "Time to survive, time to recover"): days from the
+  /// disruption's first day to the first line stop, over the survive_paths paths that have a
+  /// line stop; exact mean and quantiles (-1 without such paths).
+  std::uint64_t survive_paths = 0;
+  double survive_days_mean = 0.0;
+  std::int64_t survive_days_quantile[4] = {-1, -1, -1, -1};
+  /// Time to recover: line-stop spell lengths in days, recover_spells that ended and
+  /// recover_censored still going at the horizon; mean of the ended ones and Kaplan-Meier
+  /// quantiles over both (-1 where the estimate does not reach the level).
+  std::uint64_t recover_spells = 0;
+  std::uint64_t recover_censored = 0;
+  double recover_days_mean = 0.0;
+  std::int64_t recover_days_quantile[4] = {-1, -1, -1, -1};
   /// Fill rate over the horizon (met / demanded per path): exact mean, quantiles at
   /// kFillQuantileLevels (lower bin edges, conservative), and each month's mean.
   double fill_rate_mean = 1.0;

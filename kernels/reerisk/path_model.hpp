@@ -135,6 +135,13 @@ struct PathState {
   std::int32_t first_line_stop[Cap::kMaterials][Cap::kSegments][W];
   std::int32_t line_stop_days[Cap::kMaterials][Cap::kSegments][W];
   LaneFlag in_line_stop[Cap::kMaterials][Cap::kSegments][W];
+  /// Time to survive (docs/model.md §6 "Time to survive, time to recover"): the first day of
+  /// the run of months whose receipts fell short of their demand that the open month would
+  /// continue (the open month's first day when the last closed month's receipts met its
+  /// demand). Frozen at the first line stop, which it then dates.
+  std::int32_t disruption_from[Cap::kMaterials][Cap::kSegments][W];
+  /// First day of the line-stop spell in progress; -1 between spells.
+  std::int32_t stop_spell_from[Cap::kMaterials][Cap::kSegments][W];
   /// This month's demand response factor, in [demand_floor_share, 1] (1 without a response).
   double demand_scale[Cap::kMaterials][Cap::kSegments][W];
   /// Price multipliers of the last kMaxResponseLag months, [month % kMaxResponseLag].
@@ -316,6 +323,8 @@ class PathModel {
         st.first_line_stop[m][s][l] = spec_.horizon_days;
         st.line_stop_days[m][s][l] = 0;
         st.in_line_stop[m][s][l] = 0;
+        st.disruption_from[m][s][l] = 0;
+        st.stop_spell_from[m][s][l] = -1;
         st.demand_scale[m][s][l] = 1.0;
       }
     }
@@ -832,6 +841,8 @@ class PathModel {
   /// the month's accumulators.
   RR_HD void close_month(std::int32_t month, State& st) const {
     const std::uint64_t K = static_cast<std::uint64_t>(layout_.K);
+    const std::int32_t next_month_day =
+        month + 1 < spec_.n_months ? spec_.month_start_day[month + 1] : spec_.horizon_days;
     for (int m = 0; m < spec_.n_materials; ++m) {
       const double cap = spec_.price_cap[m];
       const double log_cap = log(cap);
@@ -859,11 +870,17 @@ class PathModel {
         const std::uint64_t at = layout_.delivered_sum + layout_.sm(s, m) * K + month;
         std::uint64_t kg = 0, fill = 0;
         for (int l = 0; l < W; ++l) {
-          if (spec_.costs) {  // receipts of the month, at its price multiplier
-            const double got = st.consumed[m][s][l] + st.inventory[m][s][l] - st.inventory_at_close[m][s][l];
+          // The month's receipts: what it consumed plus the change of inventory.
+          const double got = st.consumed[m][s][l] + st.inventory[m][s][l] - st.inventory_at_close[m][s][l];
+          st.inventory_at_close[m][s][l] = st.inventory[m][s][l];
+          if (spec_.costs) {  // at the month's price multiplier
             const double multiplier = st.price_history[month % kMaxResponseLag][m][l];
             st.procurement_usd[s][l] += (got > 0.0 ? got : 0.0) * multiplier * spec_.base_price_usd_per_t[m];
-            st.inventory_at_close[m][s][l] = st.inventory[m][s][l];
+          }
+          // Receipts that met the month's demand end a disruption not yet dated by a line stop.
+          const bool met = !(st.demanded[m][s][l] - got > kShortfallEpsilon);
+          if (met && st.first_line_stop[m][s][l] == spec_.horizon_days) {
+            st.disruption_from[m][s][l] = next_month_day;
           }
           kg += to_sum_units(st.consumed[m][s][l]);
           fill += to_fill_units(fill_rate(st.consumed[m][s][l], st.demanded[m][s][l]));
@@ -995,6 +1012,7 @@ class PathModel {
         std::int32_t* line_stop_days = st.line_stop_days[m][s];
         std::int32_t* first_line_stop = st.first_line_stop[m][s];
         LaneFlag* in_line_stop = st.in_line_stop[m][s];
+        std::int32_t* spell_from = st.stop_spell_from[m][s];
         double* consumed = st.consumed[m][s];
         double* demanded = st.demanded[m][s];
         const double* scale = st.demand_scale[m][s];
@@ -1028,6 +1046,7 @@ class PathModel {
           first_line_stop[l] = (is_stop & (first_line_stop[l] == never)) ? t : first_line_stop[l];
           stop_starts += is_stop & (in_line_stop[l] ^ 1);
           stop_ends += (is_stop ^ 1) & in_line_stop[l];
+          spell_from[l] = (is_stop & (in_line_stop[l] ^ 1)) ? t : spell_from[l];
           in_line_stop[l] = is_stop;
         }
         // With many lanes, adding a zero costs less than a branch the lanes make unpredictable;
@@ -1039,6 +1058,16 @@ class PathModel {
           add(layout_.line_stop_starts + at, static_cast<std::uint64_t>(stop_starts));
         }
         if (W > 1 || stop_ends) add(layout_.line_stop_ends + at, static_cast<std::uint64_t>(stop_ends));
+        // Spells ending today are rare, so their lengths are binned lane by lane: a lane out of
+        // its line stop whose spell still has a first day is one that ended yesterday.
+        if (stop_ends) {
+          const std::uint64_t H1 = static_cast<std::uint64_t>(layout_.H) + 1;
+          for (int l = 0; l < W; ++l) {
+            if (in_line_stop[l] || spell_from[l] < 0) continue;
+            add(layout_.recover_hist + layout_.sm(s, m) * H1 + (t - spell_from[l]));
+            spell_from[l] = -1;
+          }
+        }
       }
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
@@ -1203,6 +1232,13 @@ class PathModel {
           if (kg) add(layout_.shortfall_sum + sm, kg);
           add(layout_.first_line_stop + sm * H1 + st.first_line_stop[m][s][l]);
           add(layout_.line_stop_days + sm * H1 + st.line_stop_days[m][s][l]);
+          if (st.first_line_stop[m][s][l] < layout_.H) {
+            add(layout_.survive_hist + sm * layout_.H +
+                (st.first_line_stop[m][s][l] - st.disruption_from[m][s][l]));
+          }
+          if (st.in_line_stop[m][s][l]) {  // a spell the horizon cuts off
+            add(layout_.recover_censored + sm * H1 + (layout_.H - st.stop_spell_from[m][s][l]));
+          }
           const double fill = fill_rate(st.consumed_total[m][s][l], st.demanded_total[m][s][l]);
           add(layout_.fill_hist + sm * kFillSlots + fill_bin(fill));
           add(layout_.fill_sum + sm, to_fill_units(fill));

@@ -64,6 +64,9 @@ struct TallyLayout {
   std::uint64_t line_stop_days = 0;   ///< [s][m][H+1]: total line-stop days per path
   std::uint64_t line_stop_starts = 0; ///< [s][m][H]: a line-stop spell starts on day t
   std::uint64_t line_stop_ends = 0;   ///< [s][m][H]: a line-stop spell ended the day before t
+  std::uint64_t survive_hist = 0;     ///< [s][m][H]: paths by days from disruption to first line stop
+  std::uint64_t recover_hist = 0;     ///< [s][m][H+1]: ended line-stop spells by length in days
+  std::uint64_t recover_censored = 0; ///< [s][m][H+1]: spells still on at the horizon, by length so far
   std::uint64_t fill_hist = 0;        ///< [s][m][kFillSlots]: horizon fill rate per path
   std::uint64_t fill_sum = 0;         ///< [s][m]: sum of per-path fill rates, 1e-9 units
   std::uint64_t fill_month_sum = 0;   ///< [s][m][K]: sum of per-path fill rates of month k, 1e-9
@@ -106,6 +109,9 @@ struct TallyLayout {
     line_stop_days = at;   at += sm * (H + 1);
     line_stop_starts = at; at += sm * H;
     line_stop_ends = at;   at += sm * H;
+    survive_hist = at;     at += sm * H;
+    recover_hist = at;     at += sm * (H + 1);
+    recover_censored = at; at += sm * (H + 1);
     fill_hist = at;        at += sm * kFillSlots;
     fill_sum = at;         at += sm;
     fill_month_sum = at;   at += sm * K;

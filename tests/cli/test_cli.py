@@ -1,6 +1,7 @@
 """The reerisk CLI as a user meets it: exit codes, messages that name file:line, the summary
 table and the HDF5 file. Run by ctest with REERISK_BINARY and REERISK_SOURCE_DIR set."""
 import glob
+import math
 import os
 import re
 import subprocess
@@ -621,7 +622,13 @@ class ReportTest(unittest.TestCase):
                 self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "p_stop_365d"], p[2],
                                        delta=0.0006)
                 self.assertAlmostEqual(frame.loc[(parts[0], parts[1]), "fill_mean"],
-                                       float(parts[-2].rstrip("%")) / 100, delta=0.0006)
+                                       float(parts[-4].rstrip("%")) / 100, delta=0.0006)
+                for column, printed in (("survive_p50", parts[-2]), ("recover_p50", parts[-1])):
+                    value = frame.loc[(parts[0], parts[1]), column]
+                    if printed == "-":
+                        self.assertTrue(math.isnan(value), (column, value))
+                    else:
+                        self.assertEqual(value, float(printed), column)
 
 
 def _auto_rows(test, table):

@@ -1,4 +1,4 @@
-// Line stops and fill rates (docs/model.md §6 "Consumption and stockout"), in scenarios small
+// Line stops, fill rates, time to survive and recover, costs (docs/model.md §6), in scenarios small
 // enough to work out by hand: one material, one segment with no cover and demand 1 t/day, fed
 // only by a plant that ships straight to it (offtake 1), so that its daily supply is exact.
 #include <cmath>
@@ -138,6 +138,49 @@ TEST(SeverityTest, ASpellStartsAndRecovers) {
   EXPECT_NEAR(s.cells[0].fill_rate_mean, 39.0 / 59, 1e-9);
   EXPECT_NEAR(s.cells[0].p_in_line_stop[15].p, 1.0, 0);
   EXPECT_NEAR(s.cells[0].p_in_line_stop[30].p, 0.0, 0);
+  // January receives 1 t of 31 demanded, so the disruption dates from day 0: time to survive
+  // 10 days. One spell of 20 days that ended; none cut off by the horizon.
+  for (std::uint64_t d = 0; d < kH; ++d) {
+    EXPECT_EQ(at(tally, L.survive_hist, d), d == 10 ? kPaths : 0u) << d;
+  }
+  for (std::uint64_t d = 0; d <= kH; ++d) {
+    EXPECT_EQ(at(tally, L.recover_hist, d), d == 20 ? kPaths : 0u) << d;
+    EXPECT_EQ(at(tally, L.recover_censored, d), 0u) << d;
+  }
+  EXPECT_EQ(s.cells[0].survive_paths, kPaths);
+  EXPECT_EQ(s.cells[0].survive_days_quantile[0], 10);
+  EXPECT_EQ(s.cells[0].recover_spells, kPaths);
+  EXPECT_EQ(s.cells[0].recover_days_quantile[3], 20);
+  EXPECT_EQ(s.cells[0].recover_days_mean, 20.0);
+}
+
+// Time to survive after a month that kept up, and spells the horizon cuts off. The plant
+// (2 t/day) is down for 40 days from every month start at which it runs (outage probability
+// 1): days 0-39 and 59-98. Cover 45 days, horizon 90 (January to March 2027).
+// January: 31 t from cover, nothing received (receipts 0 < 31: a disruption from day 0).
+// February: 9 t from cover (days 31-39; 5 t left), then 19 days x 2 t in, 1 t out: 24 t at
+// the close. Receipts = consumed 28 + (24 - 14) = 38 >= 28: the disruption is over, and the
+// next one dates from March's first day, 59. March: 24 t last days 59-82; day 83 is the first
+// line stop: time to survive 83 - 59 = 24 (not 83). Its spell (83-89) is still on at the
+// horizon: censored at 7 days, and no spell ended.
+TEST(SeverityTest, TimeToSurviveRestartsAfterAMonthThatKeptUp) {
+  std::string text = scenario(2.0, 0.8, 45);
+  text.replace(text.find("horizon_days = 59"), 17, "horizon_days = 90");
+  text.replace(text.find("offtake ="), 9, "outage_probability_per_month = 1\noutage_days = 40\nofftake =");
+  const auto l = load(text);
+  const auto tally = run_cpu(*l.spec, 3, kPaths);
+  const TallyLayout& L = l.layout;
+  EXPECT_EQ(at(tally, L.first_line_stop, 83), kPaths);
+  for (std::uint64_t d = 0; d < 90; ++d) {
+    EXPECT_EQ(at(tally, L.survive_hist, d), d == 24 ? kPaths : 0u) << d;
+  }
+  for (std::uint64_t d = 0; d <= 90; ++d) {
+    EXPECT_EQ(at(tally, L.recover_hist, d), 0u) << d;
+    EXPECT_EQ(at(tally, L.recover_censored, d), d == 7 ? kPaths : 0u) << d;
+  }
+  const Summary s = summarize(l.scenario, *l.spec, tally);
+  EXPECT_EQ(s.cells[0].recover_censored, kPaths);
+  EXPECT_EQ(s.cells[0].recover_days_quantile[0], -1);  // every spell outlasts what is seen
 }
 
 // Costs with a fixed price (price_cap 1, so every month's multiplier is 1): 0.7 t/day received

@@ -46,7 +46,8 @@ class Result:
     def summary_frame(self, scenario: str | None = None, days=(90, 180, 365)) -> pd.DataFrame:
         """P(first stockout within N days) with 95% Wilson bounds, per segment and material; with
         line stops (p_stop_{N}d, the same for days meeting less than line_stop_fill of demand)
-        and fill rates (fill_mean, fill_p5) where the file has them."""
+        and fill rates (fill_mean, fill_p5), median days to survive and to recover (survive_p50,
+        recover_p50; NaN where there is none) where the file has them."""
         with self.dataset(scenario) as ds:
             horizon = ds.sizes["day"]
             rows = []
@@ -71,6 +72,13 @@ class Result:
                             row[f"p_stop_{n}d_hi"] = float(ds.p_line_stop_by_day_hi.sel(sel))
                         row["fill_mean"] = float(ds.fill_rate_mean.sel(cell))
                         row["fill_p5"] = float(ds.fill_rate_quantile.sel(cell).sel(fill_quantile=0.05))
+                    if "time_to_survive_quantile" in ds:
+                        # -1 (no path with a line stop; a median beyond what censoring lets
+                        # Kaplan-Meier see) becomes NaN
+                        for name, var in (("survive_p50", ds.time_to_survive_quantile),
+                                          ("recover_p50", ds.time_to_recover_quantile)):
+                            v = int(var.sel(cell).sel(quantile=0.5))
+                            row[name] = float(v) if v >= 0 else float("nan")
                     rows.append(row)
         return pd.DataFrame(rows).set_index(["segment", "material"])
 
