@@ -605,7 +605,7 @@ class ReportTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=300)
             self.assertEqual(r.returncode, 0, r.stderr)
             for name in ("stockout_cdf.png", "in_stockout.png", "stockout_days.png",
-                         "line_stop_cdf.png", "fill_rate.png", "costs.png",
+                         "line_stop_cdf.png", "fill_rate.png", "costs.png", "survive_recover.png",
                          "regime_occupancy.png", "price_fan.png"):
                 path = os.path.join(d, "report", name)
                 self.assertTrue(os.path.getsize(path) > 10000, name)

@@ -12,6 +12,8 @@ Plots:
   line_stop_fill of demand, with its 95% band, beside the any-shortfall stockout CDF (dashed);
 - fill_rate.png: the mean fill rate (delivered / demanded) of each month per segment, with the
   horizon's P5 and mean in the legend;
+- survive_recover.png: time to survive (days from a disruption's start to the first line stop)
+  and time to recover (line-stop spell lengths, Kaplan-Meier over spells the horizon cuts off);
 - costs.png (scenarios with prices): P(cost per path > x) for procurement and shortfall costs
   per segment, with the mean and CVaR95 in the legend;
 - regime_occupancy.png: the share of paths in each regime at each month start;
@@ -178,6 +180,49 @@ def plot_costs(ds, title, out):
     plt.close(fig)
 
 
+def plot_survive_recover(ds, title, out):
+    """Per material: P(time to survive > d) over the paths with a line stop (top), and the
+    Kaplan-Meier P(a line-stop spell lasts more than d days) over ended and censored spells
+    (bottom)."""
+    mats = list(ds.material.values)
+    fig, axes = plt.subplots(2, len(mats), figsize=(5.2 * len(mats), 7.6), sharey=True,
+                             squeeze=False)
+    for col, mat in enumerate(mats):
+        top, bottom = axes[0][col], axes[1][col]
+        longest = 1
+        for seg in _segments(ds, mat):
+            sel = dict(segment=seg, material=mat)
+            survive = ds.time_to_survive_count.sel(sel).values.astype(float)
+            if survive.sum() > 0:
+                top.step(ds.survive_days.values, 1.0 - np.cumsum(survive) / survive.sum(),
+                         where="post", label=f"{seg} ({int(survive.sum()):,} paths)")
+            ended = ds.time_to_recover_count.sel(sel).values.astype(float)
+            censored = ds.time_to_recover_censored_count.sel(sel).values.astype(float)
+            at_risk = np.cumsum((ended + censored)[::-1])[::-1]
+            if at_risk[0] == 0:
+                continue
+            hazard = np.divide(ended, at_risk, out=np.zeros_like(ended), where=at_risk > 0)
+            km = np.cumprod(1.0 - hazard)
+            seen = int(np.nonzero(at_risk)[0][-1])
+            longest = max(longest, seen)
+            bottom.step(ds.spell_days.values[:seen + 1], km[:seen + 1], where="post",
+                        label=f"{seg} ({int(ended.sum()):,} ended, {int(censored.sum()):,} cut off)")
+        top.set_title(mat)
+        top.set_xlabel("days from the disruption's start to the first line stop")
+        bottom.set_xlabel("line-stop spell length, days")
+        bottom.set_xlim(0, min(longest, ds.sizes["day"]))
+        for ax in (top, bottom):
+            ax.set_ylim(0, 1)
+            ax.grid(alpha=0.3)
+            ax.legend(loc="upper right", fontsize=7)
+    axes[0][0].set_ylabel("P(time to survive > d | a line stop)")
+    axes[1][0].set_ylabel("P(spell lasts > d days), Kaplan-Meier")
+    fig.suptitle(f"{title}: time to survive (top) and to recover (bottom)")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 def plot_regimes(ds, title, out):
     fig, ax = plt.subplots(figsize=(8, 4.2))
     dates = _dates(ds, "month")
@@ -338,6 +383,10 @@ def main(argv=None):
             if "procurement_cost_count" in first:
                 path = os.path.join(args.out, prefix + "costs.png")
                 plot_costs(first, label, path)
+                print(path)
+            if "time_to_survive_count" in first:
+                path = os.path.join(args.out, prefix + "survive_recover.png")
+                plot_survive_recover(first, label, path)
                 print(path)
             day = min(args.day, ds.sizes["day"])
             if "sobol_total_p_stockout" in ds:
