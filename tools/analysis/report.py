@@ -167,12 +167,16 @@ def plot_costs(ds, title, out):
             cvar = float(ds[kind + "_cvar95"].sel(segment=seg))
             ax.step(upper[1:], exceed[1:], where="post",
                     label=f"{seg} (mean {mean:.3g}, CVaR95 {cvar:.3g})")
-        ax.set_xscale("log")
+        if not ax.lines:  # e.g. no segment sets shortfall_cost_usd_per_t
+            ax.text(0.5, 0.5, "no segment has this cost in this scenario", ha="center",
+                    va="center", transform=ax.transAxes)
+        else:
+            ax.set_xscale("log")
+            ax.legend(loc="lower left", fontsize=7)
         ax.set_xlabel("US dollars per path over the horizon")
         ax.set_title(label)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
-        ax.legend(loc="lower left", fontsize=7)
     axes[0].set_ylabel("P(cost > x)")
     fig.suptitle(f"{title}: costs per path")
     fig.tight_layout()
