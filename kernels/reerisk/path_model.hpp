@@ -1046,7 +1046,6 @@ class PathModel {
           first_line_stop[l] = (is_stop & (first_line_stop[l] == never)) ? t : first_line_stop[l];
           stop_starts += is_stop & (in_line_stop[l] ^ 1);
           stop_ends += (is_stop ^ 1) & in_line_stop[l];
-          spell_from[l] = (is_stop & (in_line_stop[l] ^ 1)) ? t : spell_from[l];
           in_line_stop[l] = is_stop;
         }
         // With many lanes, adding a zero costs less than a branch the lanes make unpredictable;
@@ -1058,8 +1057,9 @@ class PathModel {
           add(layout_.line_stop_starts + at, static_cast<std::uint64_t>(stop_starts));
         }
         if (W > 1 || stop_ends) add(layout_.line_stop_ends + at, static_cast<std::uint64_t>(stop_ends));
-        // Spells ending today are rare, so their lengths are binned lane by lane: a lane out of
-        // its line stop whose spell still has a first day is one that ended yesterday.
+        // Spells start and end on few days, so their first days and lengths are kept lane by
+        // lane outside the loop above: a lane out of its line stop whose spell still has a
+        // first day ended it yesterday; a lane in one without a first day starts it today.
         if (stop_ends) {
           const std::uint64_t H1 = static_cast<std::uint64_t>(layout_.H) + 1;
           for (int l = 0; l < W; ++l) {
@@ -1067,6 +1067,9 @@ class PathModel {
             add(layout_.recover_hist + layout_.sm(s, m) * H1 + (t - spell_from[l]));
             spell_from[l] = -1;
           }
+        }
+        if (stop_starts) {
+          for (int l = 0; l < W; ++l) spell_from[l] = in_line_stop[l] && spell_from[l] < 0 ? t : spell_from[l];
         }
       }
       RR_SIMD_LANES
