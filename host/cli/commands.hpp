@@ -46,6 +46,19 @@ struct MergeCommandOptions {
   bool force = false;
 };
 
+struct CompareCommandOptions {
+  std::string base, alt;               ///< alt "" = the base with --set-alt applied
+  std::string output;
+  std::uint64_t paths = 0;             ///< 0 = run.paths of the base
+  std::int64_t seed = -1;              ///< -1 = run.seed of the base
+  int threads = 0;
+  std::uint64_t batch = 0;
+  bool quiet = false;
+  bool force = false;
+  std::vector<std::string> overrides;      ///< --set: both scenarios
+  std::vector<std::string> alt_overrides;  ///< --set-alt: the alternative only
+};
+
 void setup_run_command(CLI::App& app, RunCommandOptions& options);
 int run_run_command(const RunCommandOptions& options);
 
@@ -57,5 +70,8 @@ int run_info_command(const InfoCommandOptions& options);
 
 void setup_merge_command(CLI::App& app, MergeCommandOptions& options);
 int run_merge_command(const MergeCommandOptions& options);
+
+void setup_compare_command(CLI::App& app, CompareCommandOptions& options);
+int run_compare_command(const CompareCommandOptions& options);
 
 }  // namespace rr

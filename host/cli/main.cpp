@@ -42,7 +42,9 @@ int run_main(int argc, char** argv) {
       "  reerisk info out.h5                          # summary and layout of a result file\n"
       "  reerisk run s.toml --shard 2/4 -o s2.h5      # one shard of a run (job arrays)\n"
       "  reerisk merge s1.h5 s2.h5 s3.h5 s4.h5 -o s.h5\n"
-      "  mpirun -np 4 reerisk run s.toml -o s.h5      # one run over MPI ranks\n",
+      "  mpirun -np 4 reerisk run s.toml -o s.h5      # one run over MPI ranks\n"
+      "  reerisk compare configs/baseline.toml configs/policies/vault-180-days.toml\n"
+      "                                               # paired change in P(stockout)\n",
       "reerisk"};
   app.set_version_flag(
       "--version", std::string("reerisk ") + rr::kVersion + " (git " + rr::kGitSha + ", " +
@@ -56,10 +58,12 @@ int run_main(int argc, char** argv) {
   rr::ValidateCommandOptions validate_options;
   rr::InfoCommandOptions info_options;
   rr::MergeCommandOptions merge_options;
+  rr::CompareCommandOptions compare_options;
   rr::setup_run_command(app, run_options);
   rr::setup_validate_command(app, validate_options);
   rr::setup_info_command(app, info_options);
   rr::setup_merge_command(app, merge_options);
+  rr::setup_compare_command(app, compare_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,6 +75,7 @@ int run_main(int argc, char** argv) {
     if (app.got_subcommand("validate")) return rr::run_validate_command(validate_options);
     if (app.got_subcommand("info")) return rr::run_info_command(info_options);
     if (app.got_subcommand("merge")) return rr::run_merge_command(merge_options);
+    if (app.got_subcommand("compare")) return rr::run_compare_command(compare_options);
   } catch (const rr::InputError& e) {
     return fail(2, e.what());
   } catch (const rr::Interrupted& e) {

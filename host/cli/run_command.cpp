@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "progress_bar.hpp"
+#include "stop_signal.hpp"
 #include "run/checkpoint.hpp"
 #include "scenario/design.hpp"
 #include "reerisk/backend.hpp"
@@ -28,29 +29,6 @@
 
 namespace rr {
 namespace {
-
-std::atomic<int> g_stop_signal{0};
-
-extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
-
-/// Routes SIGINT/SIGTERM to a flag the engine polls (CPU: before every path), for the scope
-/// of a run.
-class StopSignalScope {
- public:
-  StopSignalScope() {
-    g_stop_signal.store(0);
-    old_int_ = std::signal(SIGINT, on_stop_signal);
-    old_term_ = std::signal(SIGTERM, on_stop_signal);
-  }
-  ~StopSignalScope() {
-    std::signal(SIGINT, old_int_);
-    std::signal(SIGTERM, old_term_);
-  }
-
- private:
-  void (*old_int_)(int);
-  void (*old_term_)(int);
-};
 
 BackendChoice parse_backend(const std::string& s) {
   if (s == "cpu") return BackendChoice::kCpu;

@@ -1,6 +1,8 @@
 // HDF5 result writer (HDF5 1.10 C API + the high-level dimension-scale API).
 #include "io/result_file.hpp"
 
+#include "io/hdf5_writer.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,30 +25,13 @@
 #include "reerisk/version.hpp"
 
 namespace rr {
+using hdf5::attr_scalar;
+using hdf5::attr_string;
+using hdf5::check;
+using hdf5::GroupWriter;
+using hdf5::Handle;
+
 namespace {
-
-/// Owns an HDF5 identifier and closes it with the matching H5?close.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + what);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  hid_t get() const { return id_; }
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what + " failed");
-}
 
 std::string basename_stem(const std::string& path) {
   std::string b = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
@@ -55,137 +40,6 @@ std::string basename_stem(const std::string& path) {
   return b.empty() ? std::string("scenario") : b;
 }
 
-/// A variable-length UTF-8 string attribute (h5py and xarray read it as str).
-void attr_string(hid_t obj, const char* name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  const char* text = value.c_str();
-  check(H5Awrite(attr, type, &text), "H5Awrite");
-}
-
-template <class T>
-void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  check(H5Awrite(attr, type, &value), "H5Awrite");
-}
-
-/// Writes one labelled dataset; @p dims name the dimension scales to attach, in order.
-class GroupWriter {
- public:
-  explicit GroupWriter(hid_t group) : group_(group) {}
-
-  /// Declares @p coordinate as a label of dimension @p dim (CF "coordinates" attribute on
-  /// every later dataset using @p dim).
-  void label(const std::string& dim, const std::string& coordinate) {
-    coordinates_[dim].push_back(coordinate);
-  }
-
-  /// Creates a dimension scale @p name of length values.size().
-  template <class T>
-  void scale(const char* name, hid_t type, const std::vector<T>& values, const char* units,
-             const char* long_name) {
-    const hsize_t n = values.size();
-    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "space");
-    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-              H5Dclose, name);
-    if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "H5Dwrite");
-    check(H5DSset_scale(ds, name), "H5DSset_scale");
-    if (units[0]) attr_string(ds, "units", units);
-    attr_string(ds, "long_name", long_name);
-  }
-
-  /// Creates a string-valued scale (variable-length UTF-8).
-  void string_scale(const char* name, const std::vector<std::string>& values,
-                    const char* long_name) {
-    string_dataset(name, values, {}, long_name);
-    Handle ds(H5Dopen2(group_, name, H5P_DEFAULT), H5Dclose, name);
-    check(H5DSset_scale(ds, name), "H5DSset_scale");
-  }
-
-  /// A variable-length UTF-8 string dataset, optionally attached to a scale (1-D).
-  void string_dataset(const char* name, const std::vector<std::string>& values,
-                      const std::string& dim, const char* long_name) {
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
-    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-    std::vector<const char*> ptrs;
-    for (const auto& v : values) ptrs.push_back(v.c_str());
-    const hsize_t n = values.size();
-    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "space");
-    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-              H5Dclose, name);
-    if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "H5Dwrite");
-    attr_string(ds, "long_name", long_name);
-    if (!dim.empty()) attach(ds, {dim});
-  }
-
-  /// A numeric dataset of shape given by @p dims (scale names), row-major @p data.
-  template <class T>
-  void dataset(const char* name, hid_t type, const std::vector<std::string>& dims,
-               const std::vector<T>& data, const char* units, const char* long_name,
-               const char* description) {
-    std::vector<hsize_t> shape;
-    hsize_t total = 1;
-    for (const auto& d : dims) {
-      shape.push_back(scale_length(d));
-      total *= shape.back();
-    }
-    if (total != data.size()) {
-      throw std::logic_error(std::string("result_file: shape mismatch for ") + name);
-    }
-    Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
-                 H5Sclose, "space");
-    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dcpl");
-    // Chunk and compress the large day-resolved arrays; small ones stay contiguous.
-    if (total >= 4096 && !shape.empty() && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
-      std::vector<hsize_t> chunk(shape.size(), 1);
-      chunk.back() = shape.back();
-      check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
-      check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
-      check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
-    }
-    Handle ds(H5Dcreate2(group_, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-              name);
-    if (total) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "H5Dwrite");
-    if (units[0]) attr_string(ds, "units", units);
-    attr_string(ds, "long_name", long_name);
-    attr_string(ds, "description", description);
-    // CF "coordinates": xarray shows e.g. the calendar dates as labels beside the day indices.
-    std::string coords;
-    for (const auto& d : dims) {
-      const auto it = coordinates_.find(d);
-      if (it == coordinates_.end()) continue;
-      for (const auto& c : it->second) {
-        if (c != name) coords += (coords.empty() ? "" : " ") + c;
-      }
-    }
-    if (!coords.empty()) attr_string(ds, "coordinates", coords);
-    attach(ds, dims);
-  }
-
- private:
-  hsize_t scale_length(const std::string& dim) {
-    Handle ds(H5Dopen2(group_, dim.c_str(), H5P_DEFAULT), H5Dclose, dim.c_str());
-    Handle space(H5Dget_space(ds), H5Sclose, "space");
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space, &n, nullptr);
-    return n;
-  }
-
-  void attach(hid_t ds, const std::vector<std::string>& dims) {
-    for (size_t i = 0; i < dims.size(); ++i) {
-      Handle scale(H5Dopen2(group_, dims[i].c_str(), H5P_DEFAULT), H5Dclose, dims[i].c_str());
-      check(H5DSattach_scale(ds, scale, static_cast<unsigned>(i)), "H5DSattach_scale");
-    }
-  }
-
-  hid_t group_;
-  std::map<std::string, std::vector<std::string>> coordinates_;
-};
 
 }  // namespace
 
@@ -839,87 +693,15 @@ void check_output_path(const std::string& path, bool force) {
   }
 }
 
-namespace {
-/// Removes "<path>.tmp-<pid>" files whose writer process no longer exists.
-void remove_stale_temporaries(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-  const std::string prefix =
-      (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
-  DIR* d = opendir(dir.c_str());
-  if (!d) return;
-  while (const dirent* e = readdir(d)) {
-    const std::string name = e->d_name;
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::stol(pid_text);
-    if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      std::remove((dir + "/" + name).c_str());
-    }
-  }
-  closedir(d);
-}
-}  // namespace
-
 void write_result_file(const std::string& path, const Scenario& scenario,
                        const std::vector<PointResult>& points, const SweepAxes& axes,
                        const ResultMetadata& meta, bool force,
                        const std::atomic<int>* stop_signal, const PathSample* sample,
                        const SensitivityResult* sensitivity) {
   if (points.empty()) throw std::logic_error("write_result_file: no points");
-  check_output_path(path, force);
-  remove_stale_temporaries(path);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
-
-  // Build the whole file in memory (HDF5 core driver, no backing store) and write its image
-  // ourselves: a failing disk (full, quota, file-size limit) then surfaces as one checked
-  // write() error instead of a half-closed HDF5 file.
-  std::vector<unsigned char> image;
-  {
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access list");
-    check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
-    Handle file(H5Fcreate("reerisk-result-in-memory", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
-                "in-memory file");
+  hdf5::write_file_atomically(path, force, stop_signal, [&](hid_t file) {
     write_contents(file, scenario, points, axes, meta, sample, sensitivity);
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
-    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
-    if (size <= 0) throw std::runtime_error("HDF5: cannot size the file image");
-    image.resize(static_cast<size_t>(size));
-    if (H5Fget_file_image(file, image.data(), image.size()) != size) {
-      throw std::runtime_error("HDF5: cannot copy the file image");
-    }
-  }
-
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
-  try {
-    size_t done = 0;
-    while (done < image.size()) {
-      const ssize_t n = write(fd, image.data() + done, image.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        throw std::runtime_error("cannot write " + path + " (" + std::to_string(image.size()) +
-                                 " bytes): " + std::strerror(n < 0 ? errno : ENOSPC));
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (fsync(fd) != 0) throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(errno));
-    if (close(fd) != 0) {
-      throw std::runtime_error("cannot close " + tmp + ": " + std::strerror(errno));
-    }
-  } catch (...) {
-    close(fd);
-    std::remove(tmp.c_str());
-    throw;
-  }
-  if ((stop_signal && stop_signal->load() != 0) || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    if (stop_signal && stop_signal->load() != 0) throw Interrupted(stop_signal->load());
-    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
-  }
+  });
 }
 
 }  // namespace rr

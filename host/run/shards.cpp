@@ -212,7 +212,7 @@ void merge_result_files(const std::vector<std::string>& inputs, const std::strin
   sc.overrides = split_lines(ref.scenario_overrides);
   SweepPlan plan = plan_sweep(sc);
   if (plan.points.size() != ref.rows || TallyLayout(*plan.points.front().spec).size != ref.cols) {
-    throw InputError(ref.path + ": its tally does not fit this reerisk's layout of the scenario");
+    throw InputError(ref.path + ": its tally does not fit this reerisk's layout of the scenario (" + std::to_string(plan.points.size()) + " x " + std::to_string(TallyLayout(*plan.points.front().spec).size) + " here, " + std::to_string(ref.rows) + " x " + std::to_string(ref.cols) + " in the file)");
   }
   double wall = 0;
   std::uint64_t peak_host = 0, peak_device = 0;

@@ -71,8 +71,30 @@ void ScenarioReader::read_stockpile(Scenario& sc) {
   } else {
     fail(*parts, "stockpile.participants must be a list of segment names");
   }
-  sp.cover_days = number(*t, "cover_days", "stockpile.cover_days", true, 0, 36500,
-                         "days from 0 to 36500").value_or(0);
+  // One number for every material, or a table with one entry per material (what
+  // `reerisk size` answers).
+  if (const toml::node* c = t->get("cover_days"); c && c->is_table()) {
+    sp.cover_days = per_material<double>(
+        *t, "cover_days", "stockpile.cover_days", true, -1.0,
+        [&](const toml::node& v, const std::string& what) {
+          double x = 0;
+          if (!number_of(v, what, x)) return 0.0;
+          if (x < 0 || x > 36500) fail(v, what + " is " + fmt(x) + "; allowed: days from 0 to 36500");
+          return x;
+        });
+    for (size_t m = 0; m < sp.cover_days.size(); ++m) {
+      if (sp.cover_days[m] < 0) {
+        fail(*c, "stockpile.cover_days has no entry for material \"" + material_names_[m] +
+                     "\"; give one for every material, or one number for all");
+        sp.cover_days[m] = 0;
+      }
+    }
+  } else {
+    sp.cover_days.assign(material_names_.size(),
+                         number(*t, "cover_days", "stockpile.cover_days", true, 0, 36500,
+                                "days from 0 to 36500 (or a table keyed by material)")
+                             .value_or(0));
+  }
   sp.release_below_days = number(*t, "release_below_days", "stockpile.release_below_days",
                                  false, 0, 36500, "days from 0 to 36500").value_or(0);
   sp.max_release_t_per_day = per_material<double>(

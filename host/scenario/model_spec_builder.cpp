@@ -122,13 +122,21 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
   if (sc.stockpile) {
     const StockpileConfig& sp = *sc.stockpile;
     s.has_stockpile = true;
-    s.stockpile_cover_days = sp.cover_days;
     s.stockpile_release_below_days = sp.release_below_days;
     for (int m = 0; m < s.n_materials; ++m) {
       s.stockpile_max_release_t_per_day[m] = sp.max_release_t_per_day[m];
     }
     s.stockpile_refill = sp.refill;
     for (int g : sp.participants) s.segments[g].stockpile_participant = true;
+    for (int m = 0; m < s.n_materials; ++m) {
+      double ceiling = 0.0;  // the kernel's former sum, term by term: the same bits
+      for (int g = 0; g < s.n_segments; ++g) {
+        if (s.segments[g].stockpile_participant) {
+          ceiling += sp.cover_days[m] * s.segments[g].demand_t_per_day[m];
+        }
+      }
+      s.stockpile_ceiling_t[m] = ceiling;
+    }
   }
   // Derived lookup lists.
   std::int32_t priority[kMaxSegments] = {};

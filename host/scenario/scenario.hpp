@@ -87,7 +87,7 @@ struct SegmentConfig {
 
 struct StockpileConfig {
   std::vector<std::int32_t> participants;  ///< segment indices
-  double cover_days = 0.0;
+  std::vector<double> cover_days;  ///< per material (one number in the file: the same for all)
   double release_below_days = 0.0;
   std::vector<double> max_release_t_per_day;  ///< per material
   bool refill = false;

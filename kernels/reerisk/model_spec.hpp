@@ -168,9 +168,11 @@ struct ModelSpec {
   /// eligible[.][b][s] summarised over the scenario's regimes.
   std::int8_t eligibility[kPoolBuckets][kMaxSegments] = {};
 
-  // Strategic stockpile (initial tonnes = ceiling = cover_days x participants' daily demand)
+  // Strategic stockpile
   bool has_stockpile = false;
-  double stockpile_cover_days = 0.0;
+  /// Initial tonnes per material, also the refill ceiling: cover_days x the participants'
+  /// mean daily demand (summed in segment order). `reerisk size` sets it directly.
+  double stockpile_ceiling_t[kMaxMaterials] = {};
   double stockpile_release_below_days = 0.0;
   double stockpile_max_release_t_per_day[kMaxMaterials] = {};
   bool stockpile_refill = false;

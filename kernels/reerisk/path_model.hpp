@@ -240,14 +240,8 @@ class PathModel {
     }
     st.free_head = 0;
     const int M = spec_.n_materials;
-    const int S = spec_.n_segments;
     for (int m = 0; m < M; ++m) {
-      st.stockpile_ceiling[m] = 0.0;
-      for (int s = 0; s < S; ++s) {
-        if (spec_.has_stockpile && spec_.segments[s].stockpile_participant) {
-          st.stockpile_ceiling[m] += spec_.stockpile_cover_days * spec_.segments[s].demand_t_per_day[m];
-        }
-      }
+      st.stockpile_ceiling[m] = spec_.has_stockpile ? spec_.stockpile_ceiling_t[m] : 0.0;
     }
     for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
     if (spec_.pipeline_at_start) seed_pipeline(first_path, st);

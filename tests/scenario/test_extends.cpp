@@ -128,7 +128,7 @@ TEST_F(ExtendsTest, AChainOfThreeFilesMergesChildOverParent) {
   const Scenario sc = load_scenario_file(child);
   EXPECT_EQ(sc.horizon_days, 500);           // from the parent
   ASSERT_TRUE(sc.stockpile.has_value());
-  EXPECT_EQ(sc.stockpile->cover_days, 90);   // from the child
+  EXPECT_EQ(sc.stockpile->cover_days[0], 90);   // from the child
   EXPECT_EQ(sc.stockpile->release_below_days, 14);  // kept from the grandparent
   EXPECT_EQ(sc.seed, 7u);
   ASSERT_EQ(sc.files.size(), 3u);
@@ -138,7 +138,7 @@ TEST_F(ExtendsTest, AChainOfThreeFilesMergesChildOverParent) {
   EXPECT_EQ(sc.text.find("\nextends"), std::string::npos);  // named only in the comment
   const Scenario again = load_scenario_text(sc.text, "elsewhere/copy.toml");
   EXPECT_EQ(again.horizon_days, 500);
-  EXPECT_EQ(again.stockpile->cover_days, 90);
+  EXPECT_EQ(again.stockpile->cover_days[0], 90);
 }
 
 TEST_F(ExtendsTest, AChildOverridesOnePlantFieldAndAppendsASegment) {
