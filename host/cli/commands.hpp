@@ -59,6 +59,21 @@ struct CompareCommandOptions {
   std::vector<std::string> alt_overrides;  ///< --set-alt: the alternative only
 };
 
+struct SizeCommandOptions {
+  std::string scenario;
+  std::string output;
+  double risk = 0.0;                 ///< ALPHA in (0, 1)
+  std::int32_t within = 0;           ///< days; 0 = the horizon
+  std::vector<std::string> segments; ///< default: the stockpile's participants
+  std::uint64_t paths = 0;
+  std::int64_t seed = -1;
+  int threads = 0;
+  std::uint64_t batch = 0;
+  bool quiet = false;
+  bool force = false;
+  std::vector<std::string> overrides;
+};
+
 void setup_run_command(CLI::App& app, RunCommandOptions& options);
 int run_run_command(const RunCommandOptions& options);
 
@@ -73,5 +88,8 @@ int run_merge_command(const MergeCommandOptions& options);
 
 void setup_compare_command(CLI::App& app, CompareCommandOptions& options);
 int run_compare_command(const CompareCommandOptions& options);
+
+void setup_size_command(CLI::App& app, SizeCommandOptions& options);
+int run_size_command(const SizeCommandOptions& options);
 
 }  // namespace rr

@@ -1,5 +1,6 @@
 // reerisk command line: turns exceptions into exit codes (0 ok, 2 bad input, 1 runtime
-// failure, 128 + signal when interrupted). In an MPI job a failing rank ends every rank.
+// failure, 3 `reerisk size`'s target out of reach, 128 + signal when interrupted). In an MPI
+// job a failing rank ends every rank.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -44,7 +45,9 @@ int run_main(int argc, char** argv) {
       "  reerisk merge s1.h5 s2.h5 s3.h5 s4.h5 -o s.h5\n"
       "  mpirun -np 4 reerisk run s.toml -o s.h5      # one run over MPI ranks\n"
       "  reerisk compare configs/baseline.toml configs/policies/vault-180-days.toml\n"
-      "                                               # paired change in P(stockout)\n",
+      "                                               # paired change in P(stockout)\n"
+      "  reerisk size configs/baseline.toml --risk 0.01 --within 730\n"
+      "                                               # smallest stockpile for a target\n",
       "reerisk"};
   app.set_version_flag(
       "--version", std::string("reerisk ") + rr::kVersion + " (git " + rr::kGitSha + ", " +
@@ -59,11 +62,13 @@ int run_main(int argc, char** argv) {
   rr::InfoCommandOptions info_options;
   rr::MergeCommandOptions merge_options;
   rr::CompareCommandOptions compare_options;
+  rr::SizeCommandOptions size_options;
   rr::setup_run_command(app, run_options);
   rr::setup_validate_command(app, validate_options);
   rr::setup_info_command(app, info_options);
   rr::setup_merge_command(app, merge_options);
   rr::setup_compare_command(app, compare_options);
+  rr::setup_size_command(app, size_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -76,6 +81,7 @@ int run_main(int argc, char** argv) {
     if (app.got_subcommand("info")) return rr::run_info_command(info_options);
     if (app.got_subcommand("merge")) return rr::run_merge_command(merge_options);
     if (app.got_subcommand("compare")) return rr::run_compare_command(compare_options);
+    if (app.got_subcommand("size")) return rr::run_size_command(size_options);
   } catch (const rr::InputError& e) {
     return fail(2, e.what());
   } catch (const rr::Interrupted& e) {

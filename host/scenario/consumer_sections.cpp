@@ -13,7 +13,7 @@ void ScenarioReader::read_segments(Scenario& sc) {
                                     "); allowed: at most " + std::to_string(kMaxSegments));
   }
   for (const toml::table* t : list) {
-    check_keys(*t, "[[segment]]", {"name", "defense", "priority", "demand_t_per_year",
+    check_keys(*t, "[[segment]]", {"name", "defense", "china_licences", "priority", "demand_t_per_year",
                                    "demand_cv", "cover_days", "target_cover_days",
                                    "response_elasticity", "demand_floor_share",
                                    "response_lag_months", "line_stop_fill",
@@ -22,6 +22,7 @@ void ScenarioReader::read_segments(Scenario& sc) {
     s.name = name_of(*t, "segment");
     const std::string w = "segment \"" + s.name + "\"";
     s.defense = boolean(*t, "defense", w + " defense").value_or(false);
+    s.china_licences = boolean(*t, "china_licences", w + " china_licences").value_or(true);
     s.priority = static_cast<std::int32_t>(
         integer(*t, "priority", w + " priority", false, 0, 1000000).value_or(1));
     s.demand_t_per_year = per_material<double>(

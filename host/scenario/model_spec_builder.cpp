@@ -168,7 +168,8 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     s.any_demand_noise = s.any_demand_noise || sigma > 0.0;
     for (int r = 0; r < s.n_regimes; ++r) {
       s.eligible[r][0][g] = !seg.defense;                                  // smuggled
-      s.eligible[r][1][g] = !seg.defense || s.regimes[r].defense_allowed;  // China legal
+      s.eligible[r][1][g] = sc.segments[g].china_licences &&                // China legal
+                            (!seg.defense || s.regimes[r].defense_allowed);
       s.eligible[r][2][g] = true;                                          // non-China
     }
     for (int b = 0; b < kPoolBuckets; ++b) {

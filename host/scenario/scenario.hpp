@@ -73,6 +73,7 @@ struct PlantConfig {
 struct SegmentConfig {
   std::string name;
   bool defense = false;
+  bool china_licences = true;  ///< false: China licenses no exports to this segment (any regime)
   std::int32_t priority = 1;
   std::vector<double> demand_t_per_year;  ///< per material
   double demand_cv = 0.0;

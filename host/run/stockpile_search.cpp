@@ -1,0 +1,193 @@
+#include "run/stockpile_search.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "reerisk/tally_layout.hpp"
+
+namespace rr {
+
+double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days) {
+  double ceiling = 0.0;
+  for (int g = 0; g < spec.n_segments; ++g) {
+    if (spec.segments[g].stockpile_participant) ceiling += cover_days * spec.segments[g].demand_t_per_day[m];
+  }
+  return ceiling;
+}
+
+namespace {
+
+/// A root search on whole days for the smallest cover c with value(c) <= alpha, where
+/// value is the point estimate (k = 0) or the lower (1) / upper (2) Wilson bound of the
+/// risk: a bracket [a, b] with value(a) > alpha >= value(b), shrunk to b - a = 1.
+struct Search {
+  std::int32_t a = 0, b = 0;
+  bool open = false;
+  std::int32_t width[2] = {0, 0};  ///< the bracket's width one and two steps ago
+  int side = 0;                    ///< the end the last step moved: +1 a, -1 b
+  double wa = 1.0, wb = 1.0;       ///< Illinois weights of the ends' values
+};
+
+double value_of(const Proportion& p, int k) { return k == 0 ? p.p : (k == 1 ? p.lo : p.hi); }
+
+}  // namespace
+
+SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::uint64_t n_paths,
+                          const std::function<std::vector<std::uint64_t>(const ModelSpec&)>& run_one,
+                          const std::function<void(const SizeEvaluation&)>& on_evaluation) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int M = spec.n_materials, S = spec.n_segments;
+  const TallyLayout L(spec);
+  const std::int32_t within = req.within_days > 0 ? std::min(req.within_days, L.H) : L.H;
+  SizeResult result;
+  result.n_paths = n_paths;
+  result.materials.resize(M);
+  for (int m = 0; m < M; ++m) {
+    MaterialSize& ms = result.materials[m];
+    for (int s : req.segments) ms.needed = ms.needed || spec.demand_t[m][s] > 0.0;
+    ms.daily_demand_t = stockpile_ceiling_t(spec, m, 1.0);
+    // Releases are capped per day, so a stock of horizon x cap can never run out.
+    const double cap = spec.stockpile_max_release_t_per_day[m];
+    ms.unlimited_days =
+        ms.daily_demand_t > 0 && cap > 0
+            ? static_cast<std::int32_t>(std::min(36500.0, std::ceil(L.H * cap / ms.daily_demand_t) + 1))
+            : 0;
+  }
+  // cache[m][cover] = the material's risk at that cover (from whichever run tried it).
+  std::vector<std::map<std::int32_t, Proportion>> cache(M);
+  auto evaluate = [&](const std::vector<std::int32_t>& cover) {
+    auto trial = std::make_unique<ModelSpec>(spec);
+    for (int m = 0; m < M; ++m) trial->stockpile_ceiling_t[m] = stockpile_ceiling_t(spec, m, cover[m]);
+    const std::vector<std::uint64_t> tally = run_one(*trial);
+    SizeEvaluation e;
+    e.cover_days = cover;
+    e.risk.assign(M, Proportion{});
+    e.segment_risk.assign(static_cast<std::size_t>(S) * M, Proportion{});
+    const std::uint64_t n = tally[L.paths];
+    for (int m = 0; m < M; ++m) {
+      for (int s : req.segments) {
+        if (!(spec.demand_t[m][s] > 0.0)) continue;
+        const std::uint64_t* first = &tally[L.first_stockout + L.sm(s, m) * (L.H + 1)];
+        std::uint64_t out = 0;
+        for (std::int32_t t = 0; t < within; ++t) out += first[t];
+        const Proportion p = wilson(out, n);
+        e.segment_risk[static_cast<std::size_t>(s) * M + m] = p;
+        Proportion& worst = e.risk[m];
+        worst.lo = std::max(worst.lo, p.lo);
+        worst.hi = std::max(worst.hi, p.hi);
+        worst.p = std::max(worst.p, p.p);
+      }
+      cache[m][cover[m]] = e.risk[m];
+    }
+    result.curve.push_back(e);
+    if (on_evaluation) on_evaluation(e);
+  };
+
+  // The two ends: no stockpile, and one no release can exhaust.
+  evaluate(std::vector<std::int32_t>(M, 0));
+  std::vector<std::int32_t> top(M);
+  for (int m = 0; m < M; ++m) top[m] = result.materials[m].unlimited_days;
+  evaluate(top);
+
+  std::vector<std::array<Search, 3>> searches(M);
+  std::vector<std::array<std::int32_t, 3>> answer(M, {-1, -1, -1});
+  for (int m = 0; m < M; ++m) {
+    MaterialSize& ms = result.materials[m];
+    ms.risk_without = cache[m].at(0);
+    ms.risk_unlimited = cache[m].at(ms.unlimited_days);
+    if (!ms.needed) continue;
+    for (int k = 0; k < 3; ++k) {
+      const double v0 = value_of(ms.risk_without, k), vu = value_of(ms.risk_unlimited, k);
+      if (v0 <= req.alpha) {
+        answer[m][k] = 0;
+      } else if (vu <= req.alpha) {
+        searches[m][k].a = 0;
+        searches[m][k].b = ms.unlimited_days;
+        searches[m][k].open = ms.unlimited_days > 1;
+        if (ms.unlimited_days <= 1) answer[m][k] = ms.unlimited_days;
+      }
+    }
+  }
+  // Each run moves one search per material: the point estimate's first, then the bounds'.
+  // Steps interpolate the bracket's log risks (regula falsi, fast where the curve is smooth)
+  // and fall back to bisection when that stalls.
+  for (int run = 0; run < 200; ++run) {
+    std::vector<std::int32_t> cover(M, 0);
+    bool any = false;
+    for (int m = 0; m < M; ++m) {
+      cover[m] = result.materials[m].unlimited_days;  // a cached point: changes nothing
+      for (int k = 0; k < 3; ++k) {
+        Search& s = searches[m][k];
+        if (!s.open) continue;
+        // The cache may already hold points inside the bracket (from the other searches).
+        const std::int32_t old_a = s.a, old_b = s.b;
+        for (auto it = cache[m].upper_bound(s.a); it != cache[m].end() && it->first < s.b; ++it) {
+          if (value_of(it->second, k) > req.alpha) s.a = it->first;
+        }
+        for (auto it = cache[m].lower_bound(s.b); it != cache[m].begin();) {
+          --it;
+          if (it->first <= s.a) break;
+          if (value_of(it->second, k) <= req.alpha) s.b = it->first;
+        }
+        // Illinois: an end kept twice in a row has its value halved, so that regula falsi
+        // does not creep towards the root from one side.
+        if (s.a != old_a) {
+          if (s.side == 1) s.wb *= 0.5;
+          s.side = 1;
+          s.wa = 1.0;
+        } else if (s.b != old_b) {
+          if (s.side == -1) s.wa *= 0.5;
+          s.side = -1;
+          s.wb = 1.0;
+        }
+        if (s.b - s.a <= 1) {
+          s.open = false;
+          answer[m][k] = s.b;
+          continue;
+        }
+        std::int32_t c = s.a + (s.b - s.a) / 2;
+        // Interpolate unless two steps have not halved the bracket (then bisect, which bounds
+        // the count at about twice bisection's).
+        const bool slow = s.width[1] > 0 && 2 * (s.b - s.a) > s.width[1];
+        s.width[1] = s.width[0];
+        s.width[0] = s.b - s.a;
+        if (!slow) {
+          // On log(risk): stockout risks fall roughly exponentially with the cover, and a
+          // risk of 0 counts as half a path.
+          const double floor = 0.5 / static_cast<double>(std::max<std::uint64_t>(n_paths, 1));
+          const double va = std::log(std::max(value_of(cache[m].at(s.a), k), floor));
+          const double vb = std::log(std::max(value_of(cache[m].at(s.b), k), floor));
+          const double target = std::log(std::max(req.alpha, floor));
+          const double fa = (va - target) * s.wa, fb = (vb - target) * s.wb;
+          if (fa > 0 && fb <= 0 && fa > fb) {
+            const double x = s.a + fa / (fa - fb) * (s.b - s.a);
+            c = std::clamp(static_cast<std::int32_t>(std::lround(x)), s.a + 1, s.b - 1);
+          }
+        }
+        cover[m] = c;
+        any = true;
+        break;
+      }
+    }
+    if (!any) break;
+    evaluate(cover);
+  }
+  for (int m = 0; m < M; ++m) {
+    MaterialSize& ms = result.materials[m];
+    if (!ms.needed) continue;
+    ms.days = answer[m][0];
+    ms.days_lo = answer[m][1];
+    ms.days_hi = answer[m][2];
+    ms.reachable = ms.days >= 0;
+    if (ms.reachable) ms.risk_at_size = cache[m].at(ms.days);
+  }
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace rr

@@ -1,0 +1,75 @@
+/// @file stockpile_search.hpp
+/// `reerisk size`: the smallest strategic stockpile, per material, that keeps the chance of a
+/// first stockout within a window at or below a target for every named segment.
+///
+/// The search variable is the stockpile's cover in whole days of the participants' mean daily
+/// demand (the scenario's `stockpile.cover_days`, per material). Every evaluation is a full run
+/// of the same paths with the same seed (common random numbers), so the risk curve is a fixed
+/// function of the size on these paths and a run at the answer reproduces its risk exactly.
+/// Materials do not interact in the model (each has its own pools, plants, prices and
+/// stockpile; the regime path is drawn independently of them), so one run evaluates a
+/// different size for every material at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "reerisk/model_spec.hpp"
+#include "run/engine.hpp"
+#include "stats/statistics.hpp"
+
+namespace rr {
+
+struct SizeRequest {
+  double alpha = 0.05;          ///< target: P(first stockout within `within_days`) <= alpha
+  std::int32_t within_days = 0;  ///< days 0 .. within_days-1 (the horizon when 0)
+  std::vector<int> segments;     ///< segment indices held to the target
+};
+
+/// One evaluation of the risk curve: the cover tried per material and the risk found.
+struct SizeEvaluation {
+  std::vector<std::int32_t> cover_days;  ///< [material]
+  std::vector<Proportion> risk;          ///< [material]: the worst named segment's P
+  std::vector<Proportion> segment_risk;  ///< [segment][material] of the named segments
+};
+
+/// Per material: the answer and its 95% interval (test inversion of the Wilson intervals).
+struct MaterialSize {
+  bool needed = false;      ///< a named segment uses the material
+  bool reachable = false;   ///< an unlimited stockpile meets the target
+  std::int32_t days = -1;   ///< smallest cover meeting the target (-1: unreachable)
+  /// The 95% interval: the smallest covers at which the lower (days_lo) and the upper
+  /// (days_hi) Wilson bound of the risk meet the target; -1 where none within the unlimited
+  /// cover does.
+  std::int32_t days_lo = -1;
+  std::int32_t days_hi = -1;
+  double daily_demand_t = 0.0;  ///< the participants' mean daily demand (1 day of cover)
+  std::int32_t unlimited_days = 0;  ///< a cover no release can exhaust within the horizon
+  Proportion risk_at_size;     ///< at `days`
+  Proportion risk_unlimited;   ///< the best achievable risk
+  Proportion risk_without;     ///< with no stockpile of this material
+};
+
+struct SizeResult {
+  std::vector<MaterialSize> materials;
+  std::vector<SizeEvaluation> curve;  ///< every evaluation, in the order run
+  std::uint64_t n_paths = 0;
+  double wall_seconds = 0.0;
+};
+
+/// The stockpile ceiling in tonnes for @p cover_days of material @p m: cover_days x each
+/// participant's mean daily demand, summed in segment order (as the scenario loader does, so
+/// a run with stockpile.cover_days set to the answer gives the same bits).
+double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days);
+
+/// Runs the search. @p run_one(spec) simulates the request's paths of a spec and returns its
+/// tally (the engine in the CLI, a test's runner in tests). @p on_evaluation is told of each
+/// evaluation (progress). A material no named segment uses gets needed = false.
+SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& request,
+                          std::uint64_t n_paths,
+                          const std::function<std::vector<std::uint64_t>(const ModelSpec&)>& run_one,
+                          const std::function<void(const SizeEvaluation&)>& on_evaluation = {});
+
+}  // namespace rr

@@ -1,0 +1,108 @@
+// `reerisk size`'s search against a closed form, and a run at its answer against the target.
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "run/stockpile_search.hpp"
+#include "support/test_support.hpp"
+
+namespace rr {
+namespace {
+
+using test::load;
+using test::minimal_scenario;
+
+// No supply, demand 1 t/day, cover C ~ lognormal(median 56, sigma 0.35), and a stockpile of K
+// days for the one segment that releases up to 2 t/day whenever its cover falls below 14 days:
+// the segment lives on C + K days, so its first stockout is on day floor(C + K) (docs/model.md
+// §5.2 with the stockpile's days added) and P(out within D days) = F(D - K). The smallest
+// whole K meeting alpha is ceil(D - q_alpha), q_alpha = 56 exp(0.35 z_alpha). The Wilson
+// interval of the risk at n paths gives the size a few days' width; the closed form must lie
+// in it (a 95% interval: a 5% false-alarm rate at this fixed seed).
+TEST(SizeTest, ClosedFormWithNoSupplyAndARandomCover) {
+  const auto l = load(minimal_scenario(
+      200, "{ dist = \"lognormal\", median = 56, sigma = 0.35 }", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 2 }\n"));
+  const std::uint64_t n = 20000;
+  SizeRequest req;
+  req.alpha = 0.05;
+  req.within_days = 120;
+  req.segments = {0};
+  const SizeResult r = size_stockpile(*l.spec, req, n, [&](const ModelSpec& s) {
+    return test::run_cpu(s, 7, n);
+  });
+  const MaterialSize& ms = r.materials[0];
+  ASSERT_TRUE(ms.needed);
+  ASSERT_TRUE(ms.reachable);
+  const double q = 56 * std::exp(0.35 * -1.6448536269514722);
+  const int exact = static_cast<int>(std::ceil(120 - q));
+  EXPECT_LE(ms.days_lo, exact);
+  EXPECT_GE(ms.days_hi, exact);
+  EXPECT_LE(ms.days_lo, ms.days);
+  EXPECT_LE(ms.days, ms.days_hi);
+  // The interval's width follows from the risk's: a Wilson half-width of about 0.003 at
+  // p = 0.05 and n = 20000, over the slope of F near q_alpha (about 0.0094 per day), gives
+  // +/- 0.3 day; whole days make it at most a few.
+  EXPECT_LE(ms.days_hi - ms.days_lo, 4);
+  EXPECT_NEAR(ms.daily_demand_t, 1.0, 1e-12);
+  // The risk curve on these paths falls with the size, evaluation by evaluation.
+  for (const auto& a : r.curve) {
+    for (const auto& b : r.curve) {
+      if (a.cover_days[0] < b.cover_days[0]) EXPECT_GE(a.risk[0].p, b.risk[0].p);
+    }
+  }
+  // With no stockpile the segment is out within 120 days on nearly every path (F(120) = 0.985).
+  EXPECT_GT(ms.risk_without.p, 0.97);
+  EXPECT_LT(r.curve.size(), 20u);
+}
+
+// The answer meets the target on the same paths, and a stockpile 10% smaller does not.
+TEST(SizeTest, ARunAtTheAnswerMeetsTheTargetAndTenPercentLessDoesNot) {
+  const auto l = load(minimal_scenario(
+      300, "{ dist = \"triangular\", min = 20, mode = 40, max = 90 }", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 2 }\nrefill = true\n"));
+  const std::uint64_t n = 5000;
+  SizeRequest req;
+  req.alpha = 0.01;
+  req.within_days = 200;
+  req.segments = {0};
+  const auto run = [&](const ModelSpec& s) { return test::run_cpu(s, 3, n); };
+  const SizeResult r = size_stockpile(*l.spec, req, n, run);
+  const MaterialSize& ms = r.materials[0];
+  ASSERT_TRUE(ms.reachable);
+  ASSERT_GT(ms.days, 10);
+  const auto risk_at = [&](double days) {
+    ModelSpec s = *l.spec;
+    s.stockpile_ceiling_t[0] = stockpile_ceiling_t(s, 0, days);
+    const auto tally = run(s);
+    std::uint64_t out = 0;
+    for (int t = 0; t < req.within_days; ++t) out += tally[l.layout.first_stockout + t];
+    return static_cast<double>(out) / n;
+  };
+  EXPECT_LE(risk_at(ms.days), req.alpha);
+  EXPECT_GT(risk_at(0.9 * ms.days), req.alpha);
+}
+
+// A target below what any stockpile can reach: releases capped at 0.5 t/day cannot carry a
+// 1 t/day segment, so the search reports the material out of reach with the best risk.
+TEST(SizeTest, AnUnreachableTargetIsReportedWithTheBestAchievableRisk) {
+  const auto l = load(minimal_scenario(
+      200, "30", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 0.5 }\n"));
+  SizeRequest req;
+  req.alpha = 0.05;
+  req.segments = {0};
+  const SizeResult r = size_stockpile(*l.spec, req, 500, [&](const ModelSpec& s) {
+    return test::run_cpu(s, 3, 500);
+  });
+  EXPECT_FALSE(r.materials[0].reachable);
+  EXPECT_EQ(r.materials[0].days, -1);
+  EXPECT_DOUBLE_EQ(r.materials[0].risk_unlimited.p, 1.0);
+}
+
+}  // namespace
+}  // namespace rr
