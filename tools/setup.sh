@@ -11,7 +11,7 @@ packages=(
   openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev libomp-dev
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-scipy
-  python3-pandas python3-matplotlib
+  python3-pandas python3-matplotlib python3-sklearn
 )
 
 missing=()

@@ -733,3 +733,91 @@ class KeepPathsTest(unittest.TestCase):
         r = reerisk("run", BASELINE, "--paths", "10", "--keep-paths", "5")
         self.assertEqual(r.returncode, 2)
         self.assertIn("--keep-paths needs an output file", r.stderr)
+
+
+class DecisionsTest(unittest.TestCase):
+    """reerisk compare and reerisk size as a user meets them."""
+
+    def test_compare_writes_paired_curves_and_refuses_scenarios_that_cannot_pair(self):
+        vault = os.path.join(SRC, "configs", "policies", "no-project-vault.toml")
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "cmp.h5")
+            r = reerisk("compare", BASELINE, vault, "--paths", "2000", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("Newcombe", r.stdout)
+            with h5py.File(out) as f:
+                self.assertEqual(f.attrs["filetype"], "reerisk-compare")
+                segs = [s.decode() for s in f["segment"][()]]
+                i = segs.index("us_auto")
+                a, b, both = (f[f"stockout_paths_{k}"][i, 0] for k in ("a", "b", "both"))
+                n = int(f.attrs["n_paths"])
+                # Dropping the vault never helps us_auto: the joint counts say so path by path.
+                self.assertTrue((b >= a).all() and (both <= np.minimum(a, b)).all())
+                np.testing.assert_allclose(f["delta_p_stockout_by_day"][i, 0], (b - a) / n)
+                lo, hi = f["delta_p_stockout_by_day_lo"][i, 0], f["delta_p_stockout_by_day_hi"][i, 0]
+                ulo, uhi = (f["delta_p_stockout_by_day_unpaired_lo"][i, 0],
+                            f["delta_p_stockout_by_day_unpaired_hi"][i, 0])
+                t = 364
+                self.assertLess(hi[t] - lo[t], uhi[t] - ulo[t])
+                self.assertGreater(lo[t], 0)  # the vault's effect at a year is clear at 2000 paths
+            # Segments that differ are named, exit 2, nothing written.
+            other = baseline_plus(d, "other.toml", '\n[[segment]]\nname = "uk_auto"\n'
+                                  'demand_t_per_year = { NdFeB = 100 }\ncover_days = 60\n'
+                                  'target_cover_days = 60\n')
+            bad = os.path.join(d, "bad.h5")
+            r = reerisk("compare", BASELINE, other, "--paths", "10", "-o", bad)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("segments differ", r.stderr)
+            self.assertIn("only in " + other + ": uk_auto", r.stderr)
+            self.assertFalse(os.path.exists(bad))
+            r = reerisk("compare", BASELINE)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--set-alt", r.stderr)
+
+    def test_size_answer_reruns_to_the_target_and_bad_requests_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "size.h5")
+            r = reerisk("size", BASELINE, "--risk", "0.05", "--within", "730", "--segments",
+                        "us_auto", "--paths", "3000", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            m = re.search(r"--set '(stockpile\.cover_days=\{[^']*\})'", r.stdout)
+            self.assertIsNotNone(m, r.stdout)
+            with h5py.File(out) as f:
+                mats = [x.decode() for x in f["material"][()]]
+                j = mats.index("NdFeB")
+                days = f["stockpile_size_days"][j]
+                self.assertLessEqual(f["stockpile_size_days_lo"][j], days)
+                self.assertGreaterEqual(f["stockpile_size_days_hi"][j], days)
+                self.assertLessEqual(f["risk_at_size"][j], 0.05)
+            # A run at the answer meets the target on the same paths; 10% less does not.
+            def risk(setting):
+                res = os.path.join(d, "run.h5")
+                r = reerisk("run", BASELINE, "--paths", "3000", "--backend", "cpu", "--set", setting,
+                            "-o", res, "--force", "-q")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with h5py.File(res) as f:
+                    segs = [x.decode() for x in f["baseline/segment"][()]]
+                    return f["baseline/p_stockout_by_day"][segs.index("us_auto"), j, 729]
+            self.assertLessEqual(risk(m.group(1)), 0.05)
+            lower = m.group(1).replace(f"NdFeB = {int(days)}", f"NdFeB = {0.9 * days:.6g}")
+            self.assertNotEqual(lower, m.group(1))
+            self.assertGreater(risk(lower), 0.05)
+            # Bad requests: ALPHA outside (0, 1), no stockpile, a segment outside it; exit 2.
+            for alpha in ("0", "1", "1.5"):
+                r = reerisk("size", BASELINE, "--risk", alpha)
+                self.assertEqual(r.returncode, 2)
+                self.assertIn("strictly between 0 and 1", r.stderr)
+            vault = os.path.join(SRC, "configs", "policies", "no-project-vault.toml")
+            r = reerisk("size", vault, "--risk", "0.01")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("has no [stockpile]", r.stderr)
+            r = reerisk("size", BASELINE, "--risk", "0.01", "--segments", "eu_auto")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("not a stockpile participant", r.stderr)
+            # A target no size reaches: releases capped far below demand. Exit 3, best risk.
+            r = reerisk("size", BASELINE, "--risk", "0.01", "--segments", "us_auto", "--paths", "500",
+                        "--set", "stockpile.max_release_t_per_day.NdFeB=0.5", "-q")
+            self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+            self.assertIn("NdFeB: no stockpile meets the target", r.stdout)
+            self.assertIn("leaves a risk of", r.stdout)
+
