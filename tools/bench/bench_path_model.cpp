@@ -8,6 +8,8 @@
 #include "reerisk/backend.hpp"
 #include "reerisk/dist.hpp"
 #include "run/engine.hpp"
+#include "run/paired_run.hpp"
+#include "run/stockpile_search.hpp"
 #include "scenario/model_spec_builder.hpp"
 #include "scenario/scenario_loader.hpp"
 
@@ -52,6 +54,47 @@ void BM_BaselineCpu(benchmark::State& state) {
   state.counters["paths"] = static_cast<double>(o.n_paths);
 }
 BENCHMARK(BM_BaselineCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// `reerisk compare` of the baseline and configs/policies/no-project-vault.toml (one pass,
+/// both scenarios); path_days_per_s counts the baseline's path-days only, so its ratio to
+/// BM_BaselineCpu is the cost of a comparison in runs of one scenario.
+void BM_CompareCpu(benchmark::State& state) {
+  const auto a = rr::build_model_spec(baseline());
+  const auto b = rr::build_model_spec(rr::load_scenario_file(
+      std::string(REERISK_SOURCE_DIR) + "/configs/policies/no-project-vault.toml"));
+  const rr::RunOptions o = cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000);
+  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paired(*a, *b, o).joint.data());
+  state.counters["path_days_per_s"] = benchmark::Counter(
+      static_cast<double>(o.n_paths) * a->horizon_days * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["paths"] = static_cast<double>(o.n_paths);
+}
+BENCHMARK(BM_CompareCpu)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// `reerisk size` of the baseline for us_auto at 5% within 730 days; path_days_per_s counts
+/// one run's path-days, so its ratio to BM_BaselineCpu is the cost in runs.
+void BM_SizeCpu(benchmark::State& state) {
+  const auto spec = rr::build_model_spec(baseline());
+  const rr::BackendSelection cpu = cpu_backend();
+  const rr::RunOptions o = cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000);
+  rr::SizeRequest req;
+  req.alpha = 0.05;
+  req.within_days = 730;
+  req.segments = {1};  // us_auto
+  std::size_t evaluations = 0;
+  for (auto _ : state) {
+    const rr::SizeResult r = rr::size_stockpile(*spec, req, o.n_paths, [&](const rr::ModelSpec& s) {
+      return rr::run_paths(s, cpu, o).tally;
+    });
+    evaluations = r.curve.size();
+  }
+  state.counters["path_days_per_s"] = benchmark::Counter(
+      static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["paths"] = static_cast<double>(o.n_paths);
+  state.counters["evaluations"] = static_cast<double>(evaluations);
+}
+BENCHMARK(BM_SizeCpu)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// The shipped baseline on CUDA device 0 (skipped without one), its grid sized for
 /// state.range(0) blocks per multiprocessor (0: all that fit; RunOptions::gpu_blocks_per_sm).

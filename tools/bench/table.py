@@ -37,7 +37,7 @@ def numpy_rate(paths):
 
 def gbench_rates(bench):
     """One run of the engine's benchmarks: {name: (rate, paths)} or {name: error message}."""
-    out = subprocess.run([bench, "--benchmark_format=json", "--benchmark_filter=Baseline|Sweep"],
+    out = subprocess.run([bench, "--benchmark_format=json", "--benchmark_filter=Baseline|Sweep|Compare|Size"],
                          capture_output=True, text=True, check=True).stdout
     rates = {}
     for r in json.loads(out)["benchmarks"]:
@@ -127,11 +127,22 @@ def main():
         if gpu:  # BM_BaselineGpu/blocks_per_sm:K/...: the grid's blocks per multiprocessor
             k = int(name.split("/")[1].split(":")[1])
             device = f"GPU 0, {k} blk/SM" if k else "GPU 0"
+        if "Compare" in name or "Size" in name:
+            continue  # costs in runs of one scenario, below
         workload = "sweep-20" if "Sweep" in name else "baseline"
         per_core = rate if gpu else rate / threads
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
         print(f"{workload:<10} {'cuda' if gpu else 'cpu':<6} {(device if gpu else str(threads)):<16} "
               f"{paths:>10} {rate:>12.3g} {per_core / ref_rate:>13.1f} {roof:>9.0%}")
+    # Decisions (issue 22's budgets): a comparison and a sizing in runs of one scenario.
+    one = [run.get("BM_BaselineCpu/2/real_time") for run in runs]
+    for name, label in (("BM_CompareCpu/2/real_time", "compare (baseline vs no-project-vault)"),
+                        ("BM_SizeCpu/2/iterations:1/real_time", "size (us_auto, 5% within 730 d)")):
+        got = [run.get(name) for run in runs]
+        if any(g is None or isinstance(g, str) for g in got + one):
+            continue
+        cost = median([o[0] / g[0] for o, g in zip(one, got)])
+        print(f"{label}: {cost:.2f}x the time of one baseline run (2 threads)")
     print_scaling(bench, reps)
 
 
