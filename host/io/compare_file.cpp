@@ -3,28 +3,15 @@
 #include <functional>
 
 #include "io/hdf5_writer.hpp"
-#include "reerisk/version.hpp"
 #include "scenario/calendar.hpp"
 
 namespace rr {
 using hdf5::attr_scalar;
 using hdf5::attr_string;
-using hdf5::check;
 using hdf5::GroupWriter;
-using hdf5::Handle;
+using hdf5::string_scalar;
 
 namespace {
-
-void string_scalar(hid_t file, const char* name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
-  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle ds(H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
-            name);
-  const char* text = value.c_str();
-  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite");
-}
 
 /// [segment][material][day] from one value per cell and day.
 template <class T>
@@ -96,10 +83,7 @@ void write_curve(GroupWriter& g, const Comparison& c, const char* stem, const ch
 
 void write_contents(hid_t file, const Scenario& a, const Scenario& b, const Comparison& c,
                     const ResultMetadata& meta) {
-  attr_string(file, "filetype", kCompareFiletype);
-  attr_scalar(file, "format_version", H5T_NATIVE_INT, kCompareFormatVersion);
-  attr_string(file, "reerisk_version", kVersion);
-  attr_string(file, "git_sha", kGitSha);
+  hdf5::attr_provenance(file, kCompareFiletype, kCompareFormatVersion);
   attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
   attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, c.paths);

@@ -13,6 +13,7 @@
 
 #include "errors.hpp"
 #include "io/result_file.hpp"
+#include "reerisk/version.hpp"
 
 namespace rr {
 namespace hdf5 {
@@ -39,6 +40,13 @@ void remove_stale_temporaries(const std::string& path) {
   closedir(d);
 }
 }  // namespace
+
+void attr_provenance(hid_t file, const char* filetype, int format_version) {
+  attr_string(file, "filetype", filetype);
+  attr_scalar(file, "format_version", H5T_NATIVE_INT, format_version);
+  attr_string(file, "reerisk_version", kVersion);
+  attr_string(file, "git_sha", kGitSha);
+}
 
 void write_file_atomically(const std::string& path, bool force,
                            const std::atomic<int>* stop_signal,

@@ -171,6 +171,22 @@ class GroupWriter {
   std::map<std::string, std::vector<std::string>> coordinates_;
 };
 
+/// A scalar variable-length UTF-8 string dataset (for texts beyond an attribute's 64 KiB).
+inline void string_scalar(hid_t obj, const char* name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle ds(H5Dcreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+            name);
+  const char* text = value.c_str();
+  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite");
+}
+
+/// The root attributes every reerisk file starts with: filetype, format_version,
+/// reerisk_version, git_sha (readers refuse other filetypes and newer versions).
+void attr_provenance(hid_t file, const char* filetype, int format_version);
+
 /// Builds a whole HDF5 file in memory with @p contents (given the file's id) and writes it to
 /// a temporary file "<path>.tmp-<pid>" beside @p path, flushed and fsync'ed, then renamed over
 /// @p path. On any failure, or when @p stop_signal is raised before the rename, the temporary

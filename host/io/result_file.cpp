@@ -209,10 +209,7 @@ struct SweepDims {
 /// File attributes (what ran, where, how fast), the scenario text and the raw tallies.
 void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
                       const ResultMetadata& meta) {
-  attr_string(file, "filetype", kResultFiletype);
-  attr_scalar(file, "format_version", H5T_NATIVE_INT, kResultFormatVersion);
-  attr_string(file, "reerisk_version", kVersion);
-  attr_string(file, "git_sha", kGitSha);
+  hdf5::attr_provenance(file, kResultFiletype, kResultFormatVersion);
   attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
   attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
@@ -234,17 +231,8 @@ void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointRes
   for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
   attr_string(file, "scenario_files", chain.empty() ? sc.source_name : chain);
   attr_string(file, "scenario_overrides", overrides);
-  {
-    // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "vlen string");
-    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-    Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-    Handle ds(H5Dcreate2(file, "scenario_text", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-              H5Dclose, "scenario_text");
-    const char* text = sc.text.c_str();
-    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite");
-  }
+  // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).
+  hdf5::string_scalar(file, "scenario_text", sc.text);
 
   {
     // The raw integer tallies, one row per point: what `reerisk merge` adds up exactly.

@@ -210,7 +210,13 @@ ResultFileInfo read_unprobed(const std::string& path) {
   }
   Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw InputError(path + ": cannot open the HDF5 file");
-  if (string_attr(file, "filetype") != kResultFiletype) {
+  const std::string filetype = string_attr(file, "filetype");
+  if (filetype == "reerisk-compare" || filetype == "reerisk-size") {
+    throw InputError(path + ": a `reerisk " + filetype.substr(8) + "` file, not a run's result; "
+                     "read it with h5py or xarray (docs/output-format.md) or plot it with "
+                     "tools/decisions.sh plot-" + filetype.substr(8));
+  }
+  if (filetype != kResultFiletype) {
     throw InputError(path + ": an HDF5 file but not a reerisk result (its root attribute "
                             "filetype is not \"" + std::string(kResultFiletype) + "\")");
   }

@@ -1,7 +1,6 @@
 #include "io/size_file.hpp"
 
 #include "io/hdf5_writer.hpp"
-#include "reerisk/version.hpp"
 
 namespace rr {
 using hdf5::attr_scalar;
@@ -12,10 +11,7 @@ namespace {
 
 void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, const SizeResult& r,
                     const ResultMetadata& meta) {
-  attr_string(file, "filetype", kSizeFiletype);
-  attr_scalar(file, "format_version", H5T_NATIVE_INT, kSizeFormatVersion);
-  attr_string(file, "reerisk_version", kVersion);
-  attr_string(file, "git_sha", kGitSha);
+  hdf5::attr_provenance(file, kSizeFiletype, kSizeFormatVersion);
   attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, r.n_paths);
   attr_string(file, "backend", meta.backend);

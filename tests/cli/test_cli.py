@@ -760,6 +760,9 @@ class DecisionsTest(unittest.TestCase):
                 t = 364
                 self.assertLess(hi[t] - lo[t], uhi[t] - ulo[t])
                 self.assertGreater(lo[t], 0)  # the vault's effect at a year is clear at 2000 paths
+            r = reerisk("info", out)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("tools/decisions.sh plot-compare", r.stderr)
             # Segments that differ are named, exit 2, nothing written.
             other = baseline_plus(d, "other.toml", '\n[[segment]]\nname = "uk_auto"\n'
                                   'demand_t_per_year = { NdFeB = 100 }\ncover_days = 60\n'
