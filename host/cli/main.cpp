@@ -44,7 +44,7 @@ int run_main(int argc, char** argv) {
       "  reerisk run s.toml --shard 2/4 -o s2.h5      # one shard of a run (job arrays)\n"
       "  reerisk merge s1.h5 s2.h5 s3.h5 s4.h5 -o s.h5\n"
       "  mpirun -np 4 reerisk run s.toml -o s.h5      # one run over MPI ranks\n"
-      "  reerisk compare configs/baseline.toml configs/policies/vault-180-days.toml\n"
+      "  reerisk compare configs/baseline.toml configs/policies/no-project-vault.toml\n"
       "                                               # paired change in P(stockout)\n"
       "  reerisk size configs/baseline.toml --risk 0.01 --within 730\n"
       "                                               # smallest stockpile for a target\n",

@@ -81,6 +81,18 @@ TEST(MechanismTest, DefenseSegmentsGetNoChinaMaterialWhenTheRegimeForbidsIt) {
   EXPECT_EQ(first_stockout_on(allowed, t2, 0, 0, allowed.layout.H), 200u);  // defense: never
 }
 
+TEST(MechanismTest, ASegmentChinaLicensesNothingToGetsNoChinaMaterial) {
+  // Ample China flow, defense allowed: with china_licences = false the civil segment runs out
+  // exactly at its cover on every path, while the defense segment keeps its supply.
+  std::string text = two_segments("pro_rata", 7300, true, 1.0, 0.0);
+  const std::string civil = "name = \"civil\"\n";
+  text.replace(text.find(civil), civil.size(), civil + "china_licences = false\n");
+  const auto l = load(text);
+  const auto t = run_cpu(*l.spec, 1, 200);
+  EXPECT_EQ(first_stockout_on(l, t, 1, 0, 10), 200u);              // civil: at its cover
+  EXPECT_EQ(first_stockout_on(l, t, 0, 0, l.layout.H), 200u);      // defense: never
+}
+
 TEST(MechanismTest, SmuggledMaterialNeverReachesDefense) {
   // Exports blocked; everything blocked is smuggled and nothing is seized.
   const auto l = load(two_segments("pro_rata", 7300, true, 0.0, 1.0));
