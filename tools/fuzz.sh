@@ -14,7 +14,7 @@ runs="${REERISK_FUZZ_RUNS:-100000}"
 seed="${REERISK_FUZZ_SEED:-1}"
 build=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREERISK_CUDA=OFF \
-  -DREERISK_MPI=OFF -DREERISK_BUILD_TESTS=OFF -DREERISK_BUILD_BENCHMARKS=OFF \
+  -DREERISK_MPI=OFF -DREERISK_BUILD_TESTS=OFF -DREERISK_BUILD_BENCHMARKS=OFF -DREERISK_BUILD_PYTHON=OFF \
   -DREERISK_BUILD_FUZZERS=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null

@@ -20,7 +20,7 @@ jobs="${REERISK_JOBS:-$(nproc)}"
 
 if command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
   echo "== CPU-only build (no CUDA toolkit, Debian Thrust) =="
-  REERISK_BUILD_DIR=build-cpu-only tools/build.sh -DREERISK_CUDA=OFF -DREERISK_BUILD_BENCHMARKS=OFF \
+  REERISK_BUILD_DIR=build-cpu-only tools/build.sh -DREERISK_CUDA=OFF -DREERISK_BUILD_BENCHMARKS=OFF -DREERISK_BUILD_PYTHON=OFF \
     -DREERISK_ISA_DISPATCH=OFF
   (cd build-cpu-only && ctest --output-on-failure -j "$jobs" -LE cli "$@")
 fi
@@ -29,7 +29,7 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build =="
 # One copy of the model, not three: the ISA copies run the same code, and instrumenting all
 # three flattened copies takes g++ over ten minutes on 2 cores (16 s for one).
 REERISK_BUILD_DIR=build-asan tools/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREERISK_CUDA=OFF \
-  -DREERISK_MPI=OFF -DREERISK_BUILD_BENCHMARKS=OFF -DREERISK_ISA_DISPATCH=OFF \
+  -DREERISK_MPI=OFF -DREERISK_BUILD_BENCHMARKS=OFF -DREERISK_BUILD_PYTHON=OFF -DREERISK_ISA_DISPATCH=OFF \
   "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
   "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev libomp-dev
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-scipy
   python3-pandas python3-matplotlib python3-sklearn
+  python3-dev pybind11-dev python3-pytest python3-tqdm
 )
 
 missing=()

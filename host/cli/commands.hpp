@@ -3,12 +3,32 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 namespace rr {
+
+struct Scenario;
+
+/// What a caller other than the command line (the Python binding) changes in a command: the
+/// scenario as text instead of a file, where the report goes, and who shows progress.
+struct CommandHost {
+  /// The scenario's TOML text; "" = read the file the options name. The file name then only
+  /// labels messages, and a parent named by `extends` is found relative to its folder.
+  std::string scenario_text;
+  std::string alt_text;             ///< the same for `compare`'s alternative
+  std::ostream* out = nullptr;      ///< the report (tables, notes); nullptr = std::cout
+  /// Replaces the terminal progress bar: (paths done, paths total) after each batch.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+/// The scenario @p path names, or @p text labelled with it when @p text is not empty.
+Scenario load_command_scenario(const std::string& path, const std::string& text,
+                               const std::vector<std::string>& overrides);
 
 struct RunCommandOptions {
   std::string scenario;
@@ -26,11 +46,13 @@ struct RunCommandOptions {
   bool resume = false;
   bool print_config = false;
   std::vector<std::string> overrides;  ///< --set KEY=VALUE, in order
+  CommandHost host;
 };
 
 struct ValidateCommandOptions {
   std::string scenario;
   std::vector<std::string> overrides;  ///< --set KEY=VALUE, in order
+  CommandHost host;
 };
 
 /// Adds `--set KEY=VALUE` (repeatable) to a subcommand that reads a scenario.
@@ -57,6 +79,7 @@ struct CompareCommandOptions {
   bool force = false;
   std::vector<std::string> overrides;      ///< --set: both scenarios
   std::vector<std::string> alt_overrides;  ///< --set-alt: the alternative only
+  CommandHost host;
 };
 
 struct SizeCommandOptions {
@@ -72,6 +95,13 @@ struct SizeCommandOptions {
   bool quiet = false;
   bool force = false;
   std::vector<std::string> overrides;
+  CommandHost host;
+};
+
+struct ReportCommandOptions {
+  std::string result;
+  std::string out = "report";
+  int day = 0;  ///< 0 = the report's default (365)
 };
 
 void setup_run_command(CLI::App& app, RunCommandOptions& options);
@@ -91,5 +121,9 @@ int run_compare_command(const CompareCommandOptions& options);
 
 void setup_size_command(CLI::App& app, SizeCommandOptions& options);
 int run_size_command(const SizeCommandOptions& options);
+
+void setup_report_command(CLI::App& app, ReportCommandOptions& options);
+/// Replaces the process with the Python report (never returns on success).
+int run_report_command(const ReportCommandOptions& options);
 
 }  // namespace rr

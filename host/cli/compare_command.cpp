@@ -95,10 +95,12 @@ int run_compare_command(const CompareCommandOptions& o) {
     throw InputError("reerisk compare: name the alternative scenario (ALT.toml) or change the "
                      "base with --set-alt KEY=VALUE");
   }
-  const Scenario a = load_scenario_file(o.base, o.overrides);
+  const Scenario a = load_command_scenario(o.base, o.host.scenario_text, o.overrides);
   std::vector<std::string> alt_overrides = o.overrides;
   alt_overrides.insert(alt_overrides.end(), o.alt_overrides.begin(), o.alt_overrides.end());
-  const Scenario b = load_scenario_file(o.alt.empty() ? o.base : o.alt, alt_overrides);
+  const Scenario b =
+      o.alt.empty() ? load_command_scenario(o.base, o.host.scenario_text, alt_overrides)
+                    : load_command_scenario(o.alt, o.host.alt_text, alt_overrides);
   check_comparable(a, b);
   const auto spec_a = build_model_spec(a);
   const auto spec_b = build_model_spec(b);
@@ -110,10 +112,11 @@ int run_compare_command(const CompareCommandOptions& o) {
   ro.threads = o.threads;
   ro.batch = o.batch;
   const int threads = o.threads > 0 ? o.threads : omp_backend::max_threads();
-  std::cout << "a = " << a.source_name << "\nb = "
+  std::ostream& out = o.host.out ? *o.host.out : std::cout;
+  out << "a = " << a.source_name << "\nb = "
             << (o.alt.empty() ? a.source_name : b.source_name);
-  for (const auto& s : o.alt_overrides) std::cout << " --set-alt " << s;
-  std::cout << "\n" << ro.n_paths << " paths x " << a.horizon_days << " days from " << a.start
+  for (const auto& s : o.alt_overrides) out << " --set-alt " << s;
+  out << "\n" << ro.n_paths << " paths x " << a.horizon_days << " days from " << a.start
             << ", seed " << ro.seed << ", the same paths for both (common random numbers), "
             << "backend cpu (" << threads << " threads)\n";
   StopSignalScope signals;
@@ -121,16 +124,19 @@ int run_compare_command(const CompareCommandOptions& o) {
   const std::string started = utc_now();
   PairedResult r;
   {
-    ProgressBar bar(!o.quiet, a.horizon_days);
-    ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(2 * done, 2 * total); };
+    ProgressBar bar(!o.quiet && !o.host.progress, a.horizon_days);
+    ro.progress = [&bar, &o](std::uint64_t done, std::uint64_t total) {
+      if (o.host.progress) o.host.progress(done, total);
+      bar.update(2 * done, 2 * total);
+    };
     r = run_paired(*spec_a, *spec_b, ro);
   }
   const Comparison c = compare_tallies(a, *spec_a, b, *spec_b, r);
-  std::cout << format_comparison_table(c, "a", "b");
+  out << format_comparison_table(c, "a", "b");
   char line[160];
   std::snprintf(line, sizeof line, "\n%.2f s, %.3g path-days/s (both scenarios)\n",
                 r.wall_seconds, r.path_days_per_second);
-  std::cout << line;
+  out << line;
   if (!o.output.empty()) {
     ResultMetadata meta;
     meta.seed = ro.seed;
@@ -141,7 +147,7 @@ int run_compare_command(const CompareCommandOptions& o) {
     meta.wall_seconds = r.wall_seconds;
     meta.path_days_per_second = r.path_days_per_second;
     write_compare_file(o.output, a, b, c, meta, o.force, &g_stop_signal);
-    std::cout << "wrote " << o.output << "\n";
+    out << "wrote " << o.output << "\n";
   }
   return 0;
 }

@@ -47,7 +47,8 @@ int run_main(int argc, char** argv) {
       "  reerisk compare configs/baseline.toml configs/policies/no-project-vault.toml\n"
       "                                               # paired change in P(stockout)\n"
       "  reerisk size configs/baseline.toml --risk 0.01 --within 730\n"
-      "                                               # smallest stockpile for a target\n",
+      "                                               # smallest stockpile for a target\n"
+      "  reerisk report out.h5 -o report/             # PNG plots of a result\n",
       "reerisk"};
   app.set_version_flag(
       "--version", std::string("reerisk ") + rr::kVersion + " (git " + rr::kGitSha + ", " +
@@ -63,12 +64,14 @@ int run_main(int argc, char** argv) {
   rr::MergeCommandOptions merge_options;
   rr::CompareCommandOptions compare_options;
   rr::SizeCommandOptions size_options;
+  rr::ReportCommandOptions report_options;
   rr::setup_run_command(app, run_options);
   rr::setup_validate_command(app, validate_options);
   rr::setup_info_command(app, info_options);
   rr::setup_merge_command(app, merge_options);
   rr::setup_compare_command(app, compare_options);
   rr::setup_size_command(app, size_options);
+  rr::setup_report_command(app, report_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +85,7 @@ int run_main(int argc, char** argv) {
     if (app.got_subcommand("merge")) return rr::run_merge_command(merge_options);
     if (app.got_subcommand("compare")) return rr::run_compare_command(compare_options);
     if (app.got_subcommand("size")) return rr::run_size_command(size_options);
+    if (app.got_subcommand("report")) return rr::run_report_command(report_options);
   } catch (const rr::InputError& e) {
     return fail(2, e.what());
   } catch (const rr::Interrupted& e) {

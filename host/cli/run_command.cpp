@@ -89,11 +89,11 @@ int run_run_command(const RunCommandOptions& o) {
     std::vector<std::string> overrides = o.overrides;
     if (o.paths > 0) overrides.push_back("run.paths=" + std::to_string(o.paths));
     if (o.seed >= 0) overrides.push_back("run.seed=" + std::to_string(o.seed));
-    const Scenario printed = load_scenario_file(o.scenario, overrides);
-    if (ProcessGroup::root()) std::cout << printed.text;
+    const Scenario printed = load_command_scenario(o.scenario, o.host.scenario_text, overrides);
+    if (ProcessGroup::root()) (o.host.out ? *o.host.out : std::cout) << printed.text;
     return 0;
   }
-  const Scenario sc = load_scenario_file(o.scenario, o.overrides);
+  const Scenario sc = load_command_scenario(o.scenario, o.host.scenario_text, o.overrides);
   SweepPlan plan = plan_sweep(sc);
   std::vector<PointResult>& points = plan.points;
   const std::vector<std::vector<double>>& grid = plan.values;
@@ -154,7 +154,7 @@ int run_run_command(const RunCommandOptions& o) {
   double path_days = 0.0;
   // Only rank 0 prints and writes; the other ranks of an MPI job stay silent.
   std::ostringstream quiet_sink;
-  std::ostream& out = root ? std::cout : quiet_sink;
+  std::ostream& out = root ? (o.host.out ? *o.host.out : std::cout) : quiet_sink;
   out << sc.source_name << ": "
       << (o.shard.empty() ? std::to_string(total_paths)
                           : std::to_string(range.count) + " of " + std::to_string(total_paths) +
@@ -198,7 +198,7 @@ int run_run_command(const RunCommandOptions& o) {
     checkpoint = std::make_unique<CheckpointWriter>(ckpt, fingerprint, points.size(), tally_size, resumed);
   }
   {
-    ProgressBar bar(!o.quiet && root, sc.horizon_days);
+    ProgressBar bar(!o.quiet && root && !o.host.progress, sc.horizon_days);
     ro.stop_signal = &g_stop_signal;
     for (std::size_t i = 0; i < points.size(); ++i) {
       if (const auto done = completed.find(i); done != completed.end()) {
@@ -213,7 +213,8 @@ int run_run_command(const RunCommandOptions& o) {
       // Every point uses the same seed and path indices: common random numbers.
       const std::uint64_t before = i * ro.n_paths;
       const std::uint64_t total = points.size() * ro.n_paths;
-      ro.progress = [&bar, before, total](std::uint64_t done, std::uint64_t) {
+      ro.progress = [&bar, &o, before, total](std::uint64_t done, std::uint64_t) {
+        if (o.host.progress) o.host.progress(before + done, total);
         bar.update(before + done, total);
       };
       if (o.until_halfwidth > 0) {

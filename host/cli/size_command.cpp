@@ -58,7 +58,7 @@ int run_size_command(const SizeCommandOptions& o) {
     throw InputError("reerisk size: --risk " + std::to_string(o.risk) +
                      ": ALPHA must lie strictly between 0 and 1 (e.g. 0.01 for a 1% chance)");
   }
-  const Scenario sc = load_scenario_file(o.scenario, o.overrides);
+  const Scenario sc = load_command_scenario(o.scenario, o.host.scenario_text, o.overrides);
   if (!sc.stockpile) {
     throw InputError(sc.source_name + ": has no [stockpile]; `reerisk size` sizes one, so the "
                      "scenario must say who receives it and how (participants, "
@@ -110,9 +110,10 @@ int run_size_command(const SizeCommandOptions& o) {
   ro.batch = o.batch;
   StopSignalScope signals;
   ro.stop_signal = &g_stop_signal;
+  std::ostream& out = o.host.out ? *o.host.out : std::cout;
   std::string seg_names;
   for (int s : req.segments) seg_names += (seg_names.empty() ? "" : ", ") + sc.segments[s].name;
-  std::cout << sc.source_name << ": target P(first stockout within " << req.within_days
+  out << sc.source_name << ": target P(first stockout within " << req.within_days
             << " days) <= " << 100 * req.alpha << "% for " << seg_names << "\n"
             << ro.n_paths << " paths per evaluation, seed " << ro.seed
             << ", the same paths in every evaluation (common random numbers), backend "
@@ -140,7 +141,7 @@ int run_size_command(const SizeCommandOptions& o) {
   std::snprintf(buf, sizeof buf, "\n%-6s %-22s %-26s %-24s %-24s %-24s\n", "mat",
                 "cover_days [95% CI]", "tonnes [95% CI]", "risk at the size", "risk without",
                 "best achievable");
-  std::cout << buf;
+  out << buf;
   bool unreachable = false;
   std::string set_line;
   for (std::size_t m = 0; m < r.materials.size(); ++m) {
@@ -171,20 +172,20 @@ int run_size_command(const SizeCommandOptions& o) {
                     pct(ms.risk_at_size).c_str(), pct(ms.risk_without).c_str(),
                     pct(ms.risk_unlimited).c_str());
     }
-    std::cout << buf;
+    out << buf;
     char v[64];
     std::snprintf(v, sizeof v, "%s%s = %.10g", set_line.empty() ? "" : ", ", name.c_str(), chosen);
     set_line += v;
   }
   std::snprintf(buf, sizeof buf, "\n%zu evaluations of %llu paths, %.2f s\n", r.curve.size(),
                 static_cast<unsigned long long>(r.n_paths), r.wall_seconds);
-  std::cout << buf;
-  std::cout << "a run at the answer: --set 'stockpile.cover_days={ " << set_line << " }'\n";
+  out << buf;
+  out << "a run at the answer: --set 'stockpile.cover_days={ " << set_line << " }'\n";
   if (unreachable) {
     for (std::size_t m = 0; m < r.materials.size(); ++m) {
       const MaterialSize& ms = r.materials[m];
       if (!ms.needed || ms.reachable) continue;
-      std::cout << sc.materials[m].name << ": no stockpile meets the target: even one that never "
+      out << sc.materials[m].name << ": no stockpile meets the target: even one that never "
                 << "runs out (" << ms.unlimited_days << " days of cover) leaves a risk of "
                 << pct(ms.risk_unlimited) << ", because releases are capped at "
                 << sc.stockpile->max_release_t_per_day[m]
@@ -199,7 +200,7 @@ int run_size_command(const SizeCommandOptions& o) {
     meta.device = backend.device;
     meta.started_utc = started;
     write_size_file(o.output, sc, req, r, meta, o.force, &g_stop_signal);
-    std::cout << "wrote " << o.output << "\n";
+    out << "wrote " << o.output << "\n";
   }
   return unreachable ? 3 : 0;
 }

@@ -23,19 +23,27 @@ void add_set_option(CLI::App& cmd, std::vector<std::string>& overrides) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+Scenario load_command_scenario(const std::string& path, const std::string& text,
+                               const std::vector<std::string>& overrides) {
+  return text.empty() ? load_scenario_file(path, overrides)
+                      : load_scenario_text(text, path, overrides);
+}
+
 int run_validate_command(const ValidateCommandOptions& options) {
-  const Scenario sc = load_scenario_file(options.scenario, options.overrides);
+  const Scenario sc =
+      load_command_scenario(options.scenario, options.host.scenario_text, options.overrides);
   build_model_spec(sc);  // also checks the kernels' size limits
-  std::cout << options.scenario << ": valid scenario (" << sc.materials.size() << " materials, "
+  std::ostream& out = options.host.out ? *options.host.out : std::cout;
+  out << options.scenario << ": valid scenario (" << sc.materials.size() << " materials, "
             << sc.regimes.size() << " regimes, " << sc.segments.size() << " segments, "
             << sc.plants.size() << " plants, " << sc.events.size() << " events, horizon "
             << sc.horizon_days << " days from " << sc.start;
   if (sc.files.size() > 1) {
-    std::cout << "; extends";
-    for (std::size_t i = 1; i < sc.files.size(); ++i) std::cout << (i > 1 ? " -> " : " ") << sc.files[i];
+    out << "; extends";
+    for (std::size_t i = 1; i < sc.files.size(); ++i) out << (i > 1 ? " -> " : " ") << sc.files[i];
   }
-  if (!sc.overrides.empty()) std::cout << "; " << sc.overrides.size() << " --set override(s)";
-  std::cout << ")\n";
+  if (!sc.overrides.empty()) out << "; " << sc.overrides.size() << " --set override(s)";
+  out << ")\n";
   return 0;
 }
 

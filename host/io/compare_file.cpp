@@ -121,6 +121,7 @@ void write_contents(hid_t file, const Scenario& a, const Scenario& b, const Comp
   g.label("day", "date");
   g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
+  g.time_coordinate("time", "day", days, a.start, "date of day t");
   g.string_scale("segment", segs, "consumer segment");
   g.string_scale("material", mats, "material");
   write_curve(g, c, "stockout", "first stockout", &CellComparison::stockout);

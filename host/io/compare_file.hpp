@@ -12,7 +12,7 @@
 namespace rr {
 
 constexpr const char* kCompareFiletype = "reerisk-compare";
-constexpr int kCompareFormatVersion = 1;
+constexpr int kCompareFormatVersion = 2;
 
 void write_compare_file(const std::string& path, const Scenario& a, const Scenario& b,
                         const Comparison& c, const ResultMetadata& meta, bool force,

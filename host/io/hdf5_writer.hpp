@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -80,6 +81,21 @@ class GroupWriter {
     check(H5DSset_scale(ds, name), "H5DSset_scale");
     if (units[0]) attr_string(ds, "units", units);
     attr_string(ds, "long_name", long_name);
+  }
+
+  /// A CF time coordinate @p name along @p dim: @p days counted from @p start (an ISO date),
+  /// so that xarray decodes it to datetime64 and netCDF tools print dates. Later datasets on
+  /// @p dim list it in their "coordinates".
+  void time_coordinate(const char* name, const std::string& dim,
+                       const std::vector<std::int32_t>& days, const std::string& start,
+                       const char* long_name) {
+    label(dim, name);
+    const std::string units = "days since " + start;
+    dataset(name, H5T_NATIVE_INT32, {dim}, days, units.c_str(), long_name,
+            "CF time (units and calendar): xarray decodes it to datetime64");
+    Handle ds(H5Dopen2(group_, name, H5P_DEFAULT), H5Dclose, name);
+    attr_string(ds, "calendar", "standard");
+    attr_string(ds, "standard_name", "time");
   }
 
   /// Creates a string-valued scale (variable-length UTF-8).

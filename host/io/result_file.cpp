@@ -304,6 +304,7 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
   g.label("month", "month_date");
   g.scale("day", H5T_NATIVE_INT32, days, "day", "day index t counted from run.start");
   g.string_dataset("date", dates, "day", "calendar date of day t");
+  g.time_coordinate("time", "day", days, sc.start, "date of day t");
   g.scale("stockout_days", H5T_NATIVE_INT32, stockout_days, "day", "total stockout days per path");
   g.scale("line_stop_days", H5T_NATIVE_INT32, stockout_days, "day", "total line-stop days per path");
   g.scale("survive_days", H5T_NATIVE_INT32, days, "day",
@@ -325,6 +326,7 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
           "quantile level of fill rates (the low tail is the bad one)");
   g.scale("month", H5T_NATIVE_INT32, months, "day", "day index t of each month start");
   g.string_dataset("month_date", month_dates, "month", "calendar date of each month start");
+  g.time_coordinate("month_time", "month", months, sc.start, "date of each month start");
   g.string_scale("segment", segs, "consumer segment");
   g.string_scale("material", mats, "material");
   g.string_scale("regime", regs, "control regime state");

@@ -18,8 +18,8 @@ namespace rr {
 
 /// Identifies reerisk result files; readers refuse anything else.
 constexpr const char* kResultFiletype = "reerisk-result";
-/// Bumped on every incompatible layout change; readers refuse newer versions.
-constexpr int kResultFormatVersion = 1;
+/// Bumped on every layout change; readers refuse newer versions (2: the CF time coordinates).
+constexpr int kResultFormatVersion = 2;
 
 /// How a result was produced (root attributes).
 struct ResultMetadata {

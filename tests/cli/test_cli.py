@@ -421,7 +421,7 @@ class RunOutputTest(unittest.TestCase):
     def test_result_file_is_self_describing(self):
         with h5py.File(self.out, "r") as f:
             self.assertEqual(f.attrs["filetype"], "reerisk-result")
-            self.assertEqual(f.attrs["format_version"], 1)
+            self.assertEqual(f.attrs["format_version"], 2)
             self.assertEqual(f.attrs["n_paths"], 3000)
             self.assertEqual(f.attrs["seed"], 5)
             with open(BASELINE) as src:
@@ -594,15 +594,13 @@ class XarrayTest(unittest.TestCase):
 class ReportTest(unittest.TestCase):
     def test_report_writes_every_plot_and_the_summary_matches_the_run(self):
         import sys
-        sys.path.insert(0, os.path.join(SRC, "tools", "analysis"))
-        from reerisk_results import open_result
+        sys.path.insert(0, os.path.join(SRC, "python"))
+        from reerisk.results import open_result
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "b.h5")
             run = reerisk("run", BASELINE, "--paths", "2000", "-o", out, "-q")
             self.assertEqual(run.returncode, 0, run.stderr)
-            r = subprocess.run([sys.executable, os.path.join(SRC, "tools", "analysis", "report.py"),
-                                out, "-o", os.path.join(d, "report")],
-                               capture_output=True, text=True, timeout=300)
+            r = reerisk("report", out, "-o", os.path.join(d, "report"), timeout=300)
             self.assertEqual(r.returncode, 0, r.stderr)
             for name in ("stockout_cdf.png", "in_stockout.png", "stockout_days.png",
                          "line_stop_cdf.png", "fill_rate.png", "costs.png", "survive_recover.png",
@@ -699,8 +697,8 @@ class FullDiskTest(unittest.TestCase):
 class KeepPathsTest(unittest.TestCase):
     def test_the_per_path_table_reproduces_the_run_histograms_exactly(self):
         import sys
-        sys.path.insert(0, os.path.join(SRC, "tools", "analysis"))
-        from reerisk_results import open_result
+        sys.path.insert(0, os.path.join(SRC, "python"))
+        from reerisk.results import open_result
         n = 600
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "k.h5")

@@ -37,8 +37,8 @@ import pandas as pd  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-from reerisk_results import open_result  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from reerisk.results import open_result  # noqa: E402
 
 Z95 = 1.959963984540054
 

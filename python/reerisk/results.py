@@ -1,6 +1,6 @@
 """Load reerisk result files (HDF5) into xarray and pandas.
 
-    from reerisk_results import open_result
+    from reerisk import open_result          # or: from reerisk.results import open_result
     res = open_result("out/baseline.h5")
     res.meta["n_paths"], res.scenarios
     ds = res.dataset()                       # xarray.Dataset of the first scenario
@@ -8,7 +8,8 @@
     res.summary_frame()                      # pandas table: P(stockout) at 90/180/365/H days
     res.paths_frame()                        # one row per kept path (run --keep-paths N)
 
-Uses Debian's python3-h5py, -xarray, -h5netcdf and -pandas; no reerisk code is needed.
+Uses Debian's python3-h5py, -xarray, -h5netcdf and -pandas; needs no compiled reerisk code, so
+it also works from the source tree (PYTHONPATH=python).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pandas as pd
 import xarray as xr
 
 FILETYPE = "reerisk-result"
-FORMAT_VERSION = 1  # the newest layout this module reads
+FORMAT_VERSION = 2  # the newest layout this module reads (1 and 2: 2 added CF time coordinates)
 
 
 def _text(value):
@@ -110,7 +111,7 @@ def open_result(path: str) -> Result:
         version = int(f.attrs["format_version"])
         if version > FORMAT_VERSION:
             raise ValueError(f"{path}: result format {version} is newer than this module "
-                             f"reads ({FORMAT_VERSION}); update tools/analysis")
+                             f"reads ({FORMAT_VERSION}); update the reerisk package")
         meta = {k: _text(v) for k, v in f.attrs.items()}
         meta = {k: (v.item() if hasattr(v, "item") else v) for k, v in meta.items()}
         scenarios = [s for s in _text(f.attrs["scenarios"]).split(",") if s]
