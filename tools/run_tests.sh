@@ -3,6 +3,8 @@
 # themselves when no CUDA device is present. This is what .ci/run calls.
 #
 # Then, unless REERISK_QUICK=1:
+# - `pip install --no-deps --no-build-isolation .` into .venv (tools/pip_install.sh, CPU only)
+#   and the package's tests run against that installed copy;
 # - when the CUDA toolkit is present, a CPU-only build (REERISK_CUDA=OFF, Debian's Thrust
 #   instead of the toolkit's CCCL), so that a machine without the toolkit keeps working; it
 #   also runs the model as baseline x86-64 code only (REERISK_ISA_DISPATCH=OFF), so the
@@ -17,6 +19,11 @@ jobs="${REERISK_JOBS:-$(nproc)}"
 (cd "${REERISK_BUILD_DIR:-build}" && ctest --output-on-failure -j "$jobs" "$@")
 
 [ "${REERISK_QUICK:-0}" = "1" ] && exit 0
+
+echo "== pip install of the Python package into .venv, and its tests against the installed copy =="
+tools/pip_install.sh --config-settings=cmake.define.REERISK_CUDA=OFF
+(unset PYTHONPATH; REERISK_BINARY="$PWD/${REERISK_BUILD_DIR:-build}/host/reerisk" REERISK_SOURCE_DIR="$PWD" \
+   "${REERISK_VENV:-.venv}/bin/python" -m pytest -q -p no:cacheprovider tests/python)
 
 if command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
   echo "== CPU-only build (no CUDA toolkit, Debian Thrust) =="

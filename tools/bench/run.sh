@@ -4,6 +4,7 @@
 # the GPU, with the ratio to the NumPy reference and the fraction of the roofline.
 #   tools/bench/run.sh                       # the table
 #   tools/bench/run.sh --raw [gbench args]   # Google Benchmark directly, e.g. micro-benchmarks
+#   tools/bench/run.sh --python [PATHS]      # reerisk.run in-process against the CLI process
 # REERISK_BENCH_CPU_PATHS / _GPU_PATHS / _SWEEP_PATHS / _NUMPY_PATHS set the path counts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,4 +16,10 @@ if [ "${1:-}" = "--raw" ]; then
   shift
   exec "$bench" --benchmark_counters_tabular=true "$@"
 fi
-exec /usr/bin/python3 tools/bench/table.py "$bench"
+python="$(sed -n 's/^REERISK_PYTHON:FILEPATH=//p' "${REERISK_BUILD_DIR:-build}/CMakeCache.txt")"
+if [ "${1:-}" = "--python" ]; then
+  shift
+  PYTHONPATH="${REERISK_BUILD_DIR:-build}/python" exec "${python:-/usr/bin/python3}" \
+    tools/bench/inprocess_vs_cli.py "${REERISK_BUILD_DIR:-build}/host/reerisk" configs/baseline.toml "$@"
+fi
+exec "${python:-/usr/bin/python3}" tools/bench/table.py "$bench"
