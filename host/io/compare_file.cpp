@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "io/hdf5_writer.hpp"
+#include "io/run_attributes.hpp"
 #include "scenario/calendar.hpp"
 
 namespace rr {
@@ -84,24 +85,15 @@ void write_curve(GroupWriter& g, const Comparison& c, const char* stem, const ch
 void write_contents(hid_t file, const Scenario& a, const Scenario& b, const Comparison& c,
                     const ResultMetadata& meta) {
   hdf5::attr_provenance(file, kCompareFiletype, kCompareFormatVersion);
-  attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
+  write_run_attributes(file, meta, c.paths, meta.wall_seconds);
   attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
-  attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, c.paths);
-  attr_string(file, "backend", meta.backend);
-  attr_string(file, "device", meta.device);
-  attr_string(file, "started_utc", meta.started_utc);
-  attr_string(file, "created_utc", utc_now());
-  attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, meta.wall_seconds);
   attr_scalar(file, "path_days_per_second", H5T_NATIVE_DOUBLE, meta.path_days_per_second);
   attr_string(file, "start", a.start);
   attr_scalar(file, "horizon_days", H5T_NATIVE_INT32, a.horizon_days);
   attr_string(file, "scenario_a", a.source_name);
   attr_string(file, "scenario_b", b.source_name);
-  std::string oa, ob;
-  for (const auto& o : a.overrides) oa += (oa.empty() ? "" : "\n") + o;
-  for (const auto& o : b.overrides) ob += (ob.empty() ? "" : "\n") + o;
-  attr_string(file, "scenario_a_overrides", oa);
-  attr_string(file, "scenario_b_overrides", ob);
+  attr_string(file, "scenario_a_overrides", joined_lines(a.overrides));
+  attr_string(file, "scenario_b_overrides", joined_lines(b.overrides));
   attr_string(file, "interval_method",
               "differences: Newcombe (1998) paired hybrid score, method 10; proportions: Wilson "
               "(1927); mean shortfall change: normal interval of the mean per-path difference");

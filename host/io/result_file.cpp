@@ -2,6 +2,7 @@
 #include "io/result_file.hpp"
 
 #include "io/hdf5_writer.hpp"
+#include "io/run_attributes.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -210,27 +211,19 @@ struct SweepDims {
 void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
                       const ResultMetadata& meta) {
   hdf5::attr_provenance(file, kResultFiletype, kResultFormatVersion);
-  attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
+  write_run_attributes(file, meta, meta.n_paths, meta.wall_seconds);
   attr_scalar(file, "first_path", H5T_NATIVE_UINT64, meta.first_path);
-  attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, meta.n_paths);
   attr_scalar(file, "total_paths", H5T_NATIVE_UINT64, meta.total_paths ? meta.total_paths : meta.n_paths);
   attr_scalar(file, "until_halfwidth", H5T_NATIVE_DOUBLE, meta.until_halfwidth);
-  attr_string(file, "backend", meta.backend);
-  attr_string(file, "device", meta.device);
-  attr_string(file, "started_utc", meta.started_utc);
-  attr_string(file, "created_utc", utc_now());
-  attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, meta.wall_seconds);
   attr_scalar(file, "path_days_per_second", H5T_NATIVE_DOUBLE, meta.path_days_per_second);
   attr_scalar(file, "peak_host_memory_bytes", H5T_NATIVE_UINT64, meta.peak_host_bytes);
   attr_scalar(file, "peak_device_memory_bytes", H5T_NATIVE_UINT64, meta.peak_device_bytes);
   attr_string(file, "scenario_source", sc.source_name);
   // How the scenario text below was assembled: the extends chain and the --set overrides,
   // one per line (the text itself stands alone).
-  std::string chain, overrides;
-  for (const auto& f : sc.files) chain += (chain.empty() ? "" : "\n") + f;
-  for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  const std::string chain = joined_lines(sc.files);
   attr_string(file, "scenario_files", chain.empty() ? sc.source_name : chain);
-  attr_string(file, "scenario_overrides", overrides);
+  attr_string(file, "scenario_overrides", joined_lines(sc.overrides));
   // The scenario text as given, as a scalar string dataset (attributes are limited to 64 KiB).
   hdf5::string_scalar(file, "scenario_text", sc.text);
 

@@ -1,6 +1,7 @@
 #include "io/size_file.hpp"
 
 #include "io/hdf5_writer.hpp"
+#include "io/run_attributes.hpp"
 
 namespace rr {
 using hdf5::attr_scalar;
@@ -12,18 +13,11 @@ namespace {
 void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, const SizeResult& r,
                     const ResultMetadata& meta) {
   hdf5::attr_provenance(file, kSizeFiletype, kSizeFormatVersion);
-  attr_scalar(file, "seed", H5T_NATIVE_UINT64, meta.seed);
-  attr_scalar(file, "n_paths", H5T_NATIVE_UINT64, r.n_paths);
-  attr_string(file, "backend", meta.backend);
-  attr_string(file, "device", meta.device);
-  attr_string(file, "started_utc", meta.started_utc);
-  attr_string(file, "created_utc", utc_now());
-  attr_scalar(file, "wall_seconds", H5T_NATIVE_DOUBLE, r.wall_seconds);
+  write_run_attributes(file, meta, r.n_paths, r.wall_seconds);
   attr_string(file, "scenario_source", sc.source_name);
-  std::string overrides, segments;
-  for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  std::string segments;
   for (int s : req.segments) segments += (segments.empty() ? "" : " ") + sc.segments[s].name;
-  attr_string(file, "scenario_overrides", overrides);
+  attr_string(file, "scenario_overrides", joined_lines(sc.overrides));
   attr_scalar(file, "risk_target", H5T_NATIVE_DOUBLE, req.alpha);
   attr_scalar(file, "within_days", H5T_NATIVE_INT32, req.within_days);
   attr_string(file, "segments", segments);
