@@ -109,31 +109,53 @@ std::string dict_to_toml(const py::dict& d) {
 
 // ---- the commands -------------------------------------------------------------------------
 
-std::string run(const std::string& scenario, const std::string& text, const std::string& output,
-                const std::vector<std::string>& overrides, std::uint64_t paths, std::int64_t seed,
-                const std::string& backend, int threads, std::uint64_t batch,
-                std::uint64_t keep_paths, bool force, const py::object& progress) {
-  rr::RunCommandOptions o;
-  o.scenario = scenario;
+/// What run, compare and size share: the run's settings, as the CLI's options take them.
+struct RunSettings {
+  std::vector<std::string> overrides;
+  std::uint64_t paths = 0;
+  std::int64_t seed = -1;
+  int threads = 0;
+  std::uint64_t batch = 0;
+  bool force = false;
+};
+
+template <class Options>
+void apply(const RunSettings& r, const std::string& output, Options& o) {
   o.output = output;
-  o.overrides = overrides;
-  o.paths = paths;
-  o.seed = seed;
-  o.backend = backend;
-  o.threads = threads;
-  o.batch = batch;
-  o.keep_paths = keep_paths;
-  o.force = force;
-  o.quiet = true;
-  o.host.scenario_text = text;
+  o.overrides = r.overrides;
+  o.paths = r.paths;
+  o.seed = r.seed;
+  o.threads = r.threads;
+  o.batch = r.batch;
+  o.force = r.force;
+  o.quiet = true;  // the report is returned and progress goes to the callback
+}
+
+/// Runs @p command(o) with the GIL released and its report captured: (exit code, report).
+template <class Options>
+std::tuple<int, std::string> captured(int (*command)(const Options&), Options& o,
+                                      const py::object& progress) {
   std::ostringstream report;
   o.host.out = &report;
   o.host.progress = progress_hook(progress);
+  int code = 0;
   {
     py::gil_scoped_release release;
-    rr::run_run_command(o);
+    code = command(o);
   }
-  return report.str();
+  return {code, report.str()};
+}
+
+std::string run(const std::string& scenario, const std::string& text, const std::string& output,
+                const RunSettings& settings, const std::string& backend, std::uint64_t keep_paths,
+                const py::object& progress) {
+  rr::RunCommandOptions o;
+  apply(settings, output, o);
+  o.scenario = scenario;
+  o.host.scenario_text = text;
+  o.backend = backend;
+  o.keep_paths = keep_paths;
+  return std::get<1>(captured(&rr::run_run_command, o, progress));
 }
 
 std::string validate(const std::string& scenario, const std::string& text,
@@ -150,61 +172,36 @@ std::string validate(const std::string& scenario, const std::string& text,
 
 std::string compare(const std::string& base, const std::string& base_text, const std::string& alt,
                     const std::string& alt_text, const std::string& output,
-                    const std::vector<std::string>& overrides,
-                    const std::vector<std::string>& alt_overrides, std::uint64_t paths,
-                    std::int64_t seed, int threads, std::uint64_t batch, bool force,
+                    const RunSettings& settings, const std::vector<std::string>& alt_overrides,
                     const py::object& progress) {
   rr::CompareCommandOptions o;
+  apply(settings, output, o);
   o.base = base;
   o.alt = alt;
-  o.output = output;
-  o.overrides = overrides;
   o.alt_overrides = alt_overrides;
-  o.paths = paths;
-  o.seed = seed;
-  o.threads = threads;
-  o.batch = batch;
-  o.force = force;
-  o.quiet = true;
   o.host.scenario_text = base_text;
   o.host.alt_text = alt_text;
-  std::ostringstream report;
-  o.host.out = &report;
-  o.host.progress = progress_hook(progress);
-  {
-    py::gil_scoped_release release;
-    rr::run_compare_command(o);
-  }
-  return report.str();
+  return std::get<1>(captured(&rr::run_compare_command, o, progress));
 }
 
 std::tuple<int, std::string> size(const std::string& scenario, const std::string& text,
-                                  const std::string& output, double risk, std::int32_t within,
-                                  const std::vector<std::string>& segments,
-                                  const std::vector<std::string>& overrides, std::uint64_t paths,
-                                  std::int64_t seed, int threads, std::uint64_t batch, bool force) {
+                                  const std::string& output, const RunSettings& settings,
+                                  double risk, std::int32_t within,
+                                  const std::vector<std::string>& segments) {
   rr::SizeCommandOptions o;
+  apply(settings, output, o);
   o.scenario = scenario;
-  o.output = output;
+  o.host.scenario_text = text;
   o.risk = risk;
   o.within = within;
   o.segments = segments;
-  o.overrides = overrides;
-  o.paths = paths;
-  o.seed = seed;
-  o.threads = threads;
-  o.batch = batch;
-  o.force = force;
-  o.quiet = true;
-  o.host.scenario_text = text;
-  std::ostringstream report;
-  o.host.out = &report;
-  int code = 0;
-  {
-    py::gil_scoped_release release;
-    code = rr::run_size_command(o);
-  }
-  return {code, report.str()};
+  return captured(&rr::run_size_command, o, py::none());
+}
+
+/// The keyword arguments every run-like function takes, gathered into RunSettings.
+RunSettings settings(std::vector<std::string> overrides, std::uint64_t paths, std::int64_t seed,
+                     int threads, std::uint64_t batch, bool force) {
+  return RunSettings{std::move(overrides), paths, seed, threads, batch, force};
 }
 
 }  // namespace
@@ -228,14 +225,41 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("dict_to_toml", &dict_to_toml, py::arg("scenario"));
   using py::arg;
-  m.def("run", &run, arg("scenario"), arg("text"), arg("output"), py::kw_only(), arg("overrides"),
+  using Strings = std::vector<std::string>;
+  m.def("run",
+        [](const std::string& scenario, const std::string& text, const std::string& output,
+           Strings overrides, std::uint64_t paths, std::int64_t seed, const std::string& backend,
+           int threads, std::uint64_t batch, std::uint64_t keep_paths, bool force,
+           const py::object& progress) {
+          return run(scenario, text, output, settings(std::move(overrides), paths, seed, threads,
+                                                      batch, force),
+                     backend, keep_paths, progress);
+        },
+        arg("scenario"), arg("text"), arg("output"), py::kw_only(), arg("overrides"),
         arg("paths"), arg("seed"), arg("backend"), arg("threads"), arg("batch"), arg("keep_paths"),
         arg("force"), arg("progress"));
   m.def("validate", &validate, arg("scenario"), arg("text"), arg("overrides"));
-  m.def("compare", &compare, arg("base"), arg("base_text"), arg("alt"), arg("alt_text"),
-        arg("output"), py::kw_only(), arg("overrides"), arg("alt_overrides"), arg("paths"),
-        arg("seed"), arg("threads"), arg("batch"), arg("force"), arg("progress"));
-  m.def("size", &size, arg("scenario"), arg("text"), arg("output"), py::kw_only(), arg("risk"),
-        arg("within"), arg("segments"), arg("overrides"), arg("paths"), arg("seed"),
-        arg("threads"), arg("batch"), arg("force"));
+  m.def("compare",
+        [](const std::string& base, const std::string& base_text, const std::string& alt,
+           const std::string& alt_text, const std::string& output, Strings overrides,
+           const Strings& alt_overrides, std::uint64_t paths, std::int64_t seed, int threads,
+           std::uint64_t batch, bool force, const py::object& progress) {
+          return compare(base, base_text, alt, alt_text, output,
+                         settings(std::move(overrides), paths, seed, threads, batch, force),
+                         alt_overrides, progress);
+        },
+        arg("base"), arg("base_text"), arg("alt"), arg("alt_text"), arg("output"), py::kw_only(),
+        arg("overrides"), arg("alt_overrides"), arg("paths"), arg("seed"), arg("threads"),
+        arg("batch"), arg("force"), arg("progress"));
+  m.def("size",
+        [](const std::string& scenario, const std::string& text, const std::string& output,
+           double risk, std::int32_t within, const Strings& segments, Strings overrides,
+           std::uint64_t paths, std::int64_t seed, int threads, std::uint64_t batch, bool force) {
+          return size(scenario, text, output,
+                      settings(std::move(overrides), paths, seed, threads, batch, force), risk,
+                      within, segments);
+        },
+        arg("scenario"), arg("text"), arg("output"), py::kw_only(), arg("risk"), arg("within"),
+        arg("segments"), arg("overrides"), arg("paths"), arg("seed"), arg("threads"),
+        arg("batch"), arg("force"));
 }
