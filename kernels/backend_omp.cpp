@@ -6,6 +6,7 @@
 
 #include "simulate_batch.cu"
 
+#include "reerisk/cpu_isa.hpp"
 #include "reerisk/path_model.hpp"
 
 namespace rr {
@@ -20,16 +21,17 @@ struct StopRequested {
 };
 
 /// Simulates block @p block of the batch (kPathLanes consecutive paths; the last block may be
-/// shorter) into tally slot @p slot.
+/// shorter) into tally slot @p slot, in copy @p isa of the model.
 struct SimulateBlock {
   BatchLaunch batch;
+  CpuIsa isa;
 
-  RR_CPU_ISA_DISPATCH void operator()(std::uint64_t block, std::uint64_t slot) const {
+  void operator()(std::uint64_t block, std::uint64_t slot) const {
     const std::uint64_t begin = batch.first_path + block * kPathLanes;
     const std::uint64_t last = batch.first_path + batch.n_paths;
     const std::uint64_t end = begin + kPathLanes < last ? begin + kPathLanes : last;
-    run_path_range<kPathLanes>(*batch.spec, batch.layout, batch.tallies + slot * batch.layout.size,
-                               batch.seed, begin, end, NullObserver(), StopRequested{batch.stop});
+    run_path_range_cpu(isa, *batch.spec, batch.layout, batch.tallies + slot * batch.layout.size,
+                       batch.seed, begin, end, NullObserver(), StopRequested{batch.stop});
   }
 };
 
@@ -45,7 +47,7 @@ void prepare_device(const BatchRequest& request) {
 // does not change their sum: the result is the same bits at any thread count.
 void launch_paths(const BatchLaunch& batch) {
   const std::uint64_t blocks = (batch.n_paths + kPathLanes - 1) / kPathLanes;
-  const SimulateBlock simulate{batch};
+  const SimulateBlock simulate{batch, cpu_isa_active()};  // may throw: outside the region
   const int workers = static_cast<int>(batch.workers);
 #pragma omp parallel num_threads(workers)
   {

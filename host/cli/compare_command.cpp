@@ -8,6 +8,7 @@
 #include "io/compare_file.hpp"
 #include "progress_bar.hpp"
 #include "reerisk/backend.hpp"
+#include "run/engine.hpp"
 #include "run/paired_run.hpp"
 #include "scenario/model_spec_builder.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -111,14 +112,14 @@ int run_compare_command(const CompareCommandOptions& o) {
   ro.n_paths = o.paths > 0 ? o.paths : a.paths;
   ro.threads = o.threads;
   ro.batch = o.batch;
-  const int threads = o.threads > 0 ? o.threads : omp_backend::max_threads();
+  const std::string device = cpu_device_name(o.threads);
   std::ostream& out = o.host.out ? *o.host.out : std::cout;
   out << "a = " << a.source_name << "\nb = "
             << (o.alt.empty() ? a.source_name : b.source_name);
   for (const auto& s : o.alt_overrides) out << " --set-alt " << s;
   out << "\n" << ro.n_paths << " paths x " << a.horizon_days << " days from " << a.start
             << ", seed " << ro.seed << ", the same paths for both (common random numbers), "
-            << "backend cpu (" << threads << " threads)\n";
+            << "backend cpu (" << device << ")\n";
   StopSignalScope signals;
   ro.stop_signal = &g_stop_signal;
   const std::string started = utc_now();
@@ -142,7 +143,7 @@ int run_compare_command(const CompareCommandOptions& o) {
     meta.seed = ro.seed;
     meta.n_paths = r.n_paths;
     meta.backend = "cpu";
-    meta.device = "CPU (" + std::to_string(threads) + " threads)";
+    meta.device = device;
     meta.started_utc = started;
     meta.wall_seconds = r.wall_seconds;
     meta.path_days_per_second = r.path_days_per_second;

@@ -5,15 +5,26 @@
 #include <stdexcept>
 
 #include "reerisk/backend.hpp"
+#include "reerisk/cpu_isa.hpp"
 #include "errors.hpp"
 #include "reerisk/tally_layout.hpp"
 
 namespace rr {
 
+std::string cpu_device_name(int threads) {
+  CpuIsa isa;
+  try {
+    isa = cpu_isa_active();
+  } catch (const std::invalid_argument& e) {
+    throw InputError(e.what());  // REERISK_CPU_ISA names a copy that cannot run: bad input
+  }
+  const int n = threads > 0 ? threads : omp_backend::max_threads();
+  return "CPU (" + std::to_string(n) + " threads, " + cpu_isa_name(isa) + ")";
+}
+
 BackendSelection select_backend(BackendChoice choice, int threads) {
   BackendSelection sel;
-  const int cpu_threads = threads > 0 ? threads : omp_backend::max_threads();
-  const std::string cpu_device = "CPU (" + std::to_string(cpu_threads) + " threads)";
+  const std::string cpu_device = cpu_device_name(threads);
   if (choice == BackendChoice::kCpu) {
     sel.name = "cpu";
     sel.device = cpu_device;

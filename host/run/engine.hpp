@@ -22,6 +22,11 @@ struct BackendSelection {
   std::string note;    ///< e.g. why auto fell back to the CPU ("" when nothing to say)
 };
 
+/// "CPU (N threads, x86-64-v4)": the thread count (0 = all cores) and the copy of the model
+/// runs use (kernels' reerisk/cpu_isa.hpp).
+/// @throws InputError when REERISK_CPU_ISA names a copy this CPU or build cannot run.
+std::string cpu_device_name(int threads);
+
 /// Picks the backend for @p choice. auto: CUDA when a device is present, else the CPU with a
 /// note saying why. cuda: throws std::runtime_error with a clear sentence when no GPU is usable.
 BackendSelection select_backend(BackendChoice choice, int threads);

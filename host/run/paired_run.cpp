@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "errors.hpp"
+#include "reerisk/cpu_isa.hpp"
 #include "reerisk/path_model.hpp"
 #include "reerisk/tally_layout.hpp"
 
@@ -64,13 +65,13 @@ struct OutcomeRecorder {
   }
 };
 
-/// Paths [begin, end) of one scenario into @p tally and @p out, in the copy of the model for
-/// this CPU (as the CPU backend's runs).
-RR_CPU_ISA_DISPATCH void simulate_block(const ModelSpec& spec, const TallyLayout& layout,
-                                        std::uint64_t* tally, std::uint64_t seed,
-                                        std::uint64_t begin, std::uint64_t end, Outcomes* out) {
+/// Paths [begin, end) of one scenario into @p tally and @p out, in the copy of the model the
+/// CPU backend's runs use.
+void simulate_block(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
+                    std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
+                    std::uint64_t end, Outcomes* out) {
   const OutcomeRecorder rec{spec.n_segments, spec.n_materials, begin, out};
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, rec, NeverStop());
+  run_path_range_cpu(isa, spec, layout, tally, seed, begin, end, rec, NeverStop());
 }
 
 /// Adds a block's paired outcomes to the joint counters.
@@ -111,6 +112,7 @@ PairedResult run_paired(const ModelSpec& a, const ModelSpec& b, const RunOptions
   const std::uint64_t batch = options.batch > 0 ? options.batch : 16384;
   std::vector<std::uint64_t> slots_a(la.size * threads, 0), slots_b(lb.size * threads, 0),
       slots_j(lp.size * threads, 0);
+  const CpuIsa isa = cpu_isa_active();  // may throw: outside the parallel region
   const auto t0 = std::chrono::steady_clock::now();
   const auto stopped = [&] { return options.stop_signal && options.stop_signal->load() != 0; };
   std::uint64_t done = 0;
@@ -131,8 +133,8 @@ PairedResult run_paired(const ModelSpec& a, const ModelSpec& b, const RunOptions
         if (stopped()) continue;
         const std::uint64_t begin = first + block * kPathLanes;
         const std::uint64_t end = std::min(begin + kPathLanes, first + n);
-        simulate_block(a, la, &slots_a[slot * la.size], options.seed, begin, end, &oa);
-        simulate_block(b, lb, &slots_b[slot * lb.size], options.seed, begin, end, &ob);
+        simulate_block(isa, a, la, &slots_a[slot * la.size], options.seed, begin, end, &oa);
+        simulate_block(isa, b, lb, &slots_b[slot * lb.size], options.seed, begin, end, &ob);
         tally_pairs(lp, end - begin, oa, ob, &slots_j[slot * lp.size]);
       }
     }

@@ -1,5 +1,6 @@
 #include "stats/path_sample.hpp"
 
+#include "reerisk/cpu_isa.hpp"
 #include "reerisk/path_model.hpp"
 #include "reerisk/tally_layout.hpp"
 
@@ -45,13 +46,12 @@ struct SampleRecorder {
   }
 };
 
-/// Paths [begin, end) into the sample, in the copy of the model for this CPU (as the CPU
-/// backend's runs: AVX-512, AVX2 or baseline x86-64).
-RR_CPU_ISA_DISPATCH void sample_range(const ModelSpec& spec, const TallyLayout& layout,
-                                      std::uint64_t* scratch, std::uint64_t seed,
-                                      std::uint64_t begin, std::uint64_t end, PathSample* out) {
-  run_path_range<kPathLanes>(spec, layout, scratch, seed, begin, end, SampleRecorder{&spec, out},
-                             NeverStop());
+/// Paths [begin, end) into the sample, in the copy of the model the CPU backend's runs use.
+void sample_range(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
+                  std::uint64_t* scratch, std::uint64_t seed, std::uint64_t begin,
+                  std::uint64_t end, PathSample* out) {
+  run_path_range_cpu(isa, spec, layout, scratch, seed, begin, end, SampleRecorder{&spec, out},
+                     NeverStop());
 }
 
 }  // namespace
@@ -79,11 +79,12 @@ PathSample sample_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t
   // Blocks of kPathLanes paths, shared out among the threads; the sample's tally is not used.
   const std::uint64_t blocks = (n + kPathLanes - 1) / kPathLanes;
   std::vector<std::uint64_t> scratch(layout.size);
+  const CpuIsa isa = cpu_isa_active();  // may throw: outside the parallel region
 #pragma omp parallel for schedule(static) firstprivate(scratch)
   for (std::uint64_t b = 0; b < blocks; ++b) {
     const std::uint64_t begin = b * kPathLanes;
     const std::uint64_t end = begin + kPathLanes < n ? begin + kPathLanes : n;
-    sample_range(spec, layout, scratch.data(), seed, begin, end, &o);
+    sample_range(isa, spec, layout, scratch.data(), seed, begin, end, &o);
   }
   return o;
 }

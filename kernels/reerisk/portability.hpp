@@ -36,19 +36,8 @@
 #define RR_SIMD_LANES_SUM(...) RR_PRAGMA(omp simd reduction(+ : __VA_ARGS__))
 #endif
 
-// The CPU's entries into the path model (the backend's chunks, the --keep-paths sample), each
-// compiled three times (x86-64-v4: AVX-512, x86-64-v3: AVX2, and baseline x86-64) with the
-// model inlined into each copy (flatten); the loader picks the best copy for the CPU it runs on. CMake builds with -ffp-contract=off, so
-// no copy fuses a multiply and an add: every copy computes the same IEEE-754 results, and the
-// tally does not depend on the CPU either (CI runs the regression test with and without the
-// copies: -DREERISK_ISA_DISPATCH=OFF). Other compilers and targets get one copy.
-#if !defined(__CUDACC__) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(RR_NO_ISA_DISPATCH)
-#define RR_CPU_ISA_DISPATCH \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
-#else
-#define RR_CPU_ISA_DISPATCH
-#endif
+// The CPU's copies of the path model (AVX-512, AVX2, baseline) and the choice between them:
+// reerisk/cpu_isa.hpp.
 
 // Each backend library compiles the same kernel sources; the backend namespace keeps the
 // two instantiations (nvcc/CUDA and g++/OpenMP) apart so they can link into one binary.

@@ -822,3 +822,30 @@ class DecisionsTest(unittest.TestCase):
             self.assertIn("NdFeB: no stockpile meets the target", r.stdout)
             self.assertIn("leaves a risk of", r.stdout)
 
+
+
+class CpuIsaTest(unittest.TestCase):
+    """REERISK_CPU_ISA forces a copy of the model; runs, files and `reerisk info` name it."""
+
+    def test_a_forced_copy_is_named_gives_the_same_tally_and_an_unknown_one_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            outs = {}
+            for isa in ("", "baseline"):
+                out = os.path.join(d, f"{isa or 'best'}.h5")
+                r = subprocess.run([BIN, "run", BASELINE, "--paths", "300", "--backend", "cpu",
+                                    "-q", "-o", out], capture_output=True, text=True, timeout=600,
+                                   env=dict(os.environ, REERISK_CPU_ISA=isa))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertRegex(r.stdout, r"backend cpu \(CPU \(\d+ threads, x86-64(-v[34])?\)\)")
+                if isa:
+                    self.assertIn("threads, x86-64))", r.stdout)
+                outs[isa] = out
+            with h5py.File(outs[""]) as a, h5py.File(outs["baseline"]) as b:
+                np.testing.assert_array_equal(a["tally"][()], b["tally"][()])
+                self.assertIn("x86-64)", b.attrs["device"])
+            info = reerisk("info", outs["baseline"])
+            self.assertIn("x86-64)", info.stdout)
+            r = subprocess.run([BIN, "run", BASELINE, "--paths", "10", "-q"], capture_output=True,
+                               text=True, timeout=600, env=dict(os.environ, REERISK_CPU_ISA="avx9000"))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("REERISK_CPU_ISA=avx9000: unknown copy of the model; allowed: v4", r.stderr)

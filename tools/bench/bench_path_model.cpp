@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include "reerisk/backend.hpp"
+#include "reerisk/cpu_isa.hpp"
 #include "reerisk/dist.hpp"
 #include "run/engine.hpp"
 #include "run/paired_run.hpp"
@@ -54,6 +55,37 @@ void BM_BaselineCpu(benchmark::State& state) {
   state.counters["paths"] = static_cast<double>(o.n_paths);
 }
 BENCHMARK(BM_BaselineCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The baseline in one copy of the model: state.range(0) = 2 (x86-64-v4, AVX-512), 1 (x86-64-v3,
+/// AVX2) or 0 (baseline x86-64), state.range(1) threads; a copy this CPU lacks is skipped.
+void BM_BaselineCpuIsa(benchmark::State& state) {
+  const auto isa = static_cast<rr::CpuIsa>(state.range(0));
+  const rr::CpuIsa before = rr::cpu_isa_active();
+  try {
+    rr::set_cpu_isa(isa);
+  } catch (const std::invalid_argument& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  state.SetLabel(rr::cpu_isa_name(isa));
+  const auto spec = rr::build_model_spec(baseline());
+  const rr::BackendSelection cpu = cpu_backend();
+  rr::RunOptions o;
+  o.seed = 1;
+  o.n_paths = env_paths("REERISK_BENCH_CPU_PATHS", 20000);
+  o.threads = static_cast<int>(state.range(1));
+  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
+  state.counters["path_days_per_s"] = benchmark::Counter(
+      static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
+      benchmark::Counter::kIsRate);
+  state.counters["paths"] = static_cast<double>(o.n_paths);
+  rr::set_cpu_isa(before);
+}
+BENCHMARK(BM_BaselineCpuIsa)
+    ->ArgsProduct({{2, 1, 0}, {1, 2}})
+    ->ArgNames({"isa", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 /// `reerisk compare` of the baseline and configs/policies/no-project-vault.toml (one pass,
 /// both scenarios); path_days_per_s counts the baseline's path-days only, so its ratio to

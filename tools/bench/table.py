@@ -127,8 +127,8 @@ def main():
         if gpu:  # BM_BaselineGpu/blocks_per_sm:K/...: the grid's blocks per multiprocessor
             k = int(name.split("/")[1].split(":")[1])
             device = f"GPU 0, {k} blk/SM" if k else "GPU 0"
-        if "Compare" in name or "Size" in name:
-            continue  # costs in runs of one scenario, below
+        if "Compare" in name or "Size" in name or "CpuIsa" in name:
+            continue  # costs in runs of one scenario, and the per-copy table, below
         workload = "sweep-20" if "Sweep" in name else "baseline"
         per_core = rate if gpu else rate / threads
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
@@ -143,7 +143,33 @@ def main():
             continue
         cost = median([o[0] / g[0] for o, g in zip(one, got)])
         print(f"{label}: {cost:.2f}x the time of one baseline run (2 threads)")
+    print_copies(runs, ref_rate)
     print_scaling(bench, reps)
+
+
+def print_copies(runs, ref_rate):
+    """Issue 24: every copy of the model this CPU runs (REERISK_CPU_ISA's choices), baseline,
+    in the same repetitions, with its ratio to NumPy per core and to the best copy."""
+    copies = {"2": "x86-64-v4 (AVX-512)", "1": "x86-64-v3 (AVX2)", "0": "x86-64 (baseline)"}
+    rows, best = [], {}
+    for name, first in runs[0].items():
+        if "BM_BaselineCpuIsa" not in name:
+            continue
+        args = dict(part.split(":") for part in name.split("/")[1:3])
+        if isinstance(first, str):
+            print(f"copy {copies[args['isa']]}: skipped ({first})")
+            continue
+        rate = median([run[name][0] for run in runs])
+        threads = int(args["threads"])
+        best[threads] = max(best.get(threads, 0.0), rate)
+        rows.append((copies[args["isa"]], threads, rate))
+    if not rows:
+        return
+    print("\nper copy of the model (baseline; REERISK_CPU_ISA forces one):")
+    print(f"  {'copy':<22} {'threads':>7} {'path-days/s':>12} {'x NumPy/core':>13} {'x best copy':>12}")
+    for copy, threads, rate in rows:
+        print(f"  {copy:<22} {threads:>7} {rate:>12.3g} {rate / threads / ref_rate:>13.1f} "
+              f"{rate / best[threads]:>12.2f}")
 
 
 if __name__ == "__main__":
