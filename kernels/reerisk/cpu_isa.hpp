@@ -18,10 +18,13 @@
 #define RR_HAVE_ISA_COPIES 1
 #define RR_ISA_V4 __attribute__((target("arch=x86-64-v4"), flatten))
 #define RR_ISA_V3 __attribute__((target("arch=x86-64-v3"), flatten))
-#else
-#define RR_HAVE_ISA_COPIES 0
-#endif
 #define RR_ISA_BASELINE __attribute__((flatten))
+#else
+// One copy, not flattened: the sanitizer and fuzzing builds instrument it, and a flattened
+// model takes them minutes per file.
+#define RR_HAVE_ISA_COPIES 0
+#define RR_ISA_BASELINE
+#endif
 
 namespace rr {
 
