@@ -25,10 +25,11 @@ void setup_report_command(CLI::App& app, ReportCommandOptions& o) {
 
 int run_report_command(const ReportCommandOptions& o) {
   // REERISK_PYTHON overrides the configured interpreter (a user's own environment with the
-  // package installed); the build tree's package comes first on PYTHONPATH.
+  // package installed). The build tree's package comes first on PYTHONPATH, then the source
+  // tree's: the report is pure Python, so it works in a build without the binding too.
   const char* env_python = std::getenv("REERISK_PYTHON");
   const std::string python = env_python && *env_python ? env_python : REERISK_PYTHON_EXECUTABLE;
-  std::string path = REERISK_PYTHON_PACKAGE_DIR;
+  std::string path = std::string(REERISK_PYTHON_PACKAGE_DIR) + ":" + REERISK_PYTHON_SOURCE_DIR;
   if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += std::string(":") + old;
   ::setenv("PYTHONPATH", path.c_str(), 1);
   std::vector<std::string> args = {python, "-m", "reerisk.report", o.result, "-o", o.out};
