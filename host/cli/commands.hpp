@@ -24,6 +24,9 @@ struct CommandHost {
   std::ostream* out = nullptr;      ///< the report (tables, notes); nullptr = std::cout
   /// Replaces the terminal progress bar: (paths done, paths total) after each batch.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+
+  /// Where the command writes its report.
+  std::ostream& report() const;
 };
 
 /// The scenario @p path names, or @p text labelled with it when @p text is not empty.

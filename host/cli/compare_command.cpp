@@ -113,7 +113,7 @@ int run_compare_command(const CompareCommandOptions& o) {
   ro.threads = o.threads;
   ro.batch = o.batch;
   const std::string device = cpu_device_name(o.threads);
-  std::ostream& out = o.host.out ? *o.host.out : std::cout;
+  std::ostream& out = o.host.report();
   out << "a = " << a.source_name << "\nb = "
             << (o.alt.empty() ? a.source_name : b.source_name);
   for (const auto& s : o.alt_overrides) out << " --set-alt " << s;

@@ -90,7 +90,7 @@ int run_run_command(const RunCommandOptions& o) {
     if (o.paths > 0) overrides.push_back("run.paths=" + std::to_string(o.paths));
     if (o.seed >= 0) overrides.push_back("run.seed=" + std::to_string(o.seed));
     const Scenario printed = load_command_scenario(o.scenario, o.host.scenario_text, overrides);
-    if (ProcessGroup::root()) (o.host.out ? *o.host.out : std::cout) << printed.text;
+    if (ProcessGroup::root()) o.host.report() << printed.text;
     return 0;
   }
   const Scenario sc = load_command_scenario(o.scenario, o.host.scenario_text, o.overrides);
@@ -154,7 +154,7 @@ int run_run_command(const RunCommandOptions& o) {
   double path_days = 0.0;
   // Only rank 0 prints and writes; the other ranks of an MPI job stay silent.
   std::ostringstream quiet_sink;
-  std::ostream& out = root ? (o.host.out ? *o.host.out : std::cout) : quiet_sink;
+  std::ostream& out = root ? o.host.report() : quiet_sink;
   out << sc.source_name << ": "
       << (o.shard.empty() ? std::to_string(total_paths)
                           : std::to_string(range.count) + " of " + std::to_string(total_paths) +

@@ -110,7 +110,7 @@ int run_size_command(const SizeCommandOptions& o) {
   ro.batch = o.batch;
   StopSignalScope signals;
   ro.stop_signal = &g_stop_signal;
-  std::ostream& out = o.host.out ? *o.host.out : std::cout;
+  std::ostream& out = o.host.report();
   std::string seg_names;
   for (int s : req.segments) seg_names += (seg_names.empty() ? "" : ", ") + sc.segments[s].name;
   out << sc.source_name << ": target P(first stockout within " << req.within_days

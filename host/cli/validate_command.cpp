@@ -23,6 +23,8 @@ void add_set_option(CLI::App& cmd, std::vector<std::string>& overrides) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+std::ostream& CommandHost::report() const { return out ? *out : std::cout; }
+
 Scenario load_command_scenario(const std::string& path, const std::string& text,
                                const std::vector<std::string>& overrides) {
   return text.empty() ? load_scenario_file(path, overrides)
@@ -33,7 +35,7 @@ int run_validate_command(const ValidateCommandOptions& options) {
   const Scenario sc =
       load_command_scenario(options.scenario, options.host.scenario_text, options.overrides);
   build_model_spec(sc);  // also checks the kernels' size limits
-  std::ostream& out = options.host.out ? *options.host.out : std::cout;
+  std::ostream& out = options.host.report();
   out << options.scenario << ": valid scenario (" << sc.materials.size() << " materials, "
             << sc.regimes.size() << " regimes, " << sc.segments.size() << " segments, "
             << sc.plants.size() << " plants, " << sc.events.size() << " events, horizon "

@@ -43,16 +43,20 @@ rr::BackendSelection cpu_backend() {
   return cpu;
 }
 
-/// The shipped baseline on the CPU backend with state.range(0) threads.
-void BM_BaselineCpu(benchmark::State& state) {
+/// Times runs of the shipped baseline on the CPU backend with @p o.
+void time_baseline(benchmark::State& state, const rr::RunOptions& o) {
   const auto spec = rr::build_model_spec(baseline());
   const rr::BackendSelection cpu = cpu_backend();
-  const rr::RunOptions o = cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000);
   for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
   state.counters["path_days_per_s"] = benchmark::Counter(
       static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
       benchmark::Counter::kIsRate);
   state.counters["paths"] = static_cast<double>(o.n_paths);
+}
+
+/// The shipped baseline on the CPU backend with state.range(0) threads.
+void BM_BaselineCpu(benchmark::State& state) {
+  time_baseline(state, cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000));
 }
 BENCHMARK(BM_BaselineCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -68,17 +72,11 @@ void BM_BaselineCpuIsa(benchmark::State& state) {
     return;
   }
   state.SetLabel(rr::cpu_isa_name(isa));
-  const auto spec = rr::build_model_spec(baseline());
-  const rr::BackendSelection cpu = cpu_backend();
   rr::RunOptions o;
   o.seed = 1;
   o.n_paths = env_paths("REERISK_BENCH_CPU_PATHS", 20000);
   o.threads = static_cast<int>(state.range(1));
-  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
-  state.counters["path_days_per_s"] = benchmark::Counter(
-      static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
-      benchmark::Counter::kIsRate);
-  state.counters["paths"] = static_cast<double>(o.n_paths);
+  time_baseline(state, o);
   rr::set_cpu_isa(before);
 }
 BENCHMARK(BM_BaselineCpuIsa)
