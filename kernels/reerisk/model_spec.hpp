@@ -167,6 +167,15 @@ struct ModelSpec {
   bool eligible[kMaxRegimes][kPoolBuckets][kMaxSegments] = {};
   /// eligible[.][b][s] summarised over the scenario's regimes.
   std::int8_t eligibility[kPoolBuckets][kMaxSegments] = {};
+  /// eligibility per material, with kNeverEligible where the segment's target of the material
+  /// is 0: its need is then always 0 (inventories are never negative), and a need of 0 adds
+  /// nothing to a level's total and takes nothing, so leaving the segment out of the
+  /// material's allocation gives the same bits and skips its arithmetic (segments that do not
+  /// use a material: half the baseline's segment x material pairs).
+  std::int8_t pool_eligibility[kMaxMaterials][kPoolBuckets][kMaxSegments] = {};
+  /// eligibility[kNonChina] per material for stockpile releases, kNeverEligible where the
+  /// release trigger is 0 (non-participants, and participants without demand): as above.
+  std::int8_t release_eligibility[kMaxMaterials][kMaxSegments] = {};
 
   // Strategic stockpile
   bool has_stockpile = false;

@@ -982,7 +982,7 @@ class PathModel {
           any |= pool[l] > 0.0;
         }
         if (!any) continue;
-        allocate_lanes<W>(spec_.allocation_order, spec_.eligibility[b], &st.eligible[b][0][0],
+        allocate_lanes<W>(spec_.allocation_order, spec_.pool_eligibility[m][b], &st.eligible[b][0][0],
                           need, available, inventory, handed);
         RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
@@ -1011,6 +1011,9 @@ class PathModel {
         double* demanded = st.demanded[m][s];
         const double* scale = st.demand_scale[m][s];
         const double mean_s = demand_mean[s];
+        // A segment that does not use the material demands 0 every day: it consumes nothing,
+        // is never short and adds zeros, so it is skipped (the same bits).
+        if (!(mean_s > 0.0)) continue;
         // A line stop: short by more than (1 - line_stop_fill) of the day's demand (plus the
         // stockout's epsilon, so that a fill of 1 gives the stockout days exactly).
         const double slack = 1.0 - spec_.segments[s].line_stop_fill;
@@ -1191,7 +1194,7 @@ class PathModel {
       double available[W], released[W];
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) available[l] = cap[l] > 0.0 ? cap[l] : 0.0;
-      allocate_lanes<W>(spec_.allocation_order, spec_.eligibility[kNonChina],
+      allocate_lanes<W>(spec_.allocation_order, spec_.release_eligibility[m],
                         &st.eligible[kNonChina][0][0], need, available, inventory, released);
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
