@@ -966,6 +966,7 @@ class PathModel {
       const double* target = spec_.target_t[m];
       for (int s = 0; s < S; ++s) {
         const double target_s = target[s];
+        if (!(target_s > 0.0)) continue;  // out of this material's allocation (pool_eligibility)
         RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
           const double gap = target_s - inventory[s * W + l];
@@ -1183,6 +1184,8 @@ class PathModel {
     int asking = 0;
     for (int s = 0; s < S; ++s) {
       const double trigger_s = trigger[s];
+      // A zero trigger (a gap never above 0) leaves the segment out (release_eligibility).
+      if (!(trigger_s > 0.0)) continue;
       RR_SIMD_LANES_ANY(asking)
       for (int l = 0; l < W; ++l) {
         const double gap = trigger_s - inventory[s * W + l];
