@@ -2,7 +2,8 @@
 // launch shape is ours: __launch_bounds__ caps the block at kThreadsPerBlock and leaves ptxas
 // the registers that bound allows, and the grid is sized from the occupancy the kernel
 // actually reaches. The per-thread state uses CompactCapacity when the scenario fits, which
-// shrinks the local memory every resident thread reserves (BENCHMARKS.md has ptxas' numbers).
+// shrinks the local memory every resident thread reserves (BENCHMARKS.md has ptxas' numbers),
+// unless the batch asks for the full one (GpuStateLayout::kFull, to measure what size costs).
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -73,7 +74,7 @@ void launch(const BatchLaunch& batch) {
 std::uint64_t device_bytes_in_use_peak() { return peak_bytes_in_use.load(); }
 
 void launch_paths(const BatchLaunch& batch) {
-  if (fits<CompactCapacity>(*batch.host_spec)) {
+  if (batch.gpu_state == GpuStateLayout::kCompact && fits<CompactCapacity>(*batch.host_spec)) {
     launch<CompactCapacity>(batch);
   } else {
     launch<FullCapacity>(batch);

@@ -59,6 +59,7 @@ void simulate_batch(const ModelSpec& spec, const BatchRequest& request,
   batch.n_paths = request.n_paths;
   batch.stop = kTallyIsShared ? nullptr : request.stop;
   batch.gpu_blocks_per_sm = request.gpu_blocks_per_sm;
+  batch.gpu_state = request.gpu_state;
   launch_paths(batch);
 
 #if defined(__CUDACC__)

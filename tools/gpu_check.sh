@@ -8,18 +8,26 @@
 #
 # Steps: the device and its clocks; the GPU tests (parity with the CPU within Monte Carlo
 # error, tallies independent of batch and grid size); the GPU benchmark over the grid's blocks
-# per multiprocessor, with the device memory in use; a 10^7-path baseline run through the CLI;
+# per multiprocessor and both per-thread state layouts (compact and full), with the device
+# memory in use; a 10^7-path baseline run through the CLI;
 # the kernel's local-memory instructions in its SASS; one kernel under Nsight Compute.
-# REERISK_CHECK_GPU_PATHS (default 2^21) sets the benchmark's paths per run.
+# REERISK_CHECK_GPU_PATHS (default 2^20) sets the benchmark's paths per run. The steps' limits
+# add up to under 10 minutes, one device call's limit.
 # Without a GPU every GPU step fails or skips and says so; the script itself exits 0 when it
 # ran to the end, so read the table.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-out/gpu_check}"
 mkdir -p "$out"
+# The result files and the SASS dump stay out of $out: the device tool brings back at most 8
+# files, which the logs and the benchmark's JSON fill.
+scratch="${TMPDIR:-/tmp}/reerisk_gpu_check"
+mkdir -p "$scratch"
 bin="${REERISK_BUNDLE:-bundle}/bin"
 export LD_LIBRARY_PATH="$PWD/${REERISK_BUNDLE:-bundle}/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-paths="${REERISK_CHECK_GPU_PATHS:-2097152}"
+# cuobjdump and ncu live outside PATH on a default toolkit install.
+[ -d /usr/local/cuda/bin ] && export PATH="$PATH:/usr/local/cuda/bin"
+paths="${REERISK_CHECK_GPU_PATHS:-1048576}"
 summary=()
 
 # step NAME LIMIT_S COMMAND...: runs COMMAND with its output in $out/NAME.log.
@@ -39,20 +47,20 @@ step() {
 
 step device 20 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,memory.used,memory.total \
   --format=csv
-step tests 240 "$bin/test_gpu_parity"
-step bench 300 env REERISK_BENCH_GPU_PATHS="$paths" "$bin/reerisk_bench" --benchmark_filter=Gpu \
+step tests 120 "$bin/test_gpu_parity"
+step bench 200 env REERISK_BENCH_GPU_PATHS="$paths" "$bin/reerisk_bench" --benchmark_filter=Gpu \
   --benchmark_counters_tabular=true --benchmark_out="$out/bench_gpu.json" --benchmark_out_format=json
-step run 180 bash -c "time '$bin/reerisk' run configs/baseline.toml --paths 10000000 --backend cuda \
-  -o '$out/baseline_1e7.h5' --force"
+step run 90 bash -c "time '$bin/reerisk' run configs/baseline.toml --paths 10000000 --backend cuda \
+  -o '$scratch/baseline_1e7.h5' --force"
 # LDL/STL: the kernel's local-memory loads and stores (its per-path state, HOPPER.md).
-step sass 60 bash -c "cuobjdump --dump-sass '$bin/reerisk' > '$out/sass.txt' && \
+step sass 40 bash -c "cuobjdump --dump-sass '$bin/reerisk' > '$scratch/sass.txt' && \
   awk '/Function :/ {f = \$3} /simulate_paths/ && /Function :/ {k = 1} /Function :/ && !/simulate_paths/ {k = 0} \
        k && /LDL/ {ldl[f]++} k && /STL/ {stl[f]++} k && /;/ {n[f]++} \
        END {for (f in n) printf \"%s: %d instructions, %d LDL, %d STL\\n\", f, n[f], ldl[f], stl[f]}' \
-      '$out/sass.txt'"
-step ncu 200 ncu --clock-control none --launch-count 1 --kernel-name regex:simulate_paths \
+      '$scratch/sass.txt'"
+step ncu 120 ncu --clock-control none --launch-count 1 --kernel-name regex:simulate_paths \
   --section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats \
-  "$bin/reerisk" run configs/baseline.toml --paths 262144 --backend cuda -o "$out/ncu_run.h5" --force -q
+  "$bin/reerisk" run configs/baseline.toml --paths 262144 --backend cuda -o "$scratch/ncu_run.h5" --force -q
 
 echo
 echo "gpu_check, $(date -u +%Y-%m-%dT%H:%M:%SZ), logs in $out:"

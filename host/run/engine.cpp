@@ -71,6 +71,7 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
     req.threads = options.threads > 0 ? options.threads : omp_backend::max_threads();
     req.device = options.device;
     req.gpu_blocks_per_sm = options.gpu_blocks_per_sm;
+    req.gpu_state = options.gpu_state;
     req.stop = options.stop_signal;
     if (backend.cuda) {
       cuda_backend::simulate_batch(spec, req, result.tally);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reerisk/backend.hpp"
 #include "reerisk/model_spec.hpp"
 
 namespace rr {
@@ -39,6 +40,7 @@ struct RunOptions {
   int threads = 0;                ///< CPU threads; 0 = all
   int device = 0;                 ///< CUDA device ordinal
   int gpu_blocks_per_sm = 0;      ///< the GPU grid's blocks per multiprocessor; 0 = all that fit
+  GpuStateLayout gpu_state = GpuStateLayout::kCompact;  ///< the GPU kernel's per-thread state
   /// Called after each batch with (paths done, paths total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   /// Polled before every path on the CPU and between batches; when it becomes non-zero the

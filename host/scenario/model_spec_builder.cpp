@@ -179,13 +179,14 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
                           : yes == s.n_regimes ? kAlwaysEligible : kEligibleByRegime;
     }
   }
+  const std::int8_t never = kNeverEligible;
   for (int m = 0; m < s.n_materials; ++m) {
     for (int g = 0; g < s.n_segments; ++g) {
       for (int b = 0; b < kPoolBuckets; ++b) {
-        s.pool_eligibility[m][b][g] = s.target_t[m][g] > 0.0 ? s.eligibility[b][g] : kNeverEligible;
+        s.pool_eligibility[m][b][g] = s.target_t[m][g] > 0.0 ? s.eligibility[b][g] : never;
       }
       s.release_eligibility[m][g] =
-          s.release_trigger_t[m][g] > 0.0 ? s.eligibility[2][g] : kNeverEligible;  // non-China
+          s.release_trigger_t[m][g] > 0.0 ? s.eligibility[2][g] : never;  // non-China
     }
   }
   return spec;

@@ -12,6 +12,12 @@
 
 namespace rr {
 
+/// The GPU kernel's per-thread state (capacity.hpp): kCompact, sized for CompactCapacity, when
+/// the scenario fits it (else the full one), or kFull, sized by the model limits, always. The
+/// tallies are the same; the choice is a knob for measuring what the state's size costs
+/// (tools/bench, tools/gpu_check.sh).
+enum class GpuStateLayout : int { kCompact = 0, kFull = 1 };
+
 /// One batch of consecutive paths.
 struct BatchRequest {
   std::uint64_t seed = 0;
@@ -24,6 +30,7 @@ struct BatchRequest {
   /// L1 cache, which holds the paths' local-memory state, among fewer paths: a tuning knob for
   /// tools/bench (ignored on the CPU).
   int gpu_blocks_per_sm = 0;
+  GpuStateLayout gpu_state = GpuStateLayout::kCompact;  ///< ignored on the CPU
   /// When set and non-zero, the CPU workers stop before their next path, so a signal stops a
   /// batch within one path's time; the caller must then discard the batch's tally. The GPU
   /// cannot poll host memory and finishes its batch.

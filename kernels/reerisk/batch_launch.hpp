@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "reerisk/backend.hpp"
 #include "reerisk/model_spec.hpp"
 #include "reerisk/tally_layout.hpp"
 
@@ -24,6 +25,7 @@ struct BatchLaunch {
   std::uint64_t n_paths = 0;
   const std::atomic<int>* stop = nullptr;  ///< CPU only (BatchRequest::stop)
   int gpu_blocks_per_sm = 0;               ///< GPU only (BatchRequest::gpu_blocks_per_sm)
+  GpuStateLayout gpu_state = GpuStateLayout::kCompact;  ///< GPU only (BatchRequest::gpu_state)
 };
 
 }  // namespace rr

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "reerisk/backend.hpp"
+#include "reerisk/capacity.hpp"
 #include "run/engine.hpp"
 #include "scenario/model_spec_builder.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -25,7 +26,8 @@ class GpuParityTest : public ::testing::Test {
     spec_ = build_model_spec(sc_);
   }
   std::vector<std::uint64_t> run_gpu(std::uint64_t n, std::uint64_t batch,
-                                     int blocks_per_sm = 0) {
+                                     int blocks_per_sm = 0,
+                                     GpuStateLayout layout = GpuStateLayout::kCompact) {
     BackendSelection gpu;
     gpu.cuda = true;
     gpu.name = "cuda";
@@ -34,6 +36,7 @@ class GpuParityTest : public ::testing::Test {
     o.n_paths = n;
     o.batch = batch;
     o.gpu_blocks_per_sm = blocks_per_sm;
+    o.gpu_state = layout;
     return run_paths(*spec_, gpu, o).tally;
   }
   Scenario sc_;
@@ -51,6 +54,13 @@ TEST_F(GpuParityTest, GpuTallyIsIndependentOfTheGridSize) {
   const auto one_path_per_thread = run_gpu(100000, 0);
   EXPECT_EQ(one_path_per_thread, run_gpu(100000, 0, 1));
   EXPECT_EQ(one_path_per_thread, run_gpu(100000, 0, 3));
+}
+
+TEST_F(GpuParityTest, BothStateLayoutsGiveTheSameTally) {
+  // The compact and the full per-thread state differ only in their arrays' bounds: the same
+  // arithmetic in the same order, so the same bits (the baseline fits the compact one).
+  ASSERT_TRUE(fits<CompactCapacity>(*spec_));
+  EXPECT_EQ(run_gpu(20000, 0), run_gpu(20000, 0, 0, GpuStateLayout::kFull));
 }
 
 TEST_F(GpuParityTest, DeviceMemoryInUseIsRecordedWhileABatchRuns) {

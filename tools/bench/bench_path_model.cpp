@@ -127,7 +127,9 @@ void BM_SizeCpu(benchmark::State& state) {
 BENCHMARK(BM_SizeCpu)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// The shipped baseline on CUDA device 0 (skipped without one), its grid sized for
-/// state.range(0) blocks per multiprocessor (0: all that fit; RunOptions::gpu_blocks_per_sm).
+/// state.range(0) blocks per multiprocessor (0: all that fit; RunOptions::gpu_blocks_per_sm),
+/// with the compact (state.range(1) = 0) or the full (1) per-thread state
+/// (RunOptions::gpu_state): the same tallies, so the pair measures what the state's size costs.
 /// device_MiB is the most device memory in use while a batch kernel ran, less what was in use
 /// before the first GPU benchmark (the CUDA context): the batch's scenario and tally and the
 /// local memory the driver reserves for the kernel's per-thread state.
@@ -144,6 +146,7 @@ void BM_BaselineGpu(benchmark::State& state) {
   o.seed = 1;
   o.n_paths = env_paths("REERISK_BENCH_GPU_PATHS", 4u << 20);
   o.gpu_blocks_per_sm = static_cast<int>(state.range(0));
+  o.gpu_state = state.range(1) ? rr::GpuStateLayout::kFull : rr::GpuStateLayout::kCompact;
   benchmark::DoNotOptimize(rr::run_paths(*spec, gpu, o).tally.data());  // warm-up: module load
   for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, gpu, o).tally.data());
   state.counters["path_days_per_s"] = benchmark::Counter(
@@ -155,12 +158,8 @@ void BM_BaselineGpu(benchmark::State& state) {
       peak > before_any_run ? static_cast<double>(peak - before_any_run) / (1 << 20) : 0.0;
 }
 BENCHMARK(BM_BaselineGpu)
-    ->ArgName("blocks_per_sm")
-    ->Arg(0)
-    ->Arg(1)
-    ->Arg(2)
-    ->Arg(3)
-    ->Arg(4)
+    ->ArgNames({"blocks_per_sm", "full_state"})
+    ->ArgsProduct({{0, 1, 2, 3, 4}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
