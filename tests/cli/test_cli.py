@@ -4,6 +4,7 @@ import glob
 import math
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import unittest
@@ -639,17 +640,33 @@ def _auto_rows(test, table):
             yield parts, p
 
 class ProgressBarTest(unittest.TestCase):
-    def _run(self, *extra):
+    def _run(self, *extra, until_bar=False):
+        """A long run on one thread with stderr on a terminal, interrupted with SIGINT once
+        the bar is seen (until_bar) or after 3 s: batches of 64 paths update the bar every few
+        tens of milliseconds, so by then it has had many chances to be drawn after its first
+        second, and the test costs seconds rather than a whole run (under the sanitizers too).
+        Returns the exit code and what the run wrote to the terminal."""
         import pty
+        import select
+        import time
         master, slave = pty.openpty()
-        # Long enough for the bar's first second on a fast core: 1.1e8 path-days on one
-        # thread, about 6 s at 1.8e7 path-days/s (20,000 paths on two threads now take < 1 s).
-        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "100000", "--threads", "1",
-                              *extra],
+        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "1000000", "--threads", "1",
+                              "--batch", "64", *extra],
                              stdout=subprocess.DEVNULL, stderr=slave)
         os.close(slave)
         chunks = []
+        t0 = time.monotonic()
+        interrupted = False
         while True:
+            elapsed = time.monotonic() - t0
+            seen = b"ETA" in b"".join(chunks)
+            if not interrupted and ((until_bar and seen) or (not until_bar and elapsed > 3.0)
+                                    or elapsed > 60.0):
+                p.send_signal(signal.SIGINT)
+                interrupted = True
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if not ready:
+                continue
             try:
                 data = os.read(master, 4096)
             except OSError:  # the child closed the terminal
@@ -662,20 +679,26 @@ class ProgressBarTest(unittest.TestCase):
         return p.returncode, b"".join(chunks).decode(errors="replace")
 
     def test_bar_on_a_terminal_after_a_second(self):
-        code, err = self._run()
-        self.assertEqual(code, 0, err)
+        code, err = self._run(until_bar=True)
+        self.assertEqual(code, 130, err)  # interrupted by the test once the bar was seen
         self.assertIn("path-days/s", err)
         self.assertIn("ETA", err)
 
     def test_quiet_silences_the_bar(self):
         code, err = self._run("--quiet")
-        self.assertEqual(code, 0, err)
+        self.assertEqual(code, 130, err)
         self.assertNotIn("ETA", err)
 
     def test_no_bar_when_stderr_is_not_a_terminal(self):
-        r = reerisk("run", BASELINE, "--paths", "20000")
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertNotIn("ETA", r.stderr)
+        import time
+        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "1000000", "--threads", "1",
+                              "--batch", "64"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(3.0)  # as _run: the bar would have been drawn by now
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=600)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertNotIn("ETA", err)
 
 
 class FullDiskTest(unittest.TestCase):
