@@ -146,6 +146,10 @@ int run_run_command(const RunCommandOptions& o) {
   ro.threads = o.threads;
   const bool root = ProcessGroup::root();
   if (!backend.note.empty() && !o.quiet && root) std::cerr << "reerisk: " << backend.note << "\n";
+  if (backend.cuda && !o.quiet && root) {
+    const std::string note = gpu_state_note(*points.front().spec);  // a sweep keeps the sizes
+    if (!note.empty()) std::cerr << "reerisk: " << note << "\n";
+  }
   // SIGINT/SIGTERM stop the run within one path (CPU; a GPU batch finishes first) and the write
   // before its rename.
   StopSignalScope signals;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "reerisk/backend.hpp"
+#include "reerisk/capacity.hpp"
 #include "reerisk/cpu_isa.hpp"
 #include "errors.hpp"
 #include "reerisk/tally_layout.hpp"
@@ -20,6 +21,23 @@ std::string cpu_device_name(int threads) {
   }
   const int n = threads > 0 ? threads : omp_backend::max_threads();
   return "CPU (" + std::to_string(n) + " threads, " + cpu_isa_name(isa) + ")";
+}
+
+std::string gpu_state_note(const ModelSpec& spec) {
+  if (fits<CompactCapacity>(spec)) return "";
+  std::string over;
+  const auto size = [&](int n, int cap, const char* what) {
+    if (n <= cap) return;
+    over += (over.empty() ? "" : ", ") + std::to_string(n) + " " + what + " (it holds " +
+            std::to_string(cap) + ")";
+  };
+  size(spec.n_materials, CompactCapacity::kMaterials, "materials");
+  size(spec.n_segments, CompactCapacity::kSegments, "segments");
+  size(spec.n_plants, CompactCapacity::kPlants, "plants");
+  size(spec.n_regimes, CompactCapacity::kRegimes, "regimes");
+  return "the scenario exceeds the GPU's compact per-thread state with " + over +
+         "; each GPU thread keeps the full state instead (the same results, more device memory, "
+         "likely slower)";
 }
 
 BackendSelection select_backend(BackendChoice choice, int threads) {

@@ -23,6 +23,12 @@ struct BackendSelection {
   std::string note;    ///< e.g. why auto fell back to the CPU ("" when nothing to say)
 };
 
+/// What a GPU run of @p spec should tell its user about the kernel's per-thread state: "" when
+/// the scenario fits the compact state (kernels' reerisk/capacity.hpp), else which of its sizes
+/// exceed it and that each GPU thread keeps the full state instead (the same tallies, more
+/// local memory per thread).
+std::string gpu_state_note(const ModelSpec& spec);
+
 /// "CPU (N threads, x86-64-v4)": the thread count (0 = all cores) and the copy of the model
 /// runs use (kernels' reerisk/cpu_isa.hpp).
 /// @throws InputError when REERISK_CPU_ISA names a copy this CPU or build cannot run.

@@ -62,5 +62,19 @@ TEST(LaneTest, ProRataAndRegimeDependentEligibilityToo) {
   expect_same_outcomes(l);
 }
 
+TEST(LaneTest, AScenarioBeyondTheCompactStateIsToldSo) {
+  // The GPU falls back to the full state for such a scenario; `reerisk run` prints this note.
+  const auto l = test::load(baseline_text());
+  EXPECT_EQ(gpu_state_note(*l.spec), "");
+  ModelSpec larger = *l.spec;
+  larger.n_materials = CompactCapacity::kMaterials + 1;
+  larger.n_plants = CompactCapacity::kPlants + 2;
+  const std::string note = gpu_state_note(larger);
+  EXPECT_NE(note.find("5 materials (it holds 4)"), std::string::npos) << note;
+  EXPECT_NE(note.find("12 plants (it holds 10)"), std::string::npos) << note;
+  EXPECT_EQ(note.find("segments"), std::string::npos) << note;
+  EXPECT_NE(note.find("full state"), std::string::npos) << note;
+}
+
 }  // namespace
 }  // namespace rr
