@@ -8,13 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${REERISK_BUILD_DIR:-build-gpu}"
-if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
-  export PATH="/usr/local/cuda/bin:$PATH"
-fi
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DREERISK_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null
 # Only what the bundle carries: the rest of the project (the CPU tests, the ISA copies' tests,
 # the binding) would double the build on a small machine.
-cmake --build "$build_dir" -j "${REERISK_JOBS:-$(nproc)}" --target reerisk reerisk_bench test_gpu_parity >/dev/null
+REERISK_BUILD_DIR="$build_dir" REERISK_BUILD_TARGETS="reerisk reerisk_bench test_gpu_parity" \
+  tools/build.sh -DREERISK_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 >/dev/null
 rm -rf bundle && mkdir -p bundle/bin bundle/lib
 bins=("$build_dir/host/reerisk" "$build_dir/tools/bench/reerisk_bench" "$build_dir/tests/test_gpu_parity")
 cp "${bins[@]}" bundle/bin/

@@ -640,43 +640,45 @@ def _auto_rows(test, table):
             yield parts, p
 
 class ProgressBarTest(unittest.TestCase):
-    def _run(self, *extra, until_bar=False):
-        """A long run on one thread with stderr on a terminal, interrupted with SIGINT once
-        the bar is seen (until_bar) or after 3 s: batches of 64 paths update the bar every few
-        tens of milliseconds, so by then it has had many chances to be drawn after its first
-        second, and the test costs seconds rather than a whole run (under the sanitizers too).
-        Returns the exit code and what the run wrote to the terminal."""
+    def _run(self, *extra, until_bar=False, terminal=True):
+        """A long run on one thread, stderr on a terminal (or a pipe), interrupted with SIGINT
+        once the bar is seen (until_bar) or after 3 s: batches of 64 paths update the bar every
+        few tens of milliseconds, so by then it has had many chances to be drawn after its
+        first second, and the test costs seconds rather than a whole run (under the sanitizers
+        too). Returns the exit code and what the run wrote to stderr."""
         import pty
         import select
         import time
-        master, slave = pty.openpty()
+        if terminal:
+            reader, writer = pty.openpty()
+        else:
+            reader, writer = os.pipe()
         p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "1000000", "--threads", "1",
                               "--batch", "64", *extra],
-                             stdout=subprocess.DEVNULL, stderr=slave)
-        os.close(slave)
-        chunks = []
+                             stdout=subprocess.DEVNULL, stderr=writer)
+        os.close(writer)
+        err = b""
         t0 = time.monotonic()
         interrupted = False
         while True:
             elapsed = time.monotonic() - t0
-            seen = b"ETA" in b"".join(chunks)
-            if not interrupted and ((until_bar and seen) or (not until_bar and elapsed > 3.0)
-                                    or elapsed > 60.0):
+            if not interrupted and ((until_bar and b"ETA" in err)
+                                    or (not until_bar and elapsed > 3.0) or elapsed > 60.0):
                 p.send_signal(signal.SIGINT)
                 interrupted = True
-            ready, _, _ = select.select([master], [], [], 0.1)
+            ready, _, _ = select.select([reader], [], [], 0.1)
             if not ready:
                 continue
             try:
-                data = os.read(master, 4096)
+                data = os.read(reader, 4096)
             except OSError:  # the child closed the terminal
                 break
             if not data:
                 break
-            chunks.append(data)
+            err += data
         p.wait(timeout=600)
-        os.close(master)
-        return p.returncode, b"".join(chunks).decode(errors="replace")
+        os.close(reader)
+        return p.returncode, err.decode(errors="replace")
 
     def test_bar_on_a_terminal_after_a_second(self):
         code, err = self._run(until_bar=True)
@@ -690,14 +692,8 @@ class ProgressBarTest(unittest.TestCase):
         self.assertNotIn("ETA", err)
 
     def test_no_bar_when_stderr_is_not_a_terminal(self):
-        import time
-        p = subprocess.Popen([BIN, "run", BASELINE, "--paths", "1000000", "--threads", "1",
-                              "--batch", "64"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(3.0)  # as _run: the bar would have been drawn by now
-        p.send_signal(signal.SIGINT)
-        _, err = p.communicate(timeout=600)
-        self.assertEqual(p.returncode, 130, err)
+        code, err = self._run(terminal=False)
+        self.assertEqual(code, 130, err)
         self.assertNotIn("ETA", err)
 
 
