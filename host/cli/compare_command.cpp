@@ -55,6 +55,10 @@ void check_comparable(const Scenario& a, const Scenario& b) {
     problems += "\n  a [sweep] cannot be compared path by path; drop it (\"[sweep]\" with "
                 "drop = true in a variant) or compare one point at a time with --set";
   }
+  if (a.rare_event || b.rare_event) {
+    problems += "\n  a [rare_event] tilt is not supported by compare yet (its paired estimates "
+                "are unweighted); drop it (\"[rare_event]\" with drop = true in a variant)";
+  }
   if (!problems.empty()) {
     throw InputError("reerisk compare: the two scenarios cannot be compared on the same paths:" +
                      problems + "\n  compare needs the same segments and materials in the same "

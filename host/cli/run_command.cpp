@@ -176,8 +176,13 @@ int run_run_command(const RunCommandOptions& o) {
                                                  : " " + sc.sweep->mode + " points")
         << " with common random numbers";
   }
-  out << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
-         "interval; days50/days90: median and P90 stockout days per path\n";
+  if (sc.rare_event) {
+    out << "\nP(out<=Nd): first stockout within the first N days, weighted (importance "
+           "sampling, docs/model.md §10), with its 95% interval and relative half-width\n";
+  } else {
+    out << "\nP(out<=Nd): first stockout within the first N days, with its 95% Wilson "
+           "interval; days50/days90: median and P90 stockout days per path\n";
+  }
   // Sweeps with an output file keep a checkpoint of completed points beside it.
   std::unique_ptr<CheckpointWriter> checkpoint;
   std::map<std::uint64_t, CheckpointRecord> completed;

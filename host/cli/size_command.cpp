@@ -68,6 +68,10 @@ int run_size_command(const SizeCommandOptions& o) {
     throw InputError(sc.source_name + ": has a [sweep]; size one scenario at a time (drop the "
                      "sweep, or set its keys with --set)");
   }
+  if (sc.rare_event) {
+    throw InputError(sc.source_name + ": has a [rare_event] tilt; `reerisk size` does not weight "
+                     "its search's paths yet, so size without it (drop the section)");
+  }
   if (o.within < 0 || o.within > sc.horizon_days) {
     throw InputError("reerisk size: --within " + std::to_string(o.within) +
                      ": allowed 1 to the horizon, " + std::to_string(sc.horizon_days) + " days");

@@ -219,6 +219,21 @@ void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointRes
   attr_scalar(file, "peak_host_memory_bytes", H5T_NATIVE_UINT64, meta.peak_host_bytes);
   attr_scalar(file, "peak_device_memory_bytes", H5T_NATIVE_UINT64, meta.peak_device_bytes);
   attr_string(file, "scenario_source", sc.source_name);
+  // Importance sampling ([rare_event], docs/model.md §10): which outputs are weighted, and the
+  // weights' health.
+  const Summary& first = points.front().summary;
+  attr_string(file, "sampling",
+              first.importance_sampling
+                  ? "importance: p_stockout_by_day and p_line_stop_by_day are weighted estimates "
+                    "of the scenario's law; all other outputs and the raw tally describe the "
+                    "tilted law of [rare_event]"
+                  : "plain: every output estimates the scenario's law");
+  if (first.importance_sampling) {
+    attr_scalar(file, "weight_mean", H5T_NATIVE_DOUBLE, first.weight_mean);
+    attr_scalar(file, "effective_paths", H5T_NATIVE_DOUBLE, first.effective_paths);
+    attr_scalar(file, "weight_clamped_paths", H5T_NATIVE_UINT64, first.weight_clamped);
+    attr_string(file, "weight_warning", first.weight_warning);
+  }
   // How the scenario text below was assembled: the extends chain and the --set overrides,
   // one per line (the text itself stands alone).
   const std::string chain = joined_lines(sc.files);

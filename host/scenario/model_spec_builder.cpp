@@ -9,10 +9,21 @@
 #include "errors.hpp"
 
 namespace rr {
+namespace {
+
+/// p / q, the weight of an outcome drawn with tilted probability q that the scenario gives p;
+/// 0 where q = 0 (the outcome is never drawn; the loader refused q = 0 where p > 0).
+double likelihood_ratio(double p, double q) { return q > 0.0 ? p / q : 0.0; }
+
+}  // namespace
 
 std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
   auto spec = std::make_unique<ModelSpec>();
   ModelSpec& s = *spec;
+  // Importance sampling ([rare_event]): the tilted laws replace the scenario's below, and each
+  // tilted outcome carries its likelihood ratio (docs/model.md §10).
+  const RareEventConfig* tilt = sc.rare_event ? &*sc.rare_event : nullptr;
+  s.importance_sampling = tilt != nullptr;
   const auto months = month_start_days(sc.start_day, sc.horizon_days);
   if (months.size() > static_cast<size_t>(kMaxMonths)) {
     throw InputError(sc.source_name + ": horizon spans " + std::to_string(months.size()) +
@@ -67,6 +78,12 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     for (int j = 0; j < s.n_regimes; ++j) {
       rs.transition[j] = rc.has_transition ? rc.transition[j] : (j == r ? 1.0 : 0.0);
     }
+    if (tilt && !tilt->transition[r].empty()) {
+      for (int j = 0; j < s.n_regimes; ++j) {
+        rs.transition_weight[j] = likelihood_ratio(rs.transition[j], tilt->transition[r][j]);
+        rs.transition[j] = tilt->transition[r][j];
+      }
+    }
     rs.initial_probability =
         any_initial ? rc.initial_probability.value_or(0.0) : (r == 0 ? 1.0 : 0.0);
   }
@@ -81,6 +98,12 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     s.events[i].day = static_cast<std::int32_t>(e.day);
     s.events[i].to_regime = e.to;
     s.events[i].probability = e.probability;
+    if (tilt && tilt->event_probability[order[i]]) {
+      const double q = *tilt->event_probability[order[i]];
+      s.events[i].weight_if_jump = likelihood_ratio(e.probability, q);
+      s.events[i].weight_if_stay = likelihood_ratio(1.0 - e.probability, 1.0 - q);
+      s.events[i].probability = q;
+    }
   }
 
   s.leakage = sc.smuggling.leakage;
@@ -94,6 +117,12 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     ps.planned_start_day = static_cast<double>(pc.planned_start_day);
     ps.delay_months = pc.delay_months;
     ps.cancel_probability = pc.cancel_probability;
+    if (tilt && tilt->cancel_probability[p]) {
+      const double q = *tilt->cancel_probability[p];
+      ps.weight_if_cancelled = likelihood_ratio(pc.cancel_probability, q);
+      ps.weight_if_built = likelihood_ratio(1.0 - pc.cancel_probability, 1.0 - q);
+      ps.cancel_probability = q;
+    }
     ps.ramp_months = pc.ramp_months;
     ps.first_year_cap = pc.first_year_cap;
     ps.outage_probability_per_month = pc.outage_probability_per_month;

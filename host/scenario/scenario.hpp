@@ -94,6 +94,15 @@ struct StockpileConfig {
   bool refill = false;
 };
 
+/// Importance sampling for rare outcomes ([rare_event], docs/model.md §10): the tilted laws the
+/// paths are drawn from instead of the scenario's; each path is weighted by the likelihood ratio.
+struct RareEventConfig {
+  /// Per regime: the tilted monthly transition row (per regime), empty where not tilted.
+  std::vector<std::vector<double>> transition;
+  std::vector<std::optional<double>> event_probability;   ///< per event
+  std::vector<std::optional<double>> cancel_probability;  ///< per plant
+};
+
 struct SweepParam {
   std::string key;
   std::vector<double> values;       ///< grid
@@ -131,6 +140,7 @@ struct Scenario {
   std::vector<PlantConfig> plants;
   std::vector<SegmentConfig> segments;
   std::optional<StockpileConfig> stockpile;
+  std::optional<RareEventConfig> rare_event;
   std::optional<SweepConfig> sweep;
 };
 

@@ -1,9 +1,9 @@
 /// @file scenario_reader.hpp
 /// One scenario document (already merged along its extends chain and overridden by --set) read
 /// section by section into a Scenario (docs/model.md §4). The sections
-/// are defined in three files: scenario_reader.cpp ([run], [[material]], [sweep]),
-/// supply_sections.cpp (regimes, events, smuggling, plants) and consumer_sections.cpp
-/// (segments, stockpile).
+/// are defined in four files: scenario_reader.cpp ([run], [[material]], [sweep]),
+/// supply_sections.cpp (regimes, events, smuggling, plants), consumer_sections.cpp
+/// (segments, stockpile) and rare_event_section.cpp ([rare_event]).
 #pragma once
 
 #include <string>
@@ -43,6 +43,7 @@ class ScenarioReader : public FieldReader {
   void read_plants(Scenario& sc);
   void read_segments(Scenario& sc);
   void read_stockpile(Scenario& sc);
+  void read_rare_event(Scenario& sc);  // rare_event_section.cpp
   void read_sweep(Scenario& sc);
   void check_cost_inputs(const Scenario& sc);
 

@@ -76,6 +76,14 @@ struct CostSummary {
 struct Summary {
   std::uint64_t paths = 0;
   std::int32_t horizon_days = 0;
+  /// Importance sampling ([rare_event], docs/model.md §10): the cells' p_stockout_by_day and
+  /// p_line_stop_by_day are then weighted estimates of the scenario's law, and the weights'
+  /// health is below; every other output describes the tilted law the paths were drawn from.
+  bool importance_sampling = false;
+  double weight_mean = 1.0;
+  double effective_paths = 0.0;
+  std::uint64_t weight_clamped = 0;
+  std::string weight_warning;  ///< "" when the weights are healthy
   std::vector<SegmentMaterialSummary> cells;  ///< segment-major
   /// Costs (docs/model.md §6 "What a shortfall costs"), when the scenario asks for them: per
   /// segment, [0] procurement (receipts x price multiplier x base price), [1] shortfall.
@@ -113,8 +121,14 @@ Summary summarize(const Scenario& scenario, const ModelSpec& spec,
                   const std::vector<std::uint64_t>& tally);
 
 /// The widest 95% Wilson half-width of P(first stockout within the horizon) over all segments
-/// and materials of a tally (the --until-halfwidth criterion).
+/// and materials of a tally (the --until-halfwidth criterion); the weighted interval's
+/// half-width for an importance-sampled run.
 double widest_horizon_halfwidth(const ModelSpec& spec, const std::vector<std::uint64_t>& tally);
+
+/// The rare-event table `reerisk run` prints for an importance-sampled run: per segment x
+/// material, P(first stockout) and P(first line stop) within 365 days and by the horizon,
+/// in scientific notation with 95% intervals and relative half-widths, and the weights' health.
+std::string format_rare_event_table(const Summary& summary);
 
 /// The readable table `reerisk run` prints: per segment x material, P(stockout) within 90,
 /// 180, 365 days and by the horizon with 95% intervals, median and P90 stockout days, mean

@@ -53,6 +53,11 @@ struct RegimeSpec {
   /// the scenario gives one, and only for licensing regimes (docs/model.md §6 "Price").
   Dist price_premium[kMaxMaterials];
   double transition[kMaxRegimes] = {};       ///< monthly transition row (sums to 1)
+  /// Importance sampling ([rare_event]): `transition` is then the tilted row q the paths are
+  /// drawn from, and a step to r multiplies the path's weight by p(r) / q(r), the scenario's
+  /// row over the tilted one. 1 where nothing is tilted.
+  static_assert(kMaxRegimes == 8, "one 1 per regime below");
+  double transition_weight[kMaxRegimes] = {1, 1, 1, 1, 1, 1, 1, 1};
   double initial_probability = 0.0;
 };
 
@@ -60,7 +65,10 @@ struct RegimeSpec {
 struct EventSpec {
   std::int32_t day = 0;
   std::int32_t to_regime = 0;
-  double probability = 0.0;
+  double probability = 0.0;  ///< the tilted probability under importance sampling
+  /// Likelihood ratios p / q of a jump and (1 - p) / (1 - q) of no jump (1: not tilted).
+  double weight_if_jump = 1.0;
+  double weight_if_stay = 1.0;
 };
 
 /// A separation/refining plant outside China.
@@ -68,7 +76,10 @@ struct PlantSpec {
   double output_t_per_day[kMaxMaterials] = {};  ///< nameplate / 365
   double planned_start_day = 0.0;               ///< days after run.start (may be < 0)
   Dist delay_months;
-  double cancel_probability = 0.0;
+  double cancel_probability = 0.0;  ///< the tilted probability under importance sampling
+  /// Likelihood ratios p / q of a cancellation and (1 - p) / (1 - q) of none (1: not tilted).
+  double weight_if_cancelled = 1.0;
+  double weight_if_built = 1.0;
   Dist ramp_months;
   double first_year_cap = 1.0;
   double outage_probability_per_month = 0.0;
@@ -105,6 +116,9 @@ struct ModelSpec {
   std::int32_t n_events = 0;
   std::int32_t n_months = 0;                  ///< month starts in [0, horizon), day 0 first
   Allocation allocation = Allocation::kProRata;
+  /// Importance sampling ([rare_event], docs/model.md §10): some laws above are tilted, each
+  /// path carries its likelihood ratio, and the tally has the weighted blocks (tally_layout.hpp).
+  bool importance_sampling = false;
 
   std::int32_t month_start_day[kMaxMonths] = {};  ///< ascending; [0] == 0
 

@@ -97,6 +97,8 @@ struct PathState {
 
   std::int32_t regime[W];
   std::int32_t initial_regime[W];
+  /// Likelihood ratio of the path's tilted draws so far (importance sampling; else 1).
+  double weight[W];
   std::int32_t episode[W];
   std::int32_t months_in_regime[Cap::kRegimes][W];  ///< month starts spent in each state
   double approval_share[W];  ///< q of the current regime episode
@@ -267,6 +269,7 @@ class PathModel {
     const int S = spec_.n_segments;
     const double days_per_month = 365.0 / 12.0;
 
+    st.weight[l] = 1.0;
     st.leakage[l] = sample(spec_.leakage, seed_, path, Purpose::kLeakage, 0, 0);
     st.interdiction[l] = sample(spec_.interdiction, seed_, path, Purpose::kInterdiction, 0, 0);
 
@@ -274,6 +277,7 @@ class PathModel {
       const PlantSpec& pl = spec_.plants[p];
       st.plant_cancelled[p][l] =
           bernoulli(pl.cancel_probability, seed_, path, Purpose::kPlantCancel, p, 0) ? 1 : 0;
+      st.weight[l] *= st.plant_cancelled[p][l] ? pl.weight_if_cancelled : pl.weight_if_built;
       const double delay = sample(pl.delay_months, seed_, path, Purpose::kPlantDelay, p, 0);
       st.plant_start[p][l] = round_days(pl.planned_start_day + delay * days_per_month);
       st.plant_ramp_days[p][l] =
@@ -607,6 +611,7 @@ class PathModel {
       for (int l = 0; l < W; ++l) {
         const RegimeSpec& cur = spec_.regimes[st.regime[l]];
         st.regime[l] = pick(u[l], R, [&](int r) { return cur.transition[r]; });
+        st.weight[l] *= cur.transition_weight[st.regime[l]];
       }
     }
     while (next_event < spec_.n_events && spec_.events[next_event].day <= t) {
@@ -616,7 +621,10 @@ class PathModel {
         first_uniform_lanes<W>(seed_, first_path, Purpose::kEvent,
                                static_cast<std::uint32_t>(next_event), 0, u);
         for (int l = 0; l < W; ++l) {
-          if (st.regime[l] != ev.to_regime && u[l] < ev.probability) st.regime[l] = ev.to_regime;
+          if (st.regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
+          const bool jump = u[l] < ev.probability;
+          st.weight[l] *= jump ? ev.weight_if_jump : ev.weight_if_stay;
+          if (jump) st.regime[l] = ev.to_regime;
         }
       }
       ++next_event;
@@ -1273,7 +1281,37 @@ class PathModel {
       }
       add(layout_.paths);
       if (st.overflow[l]) add(layout_.overflow);
+      if (spec_.importance_sampling) add_weighted(st, l);
     }
+  }
+
+  /// Adds w and w^2 of lane @p l to its first-stockout and first-line-stop slots and to the
+  /// totals, limb by limb (path_weight.hpp); a w^2 that does not fit is clamped and counted.
+  RR_HD void add_weighted(const State& st, int l) const {
+    double w = st.weight[l];
+    if (!(w * w < kWeightLimit)) {
+      add(layout_.w_clamped);
+      w = 16777215.0;  // just below 2^24
+    }
+    std::uint32_t limbs[2][kWeightLimbs];
+    weight_limbs(w, limbs[0]);
+    weight_limbs(w * w, limbs[1]);
+    const auto add_limbs = [&](std::uint64_t at) {
+      for (int k = 0; k < 2 * kWeightLimbs; ++k) {
+        const std::uint32_t v = limbs[k / kWeightLimbs][k % kWeightLimbs];
+        if (v) add(at + k, v);
+      }
+    };
+    const std::uint64_t H1 = static_cast<std::uint64_t>(layout_.H) + 1;
+    const std::uint64_t stride = 2 * kWeightLimbs;
+    for (int s = 0; s < spec_.n_segments; ++s) {
+      for (int m = 0; m < spec_.n_materials; ++m) {
+        const std::uint64_t sm = layout_.sm(s, m);
+        add_limbs(layout_.w_first_stockout + (sm * H1 + st.first_stockout[m][s][l]) * stride);
+        add_limbs(layout_.w_first_line_stop + (sm * H1 + st.first_line_stop[m][s][l]) * stride);
+      }
+    }
+    add_limbs(layout_.w_total);
   }
 
   const ModelSpec& spec_;

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "reerisk/model_spec.hpp"
+#include "reerisk/path_weight.hpp"
 
 namespace rr {
 
@@ -88,6 +89,12 @@ struct TallyLayout {
   std::uint64_t plant_cancelled = 0;  ///< [p]
   std::uint64_t paths = 0;            ///< [1]: paths simulated
   std::uint64_t overflow = 0;         ///< [1]: paths whose transit list overflowed
+  // Importance sampling only (ModelSpec::importance_sampling; empty otherwise): sums of the
+  // paths' weights w and of w^2, each as kWeightLimbs limb words (path_weight.hpp).
+  std::uint64_t w_first_stockout = 0;   ///< [s][m][H+1][2][limbs]: by first stockout day
+  std::uint64_t w_first_line_stop = 0;  ///< [s][m][H+1][2][limbs]: by first line-stop day
+  std::uint64_t w_total = 0;            ///< [2][limbs]: over all paths
+  std::uint64_t w_clamped = 0;          ///< [1]: paths whose w^2 reached kWeightLimit
   std::uint64_t size = 0;
 
   RR_HD TallyLayout() {}
@@ -131,6 +138,11 @@ struct TallyLayout {
     plant_cancelled = at;  at += P;
     paths = at;            at += 1;
     overflow = at;         at += 1;
+    const std::uint64_t wl = spec.importance_sampling ? 2 * kWeightLimbs : 0;
+    w_first_stockout = at;  at += sm * (H + 1) * wl;
+    w_first_line_stop = at; at += sm * (H + 1) * wl;
+    w_total = at;           at += wl;
+    w_clamped = at;         at += spec.importance_sampling ? 1 : 0;
     size = at;
   }
 

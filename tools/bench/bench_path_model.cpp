@@ -1,7 +1,9 @@
 // Throughput of the path model in path-days per second (Google Benchmark). Not a test:
 // numbers go to BENCHMARKS.md. Run through tools/bench/run.sh.
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -43,16 +45,42 @@ rr::BackendSelection cpu_backend() {
   return cpu;
 }
 
-/// Times runs of the shipped baseline on the CPU backend with @p o.
-void time_baseline(benchmark::State& state, const rr::RunOptions& o) {
-  const auto spec = rr::build_model_spec(baseline());
+/// Times runs of @p spec on the CPU backend with @p o.
+void time_spec(benchmark::State& state, const rr::ModelSpec& spec, const rr::RunOptions& o) {
   const rr::BackendSelection cpu = cpu_backend();
-  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(*spec, cpu, o).tally.data());
+  for (auto _ : state) benchmark::DoNotOptimize(rr::run_paths(spec, cpu, o).tally.data());
   state.counters["path_days_per_s"] = benchmark::Counter(
-      static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
+      static_cast<double>(o.n_paths) * spec.horizon_days * state.iterations(),
       benchmark::Counter::kIsRate);
   state.counters["paths"] = static_cast<double>(o.n_paths);
 }
+
+/// Times runs of the shipped baseline on the CPU backend with @p o.
+void time_baseline(benchmark::State& state, const rr::RunOptions& o) {
+  const auto spec = rr::build_model_spec(baseline());
+  time_spec(state, *spec, o);
+}
+
+/// The cost of importance sampling (docs/model.md §10), 2 threads: state.range(0) = 0, the
+/// baseline with an empty [rare_event] (the same paths as BM_BaselineCpu/2, every weight 1, all
+/// the weighting done), or 1, configs/rare-event-escalation.toml (its tilted paths).
+void BM_RareEventCpu(benchmark::State& state) {
+  rr::Scenario sc = state.range(0) == 0
+                        ? baseline()
+                        : rr::load_scenario_file(std::string(REERISK_SOURCE_DIR) +
+                                                 "/configs/rare-event-escalation.toml");
+  if (state.range(0) == 0) sc.rare_event = rr::RareEventConfig{
+      std::vector<std::vector<double>>(sc.regimes.size()),
+      std::vector<std::optional<double>>(sc.events.size()),
+      std::vector<std::optional<double>>(sc.plants.size())};
+  const auto spec = rr::build_model_spec(sc);
+  rr::RunOptions o;
+  o.seed = 1;
+  o.n_paths = env_paths("REERISK_BENCH_CPU_PATHS", 20000);
+  o.threads = 2;
+  time_spec(state, *spec, o);
+}
+BENCHMARK(BM_RareEventCpu)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// The shipped baseline on the CPU backend with state.range(0) threads.
 void BM_BaselineCpu(benchmark::State& state) {

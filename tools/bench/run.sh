@@ -5,6 +5,7 @@
 #   tools/bench/run.sh                       # the table
 #   tools/bench/run.sh --raw [gbench args]   # Google Benchmark directly, e.g. micro-benchmarks
 #   tools/bench/run.sh --python [PATHS]      # reerisk.run in-process against the CLI process
+#   tools/bench/run.sh --rare-event [PATHS]  # importance sampling's variance reduction
 # REERISK_BENCH_CPU_PATHS / _GPU_PATHS / _SWEEP_PATHS / _NUMPY_PATHS set the path counts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,5 +22,10 @@ if [ "${1:-}" = "--python" ]; then
   shift
   PYTHONPATH="${REERISK_BUILD_DIR:-build}/python" exec "${python:-/usr/bin/python3}" \
     tools/bench/inprocess_vs_cli.py "${REERISK_BUILD_DIR:-build}/host/reerisk" configs/baseline.toml "$@"
+fi
+if [ "${1:-}" = "--rare-event" ]; then
+  shift
+  exec "${python:-/usr/bin/python3}" tools/bench/rare_event_vr.py \
+    "${REERISK_BUILD_DIR:-build}/host/reerisk" "$@"
 fi
 exec "${python:-/usr/bin/python3}" tools/bench/table.py "$bench"

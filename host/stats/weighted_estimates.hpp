@@ -1,0 +1,44 @@
+/// @file weighted_estimates.hpp
+/// Estimates from an importance-sampled run (docs/model.md §10): probabilities as weighted
+/// means of indicators, with intervals from the weighted sample, and the weights' diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reerisk/tally_layout.hpp"
+#include "stats/statistics.hpp"
+
+namespace rr {
+
+/// The estimate sum(w f) / n of a probability from n weighted paths, where @p sum_w and
+/// @p sum_w2 are the sums of w f and w^2 f (f the 0/1 outcome): the normal 95% interval
+/// p +- z s / sqrt(n), s^2 the sample variance of w f, the lower end clipped at 0. With no
+/// path that has the outcome the interval is [0, 0] and says nothing: check the hit count.
+Proportion weighted_proportion(double sum_w, double sum_w2, std::uint64_t n, double z = kZ95);
+
+/// P(first day <= t) for t in [0, H) from a weighted first-day block [H+1][2][kWeightLimbs]
+/// (tally_layout.hpp) of n paths.
+std::vector<Proportion> weighted_first_day_cdf(const std::uint64_t* block, std::uint64_t H,
+                                               std::uint64_t n);
+
+/// How well the weights behave: their mean (1 in expectation, since E_q[w] = 1), Kish's
+/// effective sample size (sum w)^2 / sum w^2, and the paths whose w^2 did not fit.
+struct WeightDiagnostics {
+  double mean = 1.0;
+  double effective_paths = 0.0;
+  std::uint64_t clamped = 0;
+};
+WeightDiagnostics weight_diagnostics(const TallyLayout& layout,
+                                     const std::vector<std::uint64_t>& tally);
+
+/// Effective sample sizes below this share of the paths, or below kMinEffectivePaths, make a
+/// run's summary say that its weights are degenerate.
+constexpr double kMinEffectiveShare = 0.01;
+constexpr double kMinEffectivePaths = 100.0;
+
+/// "" when the weights are healthy, else one sentence on what is wrong with them.
+std::string degenerate_weights_warning(const WeightDiagnostics& d, std::uint64_t n);
+
+}  // namespace rr
