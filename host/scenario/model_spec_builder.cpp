@@ -116,6 +116,11 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     for (int m = 0; m < s.n_materials; ++m) ps.output_t_per_day[m] = pc.output_t_per_year[m] / 365.0;
     ps.planned_start_day = static_cast<double>(pc.planned_start_day);
     ps.delay_months = pc.delay_months;
+    if (tilt && tilt->delay_months[p]) {
+      ps.delay_tilted = true;
+      ps.delay_months_untilted = pc.delay_months;
+      ps.delay_months = *tilt->delay_months[p];
+    }
     ps.cancel_probability = pc.cancel_probability;
     if (tilt && tilt->cancel_probability[p]) {
       const double q = *tilt->cancel_probability[p];
@@ -138,6 +143,11 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     for (int m = 0; m < s.n_materials; ++m) gs.demand_t_per_day[m] = gc.demand_t_per_year[m] / 365.0;
     gs.demand_cv = gc.demand_cv;
     gs.cover_days = gc.cover_days;
+    if (tilt && tilt->cover_days[g]) {
+      gs.cover_tilted = true;
+      gs.cover_days_untilted = gc.cover_days;
+      gs.cover_days = *tilt->cover_days[g];
+    }
     gs.target_cover_days = gc.target_cover_days;
     gs.line_stop_fill = gc.line_stop_fill;
     gs.shortfall_cost_usd_per_t = gc.shortfall_cost_usd_per_t.value_or(0.0);

@@ -23,11 +23,14 @@ std::string undefined_weight(double p, double q) {
 void ScenarioReader::read_rare_event(Scenario& sc) {
   const toml::table* t = table_at(root_, "rare_event", false, "the scenario");
   if (!t) return;
-  check_keys(*t, "[rare_event]", {"transition", "event_probability", "cancel_probability"});
+  check_keys(*t, "[rare_event]", {"transition", "event_probability", "cancel_probability",
+                                   "cover_days", "delay_months"});
   RareEventConfig re;
   re.transition.assign(sc.regimes.size(), {});
   re.event_probability.assign(sc.events.size(), std::nullopt);
   re.cancel_probability.assign(sc.plants.size(), std::nullopt);
+  re.cover_days.assign(sc.segments.size(), std::nullopt);
+  re.delay_months.assign(sc.plants.size(), std::nullopt);
 
   if (const toml::node* n = t->get("transition")) {
     const toml::table* rows = n->as_table();
@@ -110,6 +113,46 @@ void ScenarioReader::read_rare_event(Scenario& sc) {
                      [&](int i) { return sc.events[i].probability; }, re.event_probability);
   read_probabilities("cancel_probability", "plant", plant_names,
                      [&](int i) { return sc.plants[i].cancel_probability; }, re.cancel_probability);
+
+  // Continuous draws, by name: a tilted distribution of the same family and support.
+  const auto read_laws = [&](const char* key, const char* kind, auto names, auto scenario_law,
+                             std::vector<std::optional<Dist>>& out) {
+    const toml::node* n = t->get(key);
+    if (!n) return;
+    const std::string w = std::string("rare_event.") + key;
+    const toml::table* tbl = n->as_table();
+    if (!tbl) {
+      fail(*n, w + " must be a table of distributions keyed by " + kind + " name");
+      return;
+    }
+    for (auto&& [k, v] : *tbl) {
+      const std::string name(k.str());
+      const int i = lookup(names, name, k.source(), kind);
+      const Dist q = dist(v, w + "." + name, Support::kNonNegative);
+      if (i < 0) continue;
+      const Dist p = scenario_law(i);
+      const bool lognormals = p.kind == DistKind::kLognormal && q.kind == DistKind::kLognormal &&
+                              p.p1 > 0.0 && q.p1 > 0.0;
+      const bool triangulars = p.kind == DistKind::kTriangular &&
+                               q.kind == DistKind::kTriangular && p.p0 < p.p2 &&
+                               q.p0 == p.p0 && q.p2 == p.p2;
+      if (!lognormals && !triangulars) {
+        fail(v, w + "." + name + " cannot tilt the scenario's law of it; allowed: a lognormal "
+                    "(sigma > 0) where the scenario's is a lognormal with sigma > 0, or a "
+                    "triangular with the scenario's min and max (" + fmt(p.p0) + ", " +
+                    fmt(p.p2) + ") where it is a triangular, so that the likelihood ratio is "
+                    "defined wherever the scenario's law has mass");
+        continue;
+      }
+      out[i] = q;
+    }
+  };
+  std::vector<std::string> segment_names;
+  for (const auto& g : sc.segments) segment_names.push_back(g.name);
+  read_laws("cover_days", "segment", segment_names, [&](int i) { return sc.segments[i].cover_days; },
+            re.cover_days);
+  read_laws("delay_months", "plant", plant_names, [&](int i) { return sc.plants[i].delay_months; },
+            re.delay_months);
   sc.rare_event = std::move(re);
 }
 

@@ -101,6 +101,8 @@ struct RareEventConfig {
   std::vector<std::vector<double>> transition;
   std::vector<std::optional<double>> event_probability;   ///< per event
   std::vector<std::optional<double>> cancel_probability;  ///< per plant
+  std::vector<std::optional<Dist>> cover_days;             ///< per segment
+  std::vector<std::optional<Dist>> delay_months;           ///< per plant
 };
 
 struct SweepParam {

@@ -75,7 +75,9 @@ struct EventSpec {
 struct PlantSpec {
   double output_t_per_day[kMaxMaterials] = {};  ///< nameplate / 365
   double planned_start_day = 0.0;               ///< days after run.start (may be < 0)
-  Dist delay_months;
+  Dist delay_months;  ///< the tilted law under importance sampling when delay_tilted
+  bool delay_tilted = false;
+  Dist delay_months_untilted;  ///< the scenario's law, for the likelihood ratio
   double cancel_probability = 0.0;  ///< the tilted probability under importance sampling
   /// Likelihood ratios p / q of a cancellation and (1 - p) / (1 - q) of none (1: not tilted).
   double weight_if_cancelled = 1.0;
@@ -98,7 +100,9 @@ struct SegmentSpec {
   double response_elasticity = 0.0;
   double demand_floor_share = 1.0;
   std::int32_t response_lag_months = 1;
-  Dist cover_days;
+  Dist cover_days;  ///< the tilted law under importance sampling when cover_tilted
+  bool cover_tilted = false;
+  Dist cover_days_untilted;  ///< the scenario's law, for the likelihood ratio
   double target_cover_days = 0.0;
   bool stockpile_participant = false;
   /// A line-stop day: less than this share of the day's demand met (docs/model.md §6).

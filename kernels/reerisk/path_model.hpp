@@ -279,6 +279,7 @@ class PathModel {
           bernoulli(pl.cancel_probability, seed_, path, Purpose::kPlantCancel, p, 0) ? 1 : 0;
       st.weight[l] *= st.plant_cancelled[p][l] ? pl.weight_if_cancelled : pl.weight_if_built;
       const double delay = sample(pl.delay_months, seed_, path, Purpose::kPlantDelay, p, 0);
+      if (pl.delay_tilted) st.weight[l] *= density_ratio(pl.delay_months_untilted, pl.delay_months, delay);
       st.plant_start[p][l] = round_days(pl.planned_start_day + delay * days_per_month);
       st.plant_ramp_days[p][l] =
           sample(pl.ramp_months, seed_, path, Purpose::kPlantRamp, p, 0) * days_per_month;
@@ -306,6 +307,7 @@ class PathModel {
       const SegmentSpec& seg = spec_.segments[s];
       st.procurement_usd[s][l] = 0.0;
       const double cover = sample(seg.cover_days, seed_, path, Purpose::kCover, s, 0);
+      if (seg.cover_tilted) st.weight[l] *= density_ratio(seg.cover_days_untilted, seg.cover_days, cover);
       st.cover_days[s][l] = cover;
       for (int m = 0; m < M; ++m) {
         st.inventory[m][s][l] = cover * seg.demand_t_per_day[m];

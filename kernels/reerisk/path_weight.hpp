@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "reerisk/dist.hpp"
 #include "reerisk/portability.hpp"
 
 namespace rr {
@@ -27,6 +28,29 @@ constexpr double kWeightLimit = 281474976710656.0;  // 2^48
 constexpr std::uint64_t kMaxWeightedPaths = std::uint64_t{1} << (64 - kWeightLimbBits);
 
 RR_KERNEL_CODE_BEGIN
+
+/// The density of triangular(lo, mode, hi) at @p x (lo < hi).
+RR_HD_INLINE double triangular_density(double lo, double mode, double hi, double x) {
+  if (x < lo || x > hi) return 0.0;
+  if (x < mode) return 2.0 * (x - lo) / ((hi - lo) * (mode - lo));
+  if (x > mode) return 2.0 * (hi - x) / ((hi - lo) * (hi - mode));
+  return 2.0 / (hi - lo);
+}
+
+/// The likelihood ratio p(x) / q(x) of a draw @p x from the tilted law @p q of a continuous
+/// driver whose scenario law is @p p: two lognormals (sigma > 0), or two triangulars with the
+/// same support (the loader allows nothing else, so that q > 0 wherever p > 0). 0 where q(x) = 0
+/// (never drawn).
+RR_HD_INLINE double density_ratio(const Dist& p, const Dist& q, double x) {
+  if (p.kind == DistKind::kLognormal) {
+    const double lx = log(x);
+    const double zp = (lx - log(p.p0)) / p.p1;
+    const double zq = (lx - log(q.p0)) / q.p1;
+    return q.p1 / p.p1 * exp(0.5 * (zq * zq - zp * zp));  // the 1 / x of both densities cancels
+  }
+  const double fq = triangular_density(q.p0, q.p1, q.p2, x);
+  return fq > 0.0 ? triangular_density(p.p0, p.p1, p.p2, x) / fq : 0.0;
+}
 
 /// The limbs of @p v in [0, kWeightLimit), most significant first. Exact down to 2^-72
 /// (truncated below): every step scales by a power of two and removes a whole part.

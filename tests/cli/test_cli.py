@@ -252,6 +252,48 @@ class ResumeTest(unittest.TestCase):
             self.assertIn("belongs to a different run", r.stderr)
 
 
+# The closed-form rare-event case (docs/model.md §10): its tally holds the weighted blocks.
+RARE = os.path.join(SRC, "tools", "bench", "rare_event_closed_form.toml")
+
+
+class RareEventFileTest(unittest.TestCase):
+    def test_weighted_shards_merge_to_the_unsharded_run_and_the_file_says_it_is_weighted(self):
+        with tempfile.TemporaryDirectory() as d:
+            full = os.path.join(d, "full.h5")
+            r = reerisk("run", RARE, "--paths", "3000", "-o", full)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("Importance sampling: 3000 paths", r.stdout)
+            self.assertIn("effective sample size", r.stdout)
+            shards = []
+            for i in (1, 2, 3):
+                out = os.path.join(d, f"s{i}.h5")
+                r = reerisk("run", RARE, "--paths", "3000", "--shard", f"{i}/3", "-o", out, "-q")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                shards.append(out)
+            merged = os.path.join(d, "merged.h5")
+            r = reerisk("merge", *shards, "-o", merged)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            assert_same_results(self, full, merged)
+            with h5py.File(merged, "r") as f:
+                self.assertTrue(str(f.attrs["sampling"]).startswith("importance"))
+                self.assertGreater(float(f.attrs["effective_paths"]), 100)
+                self.assertEqual(int(f.attrs["weight_clamped_paths"]), 0)
+                p = f["rare_event_closed_form/p_stockout_by_day"][0, 0, -1]
+                self.assertGreater(p, 1e-5)  # the weighted estimate, ~2.3e-5, not a count / n
+                self.assertLess(p, 1e-4)
+
+    def test_a_degenerate_run_says_so(self):
+        # A tilt far from the scenario's law: a handful of paths carry all the weight.
+        with tempfile.TemporaryDirectory() as d:
+            variant = os.path.join(d, "degenerate.toml")
+            with open(variant, "w") as f:
+                f.write(f'extends = "{RARE}"\n\n[rare_event]\n'
+                        'transition = { open = { open = 0.5, cut = 0.5 } }\n')
+            r = reerisk("run", variant, "--paths", "2000", "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("warning: degenerate weights", r.stdout)
+
+
 class ShardMergeTest(unittest.TestCase):
     def test_merged_shards_equal_the_unsharded_run_and_bad_sets_are_refused(self):
         sweep = os.path.join(SRC, "configs", "sweep-stockpile.toml")

@@ -51,6 +51,18 @@ class MpiTest(unittest.TestCase):
             self.assertIn("splitting each point's paths", r.stdout)
             assert_same_results(self, single, out)
 
+    def test_weighted_tallies_of_ranks_equal_one_process(self):
+        # Importance sampling's weights are integer limb tallies (docs/model.md §10).
+        rare = os.path.join(SRC, "tools", "bench", "rare_event_closed_form.toml")
+        with tempfile.TemporaryDirectory() as d:
+            single = os.path.join(d, "single.h5")
+            r = reerisk("run", rare, "--paths", "1001", "--threads", "1", "-o", single, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = os.path.join(d, "mpi.h5")
+            r = mpirun(3, "run", rare, "--paths", "1001", "--threads", "1", "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            assert_same_results(self, single, out)
+
     def test_a_failing_rank_fails_the_job_with_its_message_and_no_file(self):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.h5")

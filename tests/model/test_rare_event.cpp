@@ -178,6 +178,28 @@ TEST(RareEventTest, EventAndCancellationTiltsAreUnbiased) {
   EXPECT_NEAR(k.p, hits * (p / 0.5) / n, 1e-15) << "each hit weighs exactly p / q";
 }
 
+// The continuous draws: with no supply the first stockout day is floor(cover) (§5.2), so
+// P(first stockout by day t) = F(t + 1) for the cover's law F. A lognormal cover (median 56
+// days, sigma 0.35) tilted to median 14 puts P(by day 11) = 5.4e-6 within 4 standard errors; a
+// triangular one (60, 90, 180) tilted to mode 60 does the same for P(by day 61) = 4/3600.
+TEST(RareEventTest, CoverTiltsMatchTheirClosedForms) {
+  const std::uint64_t n = 20000;
+  const auto l = load(test::minimal_scenario(200, "{ dist = \"lognormal\", median = 56, sigma = 0.35 }",
+                                             365.0, 0.0) +
+                      "[rare_event]\ncover_days = { seg = { dist = \"lognormal\", median = 14, sigma = 0.35 } }\n");
+  const Proportion a = summarize(l.scenario, *l.spec, run_cpu(*l.spec, 12, n)).cells[0].within(12);
+  const double exact_a = test::normal_cdf(std::log(12.0 / 56) / 0.35);
+  EXPECT_NEAR(a.p, exact_a, 4 * se_of(a));
+  EXPECT_LT(se_of(a), 0.05 * exact_a) << "the tilt should make this a precise estimate";
+
+  const auto t = load(test::minimal_scenario(
+                          200, "{ dist = \"triangular\", min = 60, mode = 90, max = 180 }", 365.0, 0.0) +
+                      "[rare_event]\ncover_days = { seg = { dist = \"triangular\", min = 60, mode = 60, max = 180 } }\n");
+  const Proportion b = summarize(t.scenario, *t.spec, run_cpu(*t.spec, 13, n)).cells[0].within(62);
+  const double exact_b = 2.0 * 2.0 / (120.0 * 30.0);  // F(62) = (62 - 60)^2 / ((180 - 60)(90 - 60))
+  EXPECT_NEAR(b.p, exact_b, 4 * se_of(b));
+}
+
 // An empty [rare_event] tilts nothing: every weight is exactly 1 and the weighted estimate is
 // the plain count k / n, bit for bit.
 TEST(RareEventTest, AnEmptyTiltGivesThePlainCounts) {

@@ -61,26 +61,20 @@ void time_baseline(benchmark::State& state, const rr::RunOptions& o) {
   time_spec(state, *spec, o);
 }
 
-/// The cost of importance sampling (docs/model.md §10), 2 threads: state.range(0) = 0, the
-/// baseline with an empty [rare_event] (the same paths as BM_BaselineCpu/2, every weight 1, all
-/// the weighting done), or 1, configs/rare-event-escalation.toml (its tilted paths).
+/// The cost of importance sampling (docs/model.md §10), 2 threads: the baseline with an empty
+/// [rare_event], i.e. the same paths as BM_BaselineCpu/2 with every weight 1 and all the
+/// weighting done (products of ratios, the weighted tallies).
 void BM_RareEventCpu(benchmark::State& state) {
-  rr::Scenario sc = state.range(0) == 0
-                        ? baseline()
-                        : rr::load_scenario_file(std::string(REERISK_SOURCE_DIR) +
-                                                 "/configs/rare-event-escalation.toml");
-  if (state.range(0) == 0) sc.rare_event = rr::RareEventConfig{
-      std::vector<std::vector<double>>(sc.regimes.size()),
-      std::vector<std::optional<double>>(sc.events.size()),
-      std::vector<std::optional<double>>(sc.plants.size())};
+  rr::Scenario sc = baseline();
+  sc.rare_event = rr::RareEventConfig{std::vector<std::vector<double>>(sc.regimes.size()),
+                                      std::vector<std::optional<double>>(sc.events.size()),
+                                      std::vector<std::optional<double>>(sc.plants.size()),
+                                      std::vector<std::optional<rr::Dist>>(sc.segments.size()),
+                                      std::vector<std::optional<rr::Dist>>(sc.plants.size())};
   const auto spec = rr::build_model_spec(sc);
-  rr::RunOptions o;
-  o.seed = 1;
-  o.n_paths = env_paths("REERISK_BENCH_CPU_PATHS", 20000);
-  o.threads = 2;
-  time_spec(state, *spec, o);
+  time_spec(state, *spec, cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000));
 }
-BENCHMARK(BM_RareEventCpu)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RareEventCpu)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// The shipped baseline on the CPU backend with state.range(0) threads.
 void BM_BaselineCpu(benchmark::State& state) {

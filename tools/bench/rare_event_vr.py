@@ -16,9 +16,18 @@ import tempfile
 import h5py
 import numpy as np
 
+# (label, scenario, tilt): the tilt is appended as a variant that extends the scenario.
+ESCALATION = """[rare_event]
+transition = { truce = { truce = 0.95, escalated = 0.05 }, escalated = { escalated = 0.85, acute = 0.10, truce = 0.05 } }
+event_probability = { october_rules_return = 0.7 }
+"""
+LOW_COVER = """[rare_event]
+cover_days = { us_defense = { dist = "triangular", min = 60, mode = 60, max = 180 } }
+"""
 CASES = [
-    ("closed form (h = 1e-6/month, tilted to 5%)", "tools/bench/rare_event_closed_form.toml"),
-    ("baseline, escalation tilt", "configs/rare-event-escalation.toml"),
+    ("closed form (h = 1e-6/month, tilted to 5%)", "tools/bench/rare_event_closed_form.toml", None),
+    ("baseline, escalation tilted", "configs/baseline.toml", ESCALATION),
+    ("baseline, US defense's cover tilted low", "configs/baseline.toml", LOW_COVER),
 ]
 
 
@@ -46,7 +55,12 @@ def main():
     paths = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
     z = 1.959963984540054
     with tempfile.TemporaryDirectory() as tmp:
-        for (label, scenario), day in ((c, d) for c in CASES for d in (364, -1)):
+        for (label, scenario, tilt), day in ((c, d) for c in CASES for d in (364, -1)):
+            if tilt:
+                variant = os.path.join(tmp, "tilted.toml")
+                with open(variant, "w") as f:
+                    f.write(f'extends = "{os.path.abspath(scenario)}"\n\n{tilt}')
+                scenario = variant
             seg, mat, p, lo, hi, rate = run(reerisk, scenario, paths, os.path.join(tmp, "is.h5"), False, day)
             _, _, bp, blo, bhi, brate = run(reerisk, scenario, paths, os.path.join(tmp, "bf.h5"), True, day)
             when = "within 365 days" if day >= 0 else "by the horizon"
