@@ -79,57 +79,54 @@ void ScenarioReader::read_rare_event(Scenario& sc) {
     }
   }
 
-  // Events and plants, by name: a tilted probability of a yes/no draw.
-  const auto read_probabilities = [&](const char* key, const char* kind, auto names,
-                                      auto scenario_p, std::vector<std::optional<double>>& out) {
+  // A table keyed by event, plant or segment name: each(index or -1, value, what) per entry.
+  const auto each_named = [&](const char* key, const char* kind, const char* values,
+                              const std::vector<std::string>& names, auto each) {
     const toml::node* n = t->get(key);
     if (!n) return;
     const std::string w = std::string("rare_event.") + key;
     const toml::table* tbl = n->as_table();
     if (!tbl) {
-      fail(*n, w + " must be a table of probabilities keyed by " + kind + " name");
+      fail(*n, w + " must be a table of " + values + " keyed by " + kind + " name");
       return;
     }
     for (auto&& [k, v] : *tbl) {
       const std::string name(k.str());
-      const int i = lookup(names, name, k.source(), kind);
+      each(lookup(names, name, k.source(), kind), v, w + "." + name);
+    }
+  };
+
+  // Events and plants: a tilted probability of a yes/no draw.
+  const auto read_probability = [&](auto scenario_p, std::vector<std::optional<double>>& out) {
+    return [&, scenario_p](int i, const toml::node& v, const std::string& w) {
       double q;
-      if (!number_of(v, w + "." + name, q) || i < 0) continue;
+      if (!number_of(v, w, q) || i < 0) return;
       if (q < 0.0 || q > 1.0) {
-        fail(v, w + "." + name + " is " + fmt(q) + "; allowed: a probability in [0, 1]");
-        continue;
+        fail(v, w + " is " + fmt(q) + "; allowed: a probability in [0, 1]");
+        return;
       }
       const double p = scenario_p(i);
       std::string why = undefined_weight(p, q);
       if (why.empty()) why = undefined_weight(1.0 - p, 1.0 - q);  // the "no" outcome
-      if (!why.empty()) fail(v, w + "." + name + " = " + fmt(q) + ": " + why);
+      if (!why.empty()) fail(v, w + " = " + fmt(q) + ": " + why);
       out[i] = q;
-    }
+    };
   };
-  std::vector<std::string> event_names, plant_names;
+  std::vector<std::string> event_names, plant_names, segment_names;
   for (const auto& e : sc.events) event_names.push_back(e.name);
   for (const auto& p : sc.plants) plant_names.push_back(p.name);
-  read_probabilities("event_probability", "event", event_names,
-                     [&](int i) { return sc.events[i].probability; }, re.event_probability);
-  read_probabilities("cancel_probability", "plant", plant_names,
-                     [&](int i) { return sc.plants[i].cancel_probability; }, re.cancel_probability);
+  for (const auto& g : sc.segments) segment_names.push_back(g.name);
+  each_named("event_probability", "event", "probabilities", event_names,
+             read_probability([&](int i) { return sc.events[i].probability; }, re.event_probability));
+  each_named("cancel_probability", "plant", "probabilities", plant_names,
+             read_probability([&](int i) { return sc.plants[i].cancel_probability; },
+                              re.cancel_probability));
 
-  // Continuous draws, by name: a tilted distribution of the same family and support.
-  const auto read_laws = [&](const char* key, const char* kind, auto names, auto scenario_law,
-                             std::vector<std::optional<Dist>>& out) {
-    const toml::node* n = t->get(key);
-    if (!n) return;
-    const std::string w = std::string("rare_event.") + key;
-    const toml::table* tbl = n->as_table();
-    if (!tbl) {
-      fail(*n, w + " must be a table of distributions keyed by " + kind + " name");
-      return;
-    }
-    for (auto&& [k, v] : *tbl) {
-      const std::string name(k.str());
-      const int i = lookup(names, name, k.source(), kind);
-      const Dist q = dist(v, w + "." + name, Support::kNonNegative);
-      if (i < 0) continue;
+  // Segments' covers and plants' delays: a tilted distribution of the same family and support.
+  const auto read_law = [&](auto scenario_law, std::vector<std::optional<Dist>>& out) {
+    return [&, scenario_law](int i, const toml::node& v, const std::string& w) {
+      const Dist q = dist(v, w, Support::kNonNegative);
+      if (i < 0) return;
       const Dist p = scenario_law(i);
       const bool lognormals = p.kind == DistKind::kLognormal && q.kind == DistKind::kLognormal &&
                               p.p1 > 0.0 && q.p1 > 0.0;
@@ -137,22 +134,20 @@ void ScenarioReader::read_rare_event(Scenario& sc) {
                                q.kind == DistKind::kTriangular && p.p0 < p.p2 &&
                                q.p0 == p.p0 && q.p2 == p.p2;
       if (!lognormals && !triangulars) {
-        fail(v, w + "." + name + " cannot tilt the scenario's law of it; allowed: a lognormal "
-                    "(sigma > 0) where the scenario's is a lognormal with sigma > 0, or a "
-                    "triangular with the scenario's min and max (" + fmt(p.p0) + ", " +
-                    fmt(p.p2) + ") where it is a triangular, so that the likelihood ratio is "
-                    "defined wherever the scenario's law has mass");
-        continue;
+        fail(v, w + " cannot tilt the scenario's law of it; allowed: a lognormal (sigma > 0) "
+                    "where the scenario's is a lognormal with sigma > 0, or a triangular with "
+                    "the scenario's min and max (" + fmt(p.p0) + ", " + fmt(p.p2) + ") where it "
+                    "is a triangular, so that the likelihood ratio is defined wherever the "
+                    "scenario's law has mass");
+        return;
       }
       out[i] = q;
-    }
+    };
   };
-  std::vector<std::string> segment_names;
-  for (const auto& g : sc.segments) segment_names.push_back(g.name);
-  read_laws("cover_days", "segment", segment_names, [&](int i) { return sc.segments[i].cover_days; },
-            re.cover_days);
-  read_laws("delay_months", "plant", plant_names, [&](int i) { return sc.plants[i].delay_months; },
-            re.delay_months);
+  each_named("cover_days", "segment", "distributions", segment_names,
+             read_law([&](int i) { return sc.segments[i].cover_days; }, re.cover_days));
+  each_named("delay_months", "plant", "distributions", plant_names,
+             read_law([&](int i) { return sc.plants[i].delay_months; }, re.delay_months));
   sc.rare_event = std::move(re);
 }
 

@@ -302,28 +302,25 @@ std::string format_rare_event_table(const Summary& s) {
     return std::string(b);
   };
   const std::int32_t year = std::min<std::int32_t>(365, s.horizon_days);
-  const std::string h = std::to_string(s.horizon_days) + "d";
-  std::snprintf(buf, sizeof buf, "%-20s %-5s  %-44s %-44s\n", "segment", "mat",
-                ("P(out<=" + std::to_string(year) + "d) [95% CI] +-rel").c_str(),
-                ("P(out<=" + h + ")").c_str());
-  os << buf;
-  for (const auto& c : s.cells) {
-    if (!c.has_demand) continue;
-    std::snprintf(buf, sizeof buf, "%-20s %-5s  %-44s %-44s\n", c.segment.c_str(),
-                  c.material.c_str(), cell(c.within(year)).c_str(),
-                  cell(c.within(s.horizon_days)).c_str());
+  // One table per outcome: P(first <outcome> within a year and by the horizon) per cell.
+  const auto table = [&](const char* outcome, Proportion (SegmentMaterialSummary::*within)(std::int32_t) const,
+                         const char* interval) {
+    const std::string lead = std::string("P(") + outcome + "<=";
+    std::snprintf(buf, sizeof buf, "%-20s %-5s  %-44s %-44s\n", "segment", "mat",
+                  (lead + std::to_string(year) + "d)" + interval).c_str(),
+                  (lead + std::to_string(s.horizon_days) + "d)").c_str());
     os << buf;
-  }
-  std::snprintf(buf, sizeof buf, "\n%-20s %-5s  %-44s %-44s\n", "segment", "mat",
-                ("P(stop<=" + std::to_string(year) + "d)").c_str(), ("P(stop<=" + h + ")").c_str());
-  os << buf;
-  for (const auto& c : s.cells) {
-    if (!c.has_demand) continue;
-    std::snprintf(buf, sizeof buf, "%-20s %-5s  %-44s %-44s\n", c.segment.c_str(),
-                  c.material.c_str(), cell(c.line_stop_within(year)).c_str(),
-                  cell(c.line_stop_within(s.horizon_days)).c_str());
-    os << buf;
-  }
+    for (const auto& c : s.cells) {
+      if (!c.has_demand) continue;
+      std::snprintf(buf, sizeof buf, "%-20s %-5s  %-44s %-44s\n", c.segment.c_str(),
+                    c.material.c_str(), cell((c.*within)(year)).c_str(),
+                    cell((c.*within)(s.horizon_days)).c_str());
+      os << buf;
+    }
+  };
+  table("out", &SegmentMaterialSummary::within, " [95% CI] +-rel");
+  os << "\n";
+  table("stop", &SegmentMaterialSummary::line_stop_within, "");
   os << "Only these probabilities are weighted; the result file's other outputs describe the "
         "tilted law the paths were drawn from (docs/model.md §10).\n";
   return os.str();

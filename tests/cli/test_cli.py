@@ -252,6 +252,17 @@ class ResumeTest(unittest.TestCase):
             self.assertIn("belongs to a different run", r.stderr)
 
 
+def run_shards(test, scenario, paths, d):
+    """Runs @p scenario as shards 1/3, 2/3 and 3/3 into directory d; their file names."""
+    shards = []
+    for i in (1, 2, 3):
+        out = os.path.join(d, f"s{i}.h5")
+        r = reerisk("run", scenario, "--paths", paths, "--shard", f"{i}/3", "-o", out, "-q")
+        test.assertEqual(r.returncode, 0, r.stderr)
+        shards.append(out)
+    return shards
+
+
 # The closed-form rare-event case (docs/model.md §10): its tally holds the weighted blocks.
 RARE = os.path.join(SRC, "tools", "bench", "rare_event_closed_form.toml")
 
@@ -264,12 +275,7 @@ class RareEventFileTest(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("Importance sampling: 3000 paths", r.stdout)
             self.assertIn("effective sample size", r.stdout)
-            shards = []
-            for i in (1, 2, 3):
-                out = os.path.join(d, f"s{i}.h5")
-                r = reerisk("run", RARE, "--paths", "3000", "--shard", f"{i}/3", "-o", out, "-q")
-                self.assertEqual(r.returncode, 0, r.stderr)
-                shards.append(out)
+            shards = run_shards(self, RARE, "3000", d)
             merged = os.path.join(d, "merged.h5")
             r = reerisk("merge", *shards, "-o", merged)
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -300,12 +306,7 @@ class ShardMergeTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             full = os.path.join(d, "full.h5")
             self.assertEqual(reerisk("run", sweep, "--paths", "600", "-o", full, "-q").returncode, 0)
-            shards = []
-            for i in (1, 2, 3):
-                out = os.path.join(d, f"s{i}.h5")
-                r = reerisk("run", sweep, "--paths", "600", "--shard", f"{i}/3", "-o", out, "-q")
-                self.assertEqual(r.returncode, 0, r.stderr)
-                shards.append(out)
+            shards = run_shards(self, sweep, "600", d)
             merged = os.path.join(d, "merged.h5")
             r = reerisk("merge", shards[2], shards[0], shards[1], "-o", merged)
             self.assertEqual(r.returncode, 0, r.stderr)
