@@ -408,7 +408,14 @@ def main(argv=None):
                 plot_sweep_lines(ds, title, path, day)
                 print(path)
             if not dims:
-                print(res.summary_frame(scenario).round(3).to_string())
+                if str(res.meta.get("sampling", "")).startswith("importance"):
+                    # docs/model.md §10: only the stockout and line-stop CDFs are weighted.
+                    print("importance-sampled run: the p_* and p_stop_* columns are weighted "
+                          "estimates of the scenario's law; the other columns (and the plots "
+                          "other than the CDFs) describe the tilted law of [rare_event]")
+                    print(res.summary_frame(scenario).to_string(float_format="{:.3g}".format))
+                else:
+                    print(res.summary_frame(scenario).round(3).to_string())
 
 
 if __name__ == "__main__":
