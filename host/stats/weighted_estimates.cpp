@@ -39,12 +39,18 @@ WeightDiagnostics weight_diagnostics(const TallyLayout& L, const std::vector<std
   const double sum_w = weight_value(&tally[L.w_total]);
   const double sum_w2 = weight_value(&tally[L.w_total + kWeightLimbs]);
   d.mean = n ? sum_w / static_cast<double>(n) : 1.0;
+  if (n > 1) {
+    const double nd = static_cast<double>(n);
+    d.mean_se = std::sqrt(std::max(0.0, (sum_w2 - nd * d.mean * d.mean) / (nd - 1)) / nd);
+  }
   d.effective_paths = sum_w2 > 0.0 ? sum_w * sum_w / sum_w2 : 0.0;
   d.clamped = tally[L.w_clamped];
   return d;
 }
 
-std::string degenerate_weights_warning(const WeightDiagnostics& d, std::uint64_t n) {
+namespace {
+/// Clamped weights, or too small an effective sample size; "" when neither.
+std::string effective_size_warning(const WeightDiagnostics& d, std::uint64_t n) {
   char buf[400];
   if (d.clamped) {
     std::snprintf(buf, sizeof buf,
@@ -64,5 +70,23 @@ std::string degenerate_weights_warning(const WeightDiagnostics& d, std::uint64_t
   }
   return "";
 }
+
+}  // namespace
+
+std::string degenerate_weights_warning(const WeightDiagnostics& d, std::uint64_t n) {
+  std::string out = effective_size_warning(d, n);
+  if (n > 1 && std::fabs(d.mean - 1.0) > kMeanWeightSigmas * d.mean_se) {
+    char buf[300];
+    std::snprintf(buf, sizeof buf,
+                  "%sthe mean weight %.4g lies %.3g standard errors from 1, its expectation: the "
+                  "tilt rarely draws paths that carry much of the scenario's probability, so the "
+                  "estimates may be far off; tilt less",
+                  out.empty() ? "" : "; ", d.mean,
+                  d.mean_se > 0.0 ? std::fabs(d.mean - 1.0) / d.mean_se : HUGE_VAL);
+    out += buf;
+  }
+  return out;
+}
+
 
 }  // namespace rr

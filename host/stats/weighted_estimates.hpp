@@ -27,6 +27,7 @@ std::vector<Proportion> weighted_first_day_cdf(const std::uint64_t* block, std::
 /// effective sample size (sum w)^2 / sum w^2, and the paths whose w^2 did not fit.
 struct WeightDiagnostics {
   double mean = 1.0;
+  double mean_se = 0.0;  ///< the standard error of the mean weight
   double effective_paths = 0.0;
   std::uint64_t clamped = 0;
 };
@@ -38,7 +39,11 @@ WeightDiagnostics weight_diagnostics(const TallyLayout& layout,
 constexpr double kMinEffectiveShare = 0.01;
 constexpr double kMinEffectivePaths = 100.0;
 
-/// "" when the weights are healthy, else one sentence on what is wrong with them.
+/// A mean weight further than this many standard errors from 1 makes the summary warn too: the
+/// tilted law then rarely draws paths that carry much of the scenario's probability.
+constexpr double kMeanWeightSigmas = 5.0;
+
+/// "" when the weights are healthy, else a sentence on each thing wrong with them.
 std::string degenerate_weights_warning(const WeightDiagnostics& d, std::uint64_t n);
 
 }  // namespace rr

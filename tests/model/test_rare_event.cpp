@@ -231,6 +231,24 @@ TEST(RareEventTest, WeightedTalliesAreTheSameBitsForAnyThreadsAndBatches) {
   EXPECT_GT(l.layout.w_clamped, l.layout.w_total) << "the weighted blocks exist";
 }
 
+// The summary's warnings: too few effective paths, clamped weights, a mean weight far from 1.
+TEST(RareEventTest, UnhealthyWeightsAreNamed) {
+  WeightDiagnostics d;
+  d.mean = 1.01;
+  d.mean_se = 0.01;
+  d.effective_paths = 5000;
+  EXPECT_EQ(degenerate_weights_warning(d, 10000), "");
+  d.effective_paths = 50;
+  EXPECT_NE(degenerate_weights_warning(d, 10000).find("effective sample size of 50"), std::string::npos);
+  d.effective_paths = 5000;
+  d.mean = 0.9;  // 10 standard errors below its expectation
+  EXPECT_NE(degenerate_weights_warning(d, 10000).find("the mean weight 0.9 lies 10 standard errors"),
+            std::string::npos);
+  d.mean = 1.0;
+  d.clamped = 3;
+  EXPECT_NE(degenerate_weights_warning(d, 10000).find("3 paths had weights too large"), std::string::npos);
+}
+
 // The limb encoding is exact for values with few bits and truncates below 2^-72.
 TEST(RareEventTest, WeightLimbsRoundTrip) {
   for (double v : {0.0, 1.0, 0.5, 3.25, 1e-5, 2.0 / 3.0, 12345.678, 1e14}) {
