@@ -88,6 +88,10 @@ void write_path_sample(GroupWriter& g, const PathSample& p) {
             "smuggled tonnes", "per path, including seized batches");
   g.dataset("path_seized", H5T_NATIVE_DOUBLE, {"path", "material"}, p.seized_t, "t",
             "seized tonnes", "per path");
+  g.dataset("path_weight", H5T_NATIVE_DOUBLE, {"path"}, p.weight, "1",
+            "likelihood-ratio weight of the path",
+            "1 without [rare_event]; under importance sampling, mean(path_weight * outcome) "
+            "estimates the scenario's mean of any per-path outcome (docs/model.md §10)");
 }
 
 /// Concatenates a per-point vector over all points (points outermost, row-major).

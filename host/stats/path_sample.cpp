@@ -21,6 +21,7 @@ struct SampleRecorder {
     const int M = spec->n_materials, S = spec->n_segments, P = spec->n_plants, R = spec->n_regimes;
     PathSample& o = *out;
     o.initial_regime[path] = st.initial_regime[l];
+    o.weight[path] = st.weight[l];
     o.regime_episodes[path] = st.episode[l];
     for (int r = 0; r < R; ++r) o.months_in_regime[path * R + r] = st.months_in_regime[r][l];
     o.leakage[path] = st.leakage[l];
@@ -67,6 +68,7 @@ PathSample sample_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t
   o.leakage.resize(n);
   o.interdiction.resize(n);
   o.cover_days.resize(n * S);
+  o.weight.resize(n);
   o.plant_start_day.resize(n * P);
   o.plant_ramp_days.resize(n * P);
   o.plant_cancelled.resize(n * P);

@@ -25,6 +25,9 @@ struct PathSample {
   std::vector<std::int32_t> stockout_days;       ///< [path][segment][material]
   std::vector<double> shortfall_t;               ///< [path][segment][material]
   std::vector<double> smuggled_t, seized_t;      ///< [path][material]
+  /// The likelihood-ratio weight of each path ([rare_event], docs/model.md §10; 1 otherwise):
+  /// the mean over paths of weight x outcome estimates the scenario's expectation of any outcome.
+  std::vector<double> weight;                    ///< [path]
 };
 
 /// Re-simulates paths [0, n) on the host with the run's seed and records them. Draws are

@@ -288,6 +288,22 @@ class RareEventFileTest(unittest.TestCase):
                 self.assertGreater(p, 1e-5)  # the weighted estimate, ~2.3e-5, not a count / n
                 self.assertLess(p, 1e-4)
 
+    def test_kept_paths_weights_reproduce_the_weighted_curve(self):
+        n = 2000
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "k.h5")
+            r = reerisk("run", RARE, "--paths", str(n), "--keep-paths", str(n), "-o", out, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(out, "r") as f:
+                g = f["rare_event_closed_form"]
+                w = g["path_weight"][...]
+                first = g["path_first_stockout_day"][:, 0, 0]
+                cdf = g["p_stockout_by_day"][0, 0]
+            self.assertGreater(np.ptp(w), 0)  # the paths carry their likelihood ratios
+            for t in (364, len(cdf) - 1):
+                # The tally truncates each weight below 2^-72; the sums agree to rounding.
+                np.testing.assert_allclose(np.sum(w * (first <= t)) / n, cdf[t], rtol=1e-12)
+
     def test_a_degenerate_run_says_so(self):
         # A tilt far from the scenario's law: a handful of paths carry all the weight.
         with tempfile.TemporaryDirectory() as d:
