@@ -17,9 +17,22 @@
 namespace rr {
 namespace {
 
-std::vector<std::uint64_t> baseline_tally(CpuIsa isa) {
+/// The baseline with every kind of importance-sampling tilt (docs/model.md §10): its weights
+/// take logs and exponentials (the lognormal density ratios), which every copy must agree on.
+const char* kEveryTilt = R"(extends = "baseline.toml"
+[rare_event]
+transition = { truce = { truce = 0.9, escalated = 0.1 } }
+event_probability = { october_rules_return = 0.6 }
+cancel_probability = { "MP Materials heavy REE" = 0.5 }
+cover_days = { us_auto = { dist = "lognormal", median = 40, sigma = 0.4 }, us_defense = { dist = "triangular", min = 60, mode = 60, max = 180 } }
+delay_months = { "Iluka Eneabba refinery" = { dist = "lognormal", median = 25, sigma = 0.6 } }
+)";
+
+std::vector<std::uint64_t> baseline_tally(CpuIsa isa, bool tilted = false) {
   set_cpu_isa(isa);
-  const Scenario sc = load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
+  const std::string configs = std::string(REERISK_SOURCE_DIR) + "/configs/";
+  const Scenario sc = tilted ? load_scenario_text(kEveryTilt, configs + "every-tilt.toml")
+                             : load_scenario_file(configs + "baseline.toml");
   const auto spec = build_model_spec(sc);
   BackendSelection cpu;
   cpu.name = "cpu";
@@ -52,6 +65,12 @@ TEST_F(CpuIsaTest, EveryAvailableCopyGivesTheSameTally) {
     SCOPED_TRACE(cpu_isa_name(isa));
     EXPECT_EQ(baseline_tally(isa), reference);
     EXPECT_EQ(cpu_isa_active(), isa);
+  }
+  const std::vector<std::uint64_t> weighted = baseline_tally(copies.back(), true);
+  ASSERT_GT(weighted.size(), reference.size());  // the weighted blocks are there
+  for (CpuIsa isa : copies) {
+    SCOPED_TRACE(std::string("importance sampling, ") + cpu_isa_name(isa));
+    EXPECT_EQ(baseline_tally(isa, true), weighted);
   }
 }
 
