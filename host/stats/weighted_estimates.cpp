@@ -7,16 +7,31 @@
 #include "reerisk/path_weight.hpp"
 
 namespace rr {
+namespace {
 
-Proportion weighted_proportion(double sum_w, double sum_w2, std::uint64_t n, double z) {
-  Proportion out;
+/// The mean of n values from their sum and sum of squares, and its standard error (the sample
+/// variance over n - 1; 0 for fewer than two values).
+struct MeanAndError {
+  double mean = 0.0;
+  double se = 0.0;
+};
+MeanAndError mean_and_error(double sum, double sum_sq, std::uint64_t n) {
+  MeanAndError out;
   if (n == 0) return out;
   const double nd = static_cast<double>(n);
-  out.p = sum_w / nd;
-  const double var = n > 1 ? std::max(0.0, (sum_w2 - nd * out.p * out.p) / (nd - 1)) : 0.0;
-  const double half = z * std::sqrt(var / nd);
-  out.lo = std::max(0.0, out.p - half);
-  out.hi = out.p + half;
+  out.mean = sum / nd;
+  if (n > 1) out.se = std::sqrt(std::max(0.0, (sum_sq - nd * out.mean * out.mean) / (nd - 1)) / nd);
+  return out;
+}
+
+}  // namespace
+
+Proportion weighted_proportion(double sum_w, double sum_w2, std::uint64_t n, double z) {
+  const MeanAndError e = mean_and_error(sum_w, sum_w2, n);
+  Proportion out;
+  out.p = e.mean;
+  out.lo = std::max(0.0, e.mean - z * e.se);
+  out.hi = e.mean + z * e.se;
   return out;
 }
 
@@ -38,11 +53,9 @@ WeightDiagnostics weight_diagnostics(const TallyLayout& L, const std::vector<std
   if (L.w_clamped == L.w_total) return d;  // not an importance-sampled tally
   const double sum_w = weight_value(&tally[L.w_total]);
   const double sum_w2 = weight_value(&tally[L.w_total + kWeightLimbs]);
-  d.mean = n ? sum_w / static_cast<double>(n) : 1.0;
-  if (n > 1) {
-    const double nd = static_cast<double>(n);
-    d.mean_se = std::sqrt(std::max(0.0, (sum_w2 - nd * d.mean * d.mean) / (nd - 1)) / nd);
-  }
+  const MeanAndError e = mean_and_error(sum_w, sum_w2, n);
+  d.mean = n ? e.mean : 1.0;
+  d.mean_se = e.se;
   d.effective_paths = sum_w2 > 0.0 ? sum_w * sum_w / sum_w2 : 0.0;
   d.clamped = tally[L.w_clamped];
   return d;
@@ -87,6 +100,5 @@ std::string degenerate_weights_warning(const WeightDiagnostics& d, std::uint64_t
   }
   return out;
 }
-
 
 }  // namespace rr
