@@ -151,15 +151,42 @@ void write_proportion_by_day(GroupWriter& g, const std::vector<PointResult>& poi
             "1", long_name, description);
   g.dataset((name + "_lo").c_str(), H5T_NATIVE_DOUBLE, dims,
             per_cell_day(points, H, [&](const SegmentMaterialSummary& c, size_t t) { return (c.*member)[t].lo; }),
-            "1", ("lower 95% Wilson bound of " + name).c_str(), "95% Wilson score interval, lower end");
+            "1", ("lower 95% bound of " + name).c_str(),
+            "95% Wilson score interval (importance sampling: the weighted normal interval), lower end");
   g.dataset((name + "_hi").c_str(), H5T_NATIVE_DOUBLE, dims,
             per_cell_day(points, H, [&](const SegmentMaterialSummary& c, size_t t) { return (c.*member)[t].hi; }),
-            "1", ("upper 95% Wilson bound of " + name).c_str(), "95% Wilson score interval, upper end");
+            "1", ("upper 95% bound of " + name).c_str(),
+            "95% Wilson score interval (importance sampling: the weighted normal interval), upper end");
 }
 
 /// A slice [offset, offset + n) of a point's tally.
 std::vector<std::uint64_t> tally_slice(const PointResult& p, std::uint64_t offset, std::uint64_t n) {
   return std::vector<std::uint64_t>(p.tally.begin() + offset, p.tally.begin() + offset + n);
+}
+
+constexpr const char* kWeightedCountsDescription =
+    "importance sampling: the sum of the path weights of what is counted, the scenario's law's "
+    "count on average (divide by n_paths for its probability)";
+
+/// The counters [offset, offset + n) of every point as dataset NAME; in an importance-sampled
+/// run also NAME_weighted, the sums of the weights of what they counted (tally_layout.hpp):
+/// the counts the scenario's law gives on average, so NAME_weighted / n_paths estimates its
+/// probabilities where NAME / n_paths describes the tilted law.
+void counts_dataset(GroupWriter& g, const std::vector<PointResult>& points, const char* name,
+                    const std::vector<std::string>& dims, std::uint64_t offset, std::uint64_t n,
+                    const char* units, const char* long_name, const char* description) {
+  g.dataset(name, H5T_NATIVE_UINT64, dims,
+            stack(points, [&](const PointResult& p) { return tally_slice(p, offset, n); }), units,
+            long_name, description);
+  const TallyLayout L(*points.front().spec);
+  if (!L.weighted()) return;
+  g.dataset((std::string(name) + "_weighted").c_str(), H5T_NATIVE_DOUBLE, dims,
+            stack(points, [&](const PointResult& p) {
+              std::vector<double> v(n);
+              for (std::uint64_t i = 0; i < n; ++i) v[i] = weight_value(&p.tally[L.weighted(offset + i)]);
+              return v;
+            }),
+            units, (std::string(long_name) + ", weighted").c_str(), kWeightedCountsDescription);
 }
 
 void write_sensitivity(GroupWriter& g, const SensitivityResult& r, std::size_t S, std::size_t M) {
@@ -228,14 +255,15 @@ void write_run_record(hid_t file, const Scenario& sc, const std::vector<PointRes
   const Summary& first = points.front().summary;
   attr_string(file, "sampling",
               first.importance_sampling
-                  ? "importance: p_stockout_by_day and p_line_stop_by_day are weighted estimates "
-                    "of the scenario's law; all other outputs and the raw tally describe the "
-                    "tilted law of [rare_event]"
+                  ? "importance: every probability, quantile and mean is a weighted estimate of "
+                    "the scenario's law; the *_count datasets and the raw tally count the paths "
+                    "drawn from the tilted law of [rare_event], their *_count_weighted twins "
+                    "carry the weights; smuggled_batches and seized_batches are tilted counts"
                   : "plain: every output estimates the scenario's law");
   if (first.importance_sampling) {
     attr_scalar(file, "weight_mean", H5T_NATIVE_DOUBLE, first.weight_mean);
     attr_scalar(file, "effective_paths", H5T_NATIVE_DOUBLE, first.effective_paths);
-    attr_scalar(file, "weight_clamped_paths", H5T_NATIVE_UINT64, first.weight_clamped);
+    attr_scalar(file, "weight_clamped_values", H5T_NATIVE_UINT64, first.weight_clamped);
     attr_string(file, "weight_warning", first.weight_warning);
   }
   // How the scenario text below was assembled: the extends chain and the --set overrides,
@@ -387,10 +415,11 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
                           "fraction of paths whose demand is not fully met on day t");
 
 
-  g.dataset("stockout_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "stockout_days"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.stockout_days, S * M * (H + 1)); }),
-            "paths", "paths by total stockout days",
-            "number of paths with exactly this many stockout days over the horizon");
+  counts_dataset(g, points, "stockout_days_count", dims({"segment", "material", "stockout_days"}),
+                 L.stockout_days, S * M * (H + 1),
+                 "paths",
+                 "paths by total stockout days",
+                 "number of paths with exactly this many stockout days over the horizon");
   g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
             per_cell_quantile(points, [](const SegmentMaterialSummary& c, int q) { return c.stockout_days_quantile[q]; }),
             "day", "quantiles of total stockout days per path",
@@ -398,10 +427,11 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   g.dataset("stockout_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar(points, [](const SegmentMaterialSummary& c) { return c.stockout_days_mean; }),
             "day", "mean total stockout days per path", "exact mean over paths");
-  g.dataset("shortfall_count", H5T_NATIVE_UINT64, dims({"segment", "material", "tonne_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.shortfall_hist, S * M * kTonneSlots); }),
-            "paths", "paths by total shortfall (log-spaced bins)",
-            "number of paths whose total unmet demand falls in each tonnage bin");
+  counts_dataset(g, points, "shortfall_count", dims({"segment", "material", "tonne_bin"}),
+                 L.shortfall_hist, S * M * kTonneSlots,
+                 "paths",
+                 "paths by total shortfall (log-spaced bins)",
+                 "number of paths whose total unmet demand falls in each tonnage bin");
   g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "quantile"}),
             per_cell_quantile(points, [](const SegmentMaterialSummary& c, int q) { return c.shortfall_quantile_t[q]; }),
             "t", "quantiles of total shortfall per path",
@@ -442,10 +472,11 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   write_proportion_by_day(g, points, H, smd, "p_in_line_stop", &C::p_in_line_stop,
                           "P(in a line stop on day t)",
                           "fraction of paths meeting less than line_stop_fill of demand on day t");
-  g.dataset("line_stop_days_count", H5T_NATIVE_UINT64, dims({"segment", "material", "line_stop_days"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.line_stop_days, S * M * (H + 1)); }),
-            "paths", "paths by total line-stop days",
-            "number of paths with exactly this many line-stop days over the horizon");
+  counts_dataset(g, points, "line_stop_days_count", dims({"segment", "material", "line_stop_days"}),
+                 L.line_stop_days, S * M * (H + 1),
+                 "paths",
+                 "paths by total line-stop days",
+                 "number of paths with exactly this many line-stop days over the horizon");
   g.dataset("line_stop_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
             per_cell_quantile(points, [](const C& c, int q) { return c.line_stop_days_quantile[q]; }), "day",
             "quantiles of total line-stop days per path",
@@ -453,12 +484,13 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   g.dataset("line_stop_days_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar(points, [](const C& c) { return c.line_stop_days_mean; }), "day",
             "mean total line-stop days per path", "exact mean over paths");
-  g.dataset("time_to_survive_count", H5T_NATIVE_UINT64, dims({"segment", "material", "survive_days"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.survive_hist, S * M * H); }),
-            "paths", "paths with a line stop by their time to survive",
-            "days from the first day of the run of months whose receipts fell short of demand "
-            "that led to the first line stop, to that line stop; paths without a line stop are "
-            "not counted");
+  counts_dataset(g, points, "time_to_survive_count", dims({"segment", "material", "survive_days"}),
+                 L.survive_hist, S * M * H,
+                 "paths",
+                 "paths with a line stop by their time to survive",
+                 "days from the first day of the run of months whose receipts fell short of demand "
+                 "that led to the first line stop, to that line stop; paths without a line stop are "
+                 "not counted");
   g.dataset("time_to_survive_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
             per_cell_quantile(points, [](const C& c, int q) { return c.survive_days_quantile[q]; }), "day",
             "quantiles of the time to survive over the paths with a line stop",
@@ -466,15 +498,16 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   g.dataset("time_to_survive_mean", H5T_NATIVE_DOUBLE, dims({"segment", "material"}),
             per_cell_scalar(points, [](const C& c) { return c.survive_days_mean; }), "day",
             "mean time to survive over the paths with a line stop", "0 where no path has one");
-  g.dataset("time_to_recover_count", H5T_NATIVE_UINT64, dims({"segment", "material", "spell_days"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.recover_hist, S * M * (H + 1)); }),
-            "spells", "line-stop spells that ended, by length",
-            "a spell is a run of consecutive line-stop days; every spell of every path counts");
-  g.dataset("time_to_recover_censored_count", H5T_NATIVE_UINT64,
-            dims({"segment", "material", "spell_days"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.recover_censored, S * M * (H + 1)); }),
-            "spells", "line-stop spells still going at the horizon, by length so far",
-            "right-censored: the spell lasts at least this long");
+  counts_dataset(g, points, "time_to_recover_count", dims({"segment", "material", "spell_days"}),
+                 L.recover_hist, S * M * (H + 1),
+                 "spells",
+                 "line-stop spells that ended, by length",
+                 "a spell is a run of consecutive line-stop days; every spell of every path counts");
+  counts_dataset(g, points, "time_to_recover_censored_count", dims({"segment", "material", "spell_days"}),
+                 L.recover_censored, S * M * (H + 1),
+                 "spells",
+                 "line-stop spells still going at the horizon, by length so far",
+                 "right-censored: the spell lasts at least this long");
   g.dataset("time_to_recover_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
             per_cell_quantile(points, [](const C& c, int q) { return c.recover_days_quantile[q]; }), "day",
             "quantiles of the line-stop spell length",
@@ -489,9 +522,11 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             "mean fill rate over the horizon",
             "mean over paths of delivered / demanded tonnes (1 for a path with no demand); "
             "per-path rates summed in units of 1e-9");
-  g.dataset("fill_rate_count", H5T_NATIVE_UINT64, dims({"segment", "material", "fill_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.fill_hist, S * M * kFillSlots); }),
-            "paths", "paths by fill rate over the horizon", "bins of width 0.01; the last is exactly 1");
+  counts_dataset(g, points, "fill_rate_count", dims({"segment", "material", "fill_bin"}),
+                 L.fill_hist, S * M * kFillSlots,
+                 "paths",
+                 "paths by fill rate over the horizon",
+                 "bins of width 0.01; the last is exactly 1");
   g.dataset("fill_rate_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "fill_quantile"}),
             per_cell_quantile(points, [](const C& c, int q) { return c.fill_rate_quantile[q]; }), "1",
             "quantiles of the fill rate over the horizon",
@@ -549,6 +584,20 @@ void write_cost_outputs(GroupWriter& g, const std::vector<PointResult>& points,
               }),
               "paths", (n + ": paths by cost (log-spaced bins)").c_str(),
               "number of paths whose cost falls in each bin");
+    if (L.weighted()) {
+      g.dataset((n + "_count_weighted").c_str(), H5T_NATIVE_DOUBLE, dims({"segment", "usd_bin"}),
+                stack(points, [&](const PointResult& p) {
+                  std::vector<double> v;
+                  for (size_t s = 0; s < S; ++s) {
+                    for (int b = 0; b < kTonneSlots; ++b) {
+                      const std::uint64_t at = L.cost_hist + (s * 2 + c) * kTonneSlots + b;
+                      v.push_back(weight_value(&p.tally[L.weighted(at)]));
+                    }
+                  }
+                  return v;
+                }),
+                "paths", (n + ": paths by cost, weighted").c_str(), kWeightedCountsDescription);
+    }
   }
 }
 
@@ -570,12 +619,16 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
   g.dataset("seized_mean", H5T_NATIVE_DOUBLE, dims({"material"}),
             stack(points, [](const PointResult& p) { return p.summary.seized_mean_t; }), "t",
             "mean seized tonnes per path", "smuggled batches seized by customs");
-  g.dataset("smuggled_count", H5T_NATIVE_UINT64, dims({"material", "tonne_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.smuggled_hist, M * kTonneSlots); }),
-            "paths", "paths by smuggled tonnes", "log-spaced bins of per-path smuggled tonnes");
-  g.dataset("seized_count", H5T_NATIVE_UINT64, dims({"material", "tonne_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.seized_hist, M * kTonneSlots); }),
-            "paths", "paths by seized tonnes", "log-spaced bins of per-path seized tonnes");
+  counts_dataset(g, points, "smuggled_count", dims({"material", "tonne_bin"}),
+                 L.smuggled_hist, M * kTonneSlots,
+                 "paths",
+                 "paths by smuggled tonnes",
+                 "log-spaced bins of per-path smuggled tonnes");
+  counts_dataset(g, points, "seized_count", dims({"material", "tonne_bin"}),
+                 L.seized_hist, M * kTonneSlots,
+                 "paths",
+                 "paths by seized tonnes",
+                 "log-spaced bins of per-path seized tonnes");
   g.dataset("smuggled_batches", H5T_NATIVE_UINT64, dims({"material"}),
             stack(points, [](const PointResult& p) { return p.summary.smuggled_batches; }),
             "batches", "smuggled batches over all paths", "monthly batches with tonnes > 0");
@@ -603,10 +656,11 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
               return v;
             }),
             "1", "upper edge of each price-multiplier bin", "bins are log-spaced between 1 and the cap");
-  g.dataset("price_multiplier_count", H5T_NATIVE_UINT64, dims({"month", "material", "price_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.price_hist, K * M * kPriceSlots); }),
-            "paths", "paths by monthly price multiplier bin",
-            "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
+  counts_dataset(g, points, "price_multiplier_count", dims({"month", "material", "price_bin"}),
+                 L.price_hist, K * M * kPriceSlots,
+                 "paths",
+                 "paths by monthly price multiplier bin",
+                 "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
   const auto month_material = [&](auto member) {
     return stack(points, [&, member](const PointResult& p) {
       std::vector<double> v;
@@ -640,16 +694,21 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
             month_material_quantile(&Summary::china_shipped_share_quantile), "1",
             "quantiles of licensed exports as a share of the pre-control monthly baseline",
             "china_shipped_t_quantile / (china_baseline_t_per_year / 12)");
-  g.dataset("china_shipped_count", H5T_NATIVE_UINT64, dims({"month", "material", "tonne_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.shipped_hist, K * M * kTonneSlots); }),
-            "paths", "paths by licensed exports in the month (log-spaced bins)",
-            "number of paths whose month's exports fall in each tonnage bin");
-  g.dataset("plant_cancelled", H5T_NATIVE_UINT64, dims({"plant"}),
-            stack(points, [](const PointResult& p) { return p.summary.plant_cancelled; }), "paths",
-            "paths on which the plant is cancelled", "count over all paths");
-  g.dataset("plant_start_count", H5T_NATIVE_UINT64, dims({"plant", "start_month_bin"}),
-            stack(points, [&](const PointResult& p) { return tally_slice(p, L.plant_start, L.P * (K + 2)); }),
-            "paths", "paths by plant start month", "actual start month of non-cancelled plants");
+  counts_dataset(g, points, "china_shipped_count", dims({"month", "material", "tonne_bin"}),
+                 L.shipped_hist, K * M * kTonneSlots,
+                 "paths",
+                 "paths by licensed exports in the month (log-spaced bins)",
+                 "number of paths whose month's exports fall in each tonnage bin");
+  counts_dataset(g, points, "plant_cancelled", dims({"plant"}),
+                 L.plant_cancelled, L.P,
+                 "paths",
+                 "paths on which the plant is cancelled",
+                 "count over all paths");
+  counts_dataset(g, points, "plant_start_count", dims({"plant", "start_month_bin"}),
+                 L.plant_start, L.P * (K + 2),
+                 "paths",
+                 "paths by plant start month",
+                 "actual start month of non-cancelled plants");
 }
 
 void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,

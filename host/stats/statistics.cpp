@@ -50,4 +50,32 @@ std::int64_t kaplan_meier_quantile(const std::uint64_t* ended, const std::uint64
   return -1;
 }
 
+std::size_t quantile_bin(const double* weights, std::size_t n_bins, double q) {
+  double total = 0.0;
+  for (std::size_t i = 0; i < n_bins; ++i) total += weights[i];
+  if (!(total > 0.0)) return 0;
+  const double target = q * total * (1.0 - 1e-12);  // a bin that reaches it up to rounding
+  double cum = 0.0;
+  for (std::size_t i = 0; i < n_bins; ++i) {
+    cum += weights[i];
+    if (weights[i] > 0.0 && cum >= target) return i;
+  }
+  return n_bins - 1;
+}
+
+std::int64_t kaplan_meier_quantile(const double* ended, const double* censored, std::size_t n_bins,
+                                   double q) {
+  double at_risk = 0.0;
+  for (std::size_t d = 0; d < n_bins; ++d) at_risk += ended[d] + censored[d];
+  double survival = 1.0;
+  for (std::size_t d = 0; d < n_bins && at_risk > 0.0; ++d) {
+    if (ended[d] > 0.0) {
+      survival *= 1.0 - std::fmin(1.0, ended[d] / at_risk);
+      if (survival <= 1.0 - q + 1e-12) return static_cast<std::int64_t>(d);
+    }
+    at_risk -= ended[d] + censored[d];
+  }
+  return -1;
+}
+
 }  // namespace rr

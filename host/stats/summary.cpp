@@ -15,57 +15,101 @@ Proportion by_day(const std::vector<Proportion>& cdf, std::int32_t days) {
   return cdf[std::min<std::size_t>(static_cast<std::size_t>(days), cdf.size()) - 1];
 }
 
-/// The CDF of first days and the daily share of paths in a spell, with Wilson intervals, from
-/// a first-day histogram [H+1] and the spells' start and end counts [H].
-void spell_outputs(const std::uint64_t* first, const std::uint64_t* starts, const std::uint64_t* ends,
+/// A run's counters as its estimates read them: the integer counts of a plain run, or the
+/// sums of w and w^2 of their weighted twins in an importance-sampled one (docs/model.md §10),
+/// whose estimates are then those of the scenario's law rather than the tilted one.
+class Counts {
+ public:
+  Counts(const std::vector<std::uint64_t>& tally, const WeightedCounts& weighted)
+      : tally_(tally.data()), w_(weighted.w.empty() ? nullptr : weighted.w.data()),
+        w2_(weighted.w.empty() ? nullptr : weighted.w2.data()) {}
+  bool weighted() const { return w_ != nullptr; }
+  /// The count of counter i, or its sum of weights; for a fixed-point sum, the sum, or the sum
+  /// of w times each value added.
+  double operator[](std::uint64_t i) const { return w_ ? w_[i] : static_cast<double>(tally_[i]); }
+  /// Its sum of squared weights (the count itself: 1^2 = 1).
+  double squares(std::uint64_t i) const { return w_ ? w2_[i] : static_cast<double>(tally_[i]); }
+  /// P(outcome) of n paths from a count and its squares: the Wilson interval of the count, or
+  /// the weighted proportion's interval.
+  Proportion proportion(double k, double k2, std::uint64_t n) const {
+    return w_ ? weighted_proportion(k, k2, n)
+              : wilson(static_cast<std::uint64_t>(std::llround(k)), n);
+  }
+  /// The quantile bin of a histogram of @p bins counters from @p at.
+  std::size_t quantile(std::uint64_t at, std::size_t bins, double q) const {
+    return w_ ? quantile_bin(w_ + at, bins, q) : quantile_bin(tally_ + at, bins, q);
+  }
+  std::int64_t kaplan_meier(std::uint64_t ended, std::uint64_t censored, std::size_t bins,
+                            double q) const {
+    return w_ ? kaplan_meier_quantile(w_ + ended, w_ + censored, bins, q)
+              : kaplan_meier_quantile(tally_ + ended, tally_ + censored, bins, q);
+  }
+
+ private:
+  const std::uint64_t* tally_;
+  const double* w_;
+  const double* w2_;
+};
+
+/// The CDF of first days and the daily share of paths in a spell, with their intervals, from a
+/// first-day histogram [H+1] at @p first and the spells' start and end counts [H]. A path's
+/// starts minus its ends up to day t is 1 exactly when it is in a spell on day t, so the
+/// cumulated counts (and squares: w^2 * 1 of the same path) are those of the indicator.
+void spell_outputs(const Counts& c, std::uint64_t first, std::uint64_t starts, std::uint64_t ends,
                    std::uint64_t H, std::uint64_t n, std::vector<Proportion>& cdf,
                    std::vector<Proportion>& in_spell) {
-  std::uint64_t cum = 0;
-  std::int64_t in = 0;
+  double cum = 0, cum2 = 0, in = 0, in2 = 0;
   cdf.resize(H);
   in_spell.resize(H);
   for (std::uint64_t t = 0; t < H; ++t) {
-    cum += first[t];
-    in += static_cast<std::int64_t>(starts[t]) - static_cast<std::int64_t>(ends[t]);
-    cdf[t] = wilson(cum, n);
-    in_spell[t] = wilson(static_cast<std::uint64_t>(in), n);
+    cum += c[first + t];
+    cum2 += c.squares(first + t);
+    in += c[starts + t] - c[ends + t];
+    in2 += c.squares(starts + t) - c.squares(ends + t);
+    cdf[t] = c.proportion(cum, cum2, n);
+    in_spell[t] = c.proportion(std::max(0.0, in), std::max(0.0, in2), n);
   }
 }
 
-/// Mean and quantiles (kQuantileLevels) of a per-path day-count histogram [H+1].
-void day_count_outputs(const std::uint64_t* days, std::uint64_t H, std::uint64_t n, double& mean,
-                       std::int64_t (&quantile)[4]) {
+/// Mean and quantiles (kQuantileLevels) of a per-path day-count histogram [H+1] at @p days.
+void day_count_outputs(const Counts& c, std::uint64_t days, std::uint64_t H, std::uint64_t n,
+                       double& mean, std::int64_t (&quantile)[4]) {
   double sum_days = 0;
-  for (std::uint64_t d = 0; d <= H; ++d) sum_days += static_cast<double>(d) * days[d];
+  for (std::uint64_t d = 0; d <= H; ++d) sum_days += static_cast<double>(d) * c[days + d];
   mean = n ? sum_days / n : 0.0;
   for (int q = 0; q < 4; ++q) {
-    quantile[q] = static_cast<std::int64_t>(quantile_bin(days, H + 1, kQuantileLevels[q]));
+    quantile[q] = static_cast<std::int64_t>(c.quantile(days, H + 1, kQuantileLevels[q]));
   }
 }
 
 /// Time to survive from its histogram [H] (paths by days), time to recover from the ended and
-/// censored spell-length histograms [H+1].
-void survival_outputs(const std::uint64_t* survive, const std::uint64_t* ended,
-                      const std::uint64_t* censored, std::uint64_t H, SegmentMaterialSummary& c) {
-  double sum = 0;
+/// censored spell-length histograms [H+1]. The path and spell numbers are counts of the
+/// sample; the means and quantiles are weighted in an importance-sampled run.
+void survival_outputs(const std::vector<std::uint64_t>& tally, const Counts& c,
+                      std::uint64_t survive, std::uint64_t ended, std::uint64_t censored,
+                      std::uint64_t H, SegmentMaterialSummary& out) {
+  double sum = 0, total = 0;
   for (std::uint64_t d = 0; d < H; ++d) {
-    c.survive_paths += survive[d];
-    sum += static_cast<double>(d) * survive[d];
+    out.survive_paths += tally[survive + d];
+    total += c[survive + d];
+    sum += static_cast<double>(d) * c[survive + d];
   }
-  c.survive_days_mean = c.survive_paths ? sum / c.survive_paths : 0.0;
+  out.survive_days_mean = total > 0.0 ? sum / total : 0.0;
   for (int q = 0; q < 4; ++q) {
-    c.survive_days_quantile[q] =
-        c.survive_paths ? static_cast<std::int64_t>(quantile_bin(survive, H, kQuantileLevels[q])) : -1;
+    out.survive_days_quantile[q] =
+        out.survive_paths ? static_cast<std::int64_t>(c.quantile(survive, H, kQuantileLevels[q])) : -1;
   }
   sum = 0;
+  total = 0;
   for (std::uint64_t d = 0; d <= H; ++d) {
-    c.recover_spells += ended[d];
-    c.recover_censored += censored[d];
-    sum += static_cast<double>(d) * ended[d];
+    out.recover_spells += tally[ended + d];
+    out.recover_censored += tally[censored + d];
+    total += c[ended + d];
+    sum += static_cast<double>(d) * c[ended + d];
   }
-  c.recover_days_mean = c.recover_spells ? sum / c.recover_spells : 0.0;
+  out.recover_days_mean = total > 0.0 ? sum / total : 0.0;
   for (int q = 0; q < 4; ++q) {
-    c.recover_days_quantile[q] = kaplan_meier_quantile(ended, censored, H + 1, kQuantileLevels[q]);
+    out.recover_days_quantile[q] = c.kaplan_meier(ended, censored, H + 1, kQuantileLevels[q]);
   }
 }
 }  // namespace
@@ -91,30 +135,37 @@ double price_bin_upper_edge(int b, double cap) {
   return std::exp(std::log(cap) * static_cast<double>(b) / kPriceBins);
 }
 
-CostSummary cost_summary(const std::uint64_t* counts, const std::uint64_t* sums) {
+namespace {
+/// cost_summary over counts (or sums of weights) and per-bin sums of either type.
+template <class T>
+CostSummary cost_summary_of(const T* counts, const T* sums) {
   CostSummary c;
-  std::uint64_t n = 0;
-  double total = 0.0;
+  double n = 0.0, total = 0.0;
   for (int b = 0; b < kTonneSlots; ++b) {
-    n += counts[b];
+    n += static_cast<double>(counts[b]);
     total += static_cast<double>(sums[b]);
   }
-  if (n == 0) return c;
-  c.mean = total * kUsdPerSumUnit / static_cast<double>(n);
+  if (!(n > 0.0)) return c;
+  c.mean = total * kUsdPerSumUnit / n;
   for (int q = 0; q < 4; ++q) {
     c.quantile[q] = tonne_bin_upper_edge(static_cast<int>(quantile_bin(counts, kTonneSlots, kQuantileLevels[q]))) *
                     kUsdPerTonneBin;
   }
-  const double tail = 0.05 * static_cast<double>(n);  // the worst 5% of paths
+  const double tail = 0.05 * n;  // the worst 5% of paths
   double left = tail, tail_sum = 0.0;
   for (int b = kTonneSlots - 1; b >= 0 && left > 0.0; --b) {
-    if (!counts[b]) continue;
+    if (!(counts[b] > 0)) continue;
     const double take = std::min(left, static_cast<double>(counts[b]));
     tail_sum += static_cast<double>(sums[b]) * (take / static_cast<double>(counts[b]));
     left -= take;
   }
   c.cvar95 = tail_sum * kUsdPerSumUnit / tail;
   return c;
+}
+}  // namespace
+
+CostSummary cost_summary(const std::uint64_t* counts, const std::uint64_t* sums) {
+  return cost_summary_of(counts, sums);
 }
 
 Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<std::uint64_t>& tally) {
@@ -124,6 +175,8 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
   out.paths = n;
   out.horizon_days = spec.horizon_days;
   const std::uint64_t H = static_cast<std::uint64_t>(L.H);
+  const WeightedCounts weighted = weighted_counts(L, tally);
+  const Counts counts(tally, weighted);
   for (int s = 0; s < L.S; ++s) {
     for (int m = 0; m < L.M; ++m) {
       SegmentMaterialSummary c;
@@ -132,40 +185,32 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       c.has_demand = spec.demand_t[m][s] > 0.0;
       c.demand_t_per_day = spec.demand_t[m][s];
       const std::uint64_t sm = L.sm(s, m);
-      const std::uint64_t* first = &tally[L.first_stockout + sm * (H + 1)];
-      const std::uint64_t* days = &tally[L.stockout_days + sm * (H + 1)];
-      spell_outputs(first, &tally[L.run_starts + sm * H], &tally[L.run_ends + sm * H], H, n,
-                    c.p_stockout_by_day, c.p_in_stockout);
-      day_count_outputs(days, H, n, c.stockout_days_mean, c.stockout_days_quantile);
+      spell_outputs(counts, L.first_stockout + sm * (H + 1), L.run_starts + sm * H, L.run_ends + sm * H,
+                    H, n, c.p_stockout_by_day, c.p_in_stockout);
+      day_count_outputs(counts, L.stockout_days + sm * (H + 1), H, n, c.stockout_days_mean,
+                        c.stockout_days_quantile);
       c.line_stop_fill = spec.segments[s].line_stop_fill;
-      spell_outputs(&tally[L.first_line_stop + sm * (H + 1)], &tally[L.line_stop_starts + sm * H],
-                    &tally[L.line_stop_ends + sm * H], H, n, c.p_line_stop_by_day, c.p_in_line_stop);
-      day_count_outputs(&tally[L.line_stop_days + sm * (H + 1)], H, n, c.line_stop_days_mean,
+      spell_outputs(counts, L.first_line_stop + sm * (H + 1), L.line_stop_starts + sm * H,
+                    L.line_stop_ends + sm * H, H, n, c.p_line_stop_by_day, c.p_in_line_stop);
+      day_count_outputs(counts, L.line_stop_days + sm * (H + 1), H, n, c.line_stop_days_mean,
                         c.line_stop_days_quantile);
-      survival_outputs(&tally[L.survive_hist + sm * H], &tally[L.recover_hist + sm * (H + 1)],
-                       &tally[L.recover_censored + sm * (H + 1)], H, c);
-      const std::uint64_t* fill = &tally[L.fill_hist + sm * kFillSlots];
-      c.fill_rate_mean = n ? static_cast<double>(tally[L.fill_sum + sm]) / kFillUnits / n : 1.0;
+      survival_outputs(tally, counts, L.survive_hist + sm * H, L.recover_hist + sm * (H + 1),
+                       L.recover_censored + sm * (H + 1), H, c);
+      c.fill_rate_mean = n ? counts[L.fill_sum + sm] / kFillUnits / n : 1.0;
       for (int q = 0; q < 4; ++q) {
         c.fill_rate_quantile[q] =
-            static_cast<double>(quantile_bin(fill, kFillSlots, kFillQuantileLevels[q])) / kFillBins;
+            static_cast<double>(counts.quantile(L.fill_hist + sm * kFillSlots, kFillSlots, kFillQuantileLevels[q])) / kFillBins;
       }
       c.fill_rate_month_mean.resize(L.K);
       for (int k = 0; k < L.K; ++k) {
         c.fill_rate_month_mean[k] =
-            n ? static_cast<double>(tally[L.fill_month_sum + sm * L.K + k]) / kFillUnits / n : 1.0;
+            n ? counts[L.fill_month_sum + sm * L.K + k] / kFillUnits / n : 1.0;
       }
-      const std::uint64_t* sh = &tally[L.shortfall_hist + sm * kTonneSlots];
       for (int q = 0; q < 4; ++q) {
-        c.shortfall_quantile_t[q] =
-            tonne_bin_upper_edge(static_cast<int>(quantile_bin(sh, kTonneSlots, kQuantileLevels[q])));
+        c.shortfall_quantile_t[q] = tonne_bin_upper_edge(static_cast<int>(
+            counts.quantile(L.shortfall_hist + sm * kTonneSlots, kTonneSlots, kQuantileLevels[q])));
       }
-      c.shortfall_mean_t = n ? static_cast<double>(tally[L.shortfall_sum + sm]) / kSumUnitsPerTonne / n : 0.0;
-      if (spec.importance_sampling) {  // the weighted estimates replace the tilted law's counts
-        const std::uint64_t at = sm * (H + 1) * 2 * kWeightLimbs;
-        c.p_stockout_by_day = weighted_first_day_cdf(&tally[L.w_first_stockout + at], H, n);
-        c.p_line_stop_by_day = weighted_first_day_cdf(&tally[L.w_first_line_stop + at], H, n);
-      }
+      c.shortfall_mean_t = n ? counts[L.shortfall_sum + sm] / kSumUnitsPerTonne / n : 0.0;
       out.cells.push_back(std::move(c));
     }
   }
@@ -184,7 +229,9 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       std::array<CostSummary, 2> both;
       for (int c = 0; c < 2; ++c) {
         const std::uint64_t at = (static_cast<std::uint64_t>(s) * 2 + c) * kTonneSlots;
-        both[c] = cost_summary(&tally[L.cost_hist + at], &tally[L.cost_bin_sum + at]);
+        both[c] = counts.weighted()
+                      ? cost_summary_of(&weighted.w[L.cost_hist + at], &weighted.w[L.cost_bin_sum + at])
+                      : cost_summary(&tally[L.cost_hist + at], &tally[L.cost_bin_sum + at]);
       }
       out.segment_costs.push_back(both);
     }
@@ -192,22 +239,22 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
   out.regime_occupancy.assign(L.K, std::vector<double>(L.R, 0.0));
   for (int k = 0; k < L.K; ++k) {
     for (int r = 0; r < L.R; ++r) {
-      out.regime_occupancy[k][r] = n ? static_cast<double>(tally[L.regime_occupancy + k * L.R + r]) / n : 0.0;
+      out.regime_occupancy[k][r] = n ? counts[L.regime_occupancy + k * L.R + r] / n : 0.0;
     }
   }
   for (int m = 0; m < L.M; ++m) {
-    out.smuggled_mean_t.push_back(n ? tally[L.smuggled_sum + m] / kSumUnitsPerTonne / n : 0.0);
-    out.seized_mean_t.push_back(n ? tally[L.seized_sum + m] / kSumUnitsPerTonne / n : 0.0);
+    out.smuggled_mean_t.push_back(n ? counts[L.smuggled_sum + m] / kSumUnitsPerTonne / n : 0.0);
+    out.seized_mean_t.push_back(n ? counts[L.seized_sum + m] / kSumUnitsPerTonne / n : 0.0);
     out.smuggled_batches.push_back(tally[L.smuggled_batches + m]);
     out.seized_batches.push_back(tally[L.seized_batches + m]);
   }
   out.price_quantiles.assign(L.K, std::vector<std::vector<double>>(L.M, std::vector<double>(4)));
   for (int k = 0; k < L.K; ++k) {
     for (int m = 0; m < L.M; ++m) {
-      const std::uint64_t* h = &tally[L.price_hist + (static_cast<std::uint64_t>(k) * L.M + m) * kPriceSlots];
+      const std::uint64_t h = L.price_hist + (static_cast<std::uint64_t>(k) * L.M + m) * kPriceSlots;
       for (int q = 0; q < 4; ++q) {
         out.price_quantiles[k][m][q] = price_bin_upper_edge(
-            static_cast<int>(quantile_bin(h, kPriceSlots, kQuantileLevels[q])), spec.price_cap[m]);
+            static_cast<int>(counts.quantile(h, kPriceSlots, kQuantileLevels[q])), spec.price_cap[m]);
       }
     }
   }
@@ -223,12 +270,12 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
       const std::uint64_t km = static_cast<std::uint64_t>(k) * L.M + m;
       const double baseline = spec.china_t_per_month[m];
       const auto share = [&](double t) { return baseline > 0.0 ? t / baseline : 0.0; };
-      const double mean = n ? tally[L.shipped_sum + km] / kSumUnitsPerTonne / n : 0.0;
+      const double mean = n ? counts[L.shipped_sum + km] / kSumUnitsPerTonne / n : 0.0;
       out.china_shipped_mean_t[k][m] = mean;
       out.china_shipped_share_mean[k][m] = share(mean);
-      const std::uint64_t* h = &tally[L.shipped_hist + km * kTonneSlots];
       for (int q = 0; q < 4; ++q) {
-        const double t = tonne_bin_upper_edge(static_cast<int>(quantile_bin(h, kTonneSlots, kQuantileLevels[q])));
+        const double t = tonne_bin_upper_edge(
+            static_cast<int>(counts.quantile(L.shipped_hist + km * kTonneSlots, kTonneSlots, kQuantileLevels[q])));
         out.china_shipped_quantile_t[k][m][q] = t;
         out.china_shipped_share_quantile[k][m][q] = share(t);
       }
@@ -238,7 +285,7 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
     for (int m = 0; m < L.M; ++m) {
       std::vector<double> row(L.K);
       for (int k = 0; k < L.K; ++k) {
-        row[k] = n ? tally[L.delivered_sum + L.sm(s, m) * L.K + k] / kSumUnitsPerTonne / n : 0.0;
+        row[k] = n ? counts[L.delivered_sum + L.sm(s, m) * L.K + k] / kSumUnitsPerTonne / n : 0.0;
       }
       out.delivered_mean_t.push_back(std::move(row));
     }
@@ -258,10 +305,12 @@ double widest_horizon_halfwidth(const ModelSpec& spec, const std::vector<std::ui
   for (int s = 0; s < L.S; ++s) {
     for (int m = 0; m < L.M; ++m) {
       Proportion p;
-      if (spec.importance_sampling) {  // the weighted estimate by the horizon
-        const std::uint64_t at = L.sm(s, m) * (L.H + 1) * 2 * kWeightLimbs;
-        const auto cdf = weighted_first_day_cdf(&tally[L.w_first_stockout + at], L.H, n);
-        if (!cdf.empty()) p = cdf.back();
+      if (spec.importance_sampling) {  // the weighted estimate by the horizon: 1 - P(never)
+        const std::uint64_t never = L.first_stockout + L.sm(s, m) * (L.H + 1) + L.H;
+        const std::uint64_t* total = &tally[L.weighted(L.paths)];
+        const std::uint64_t* none = &tally[L.weighted(never)];
+        p = weighted_proportion(weight_value(total) - weight_value(none),
+                                weight_value(total + kWeightLimbs) - weight_value(none + kWeightLimbs), n);
       } else {
         // P(stockout by the horizon) = 1 - P(no stockout day) = 1 - stockout_days[0] / n.
         const std::uint64_t never = tally[L.stockout_days + L.sm(s, m) * (L.H + 1)];
@@ -321,8 +370,9 @@ std::string format_rare_event_table(const Summary& s) {
   table("out", &SegmentMaterialSummary::within, " [95% CI] +-rel");
   os << "\n";
   table("stop", &SegmentMaterialSummary::line_stop_within, "");
-  os << "Only these probabilities are weighted; the result file's other outputs describe the "
-        "tilted law the paths were drawn from (docs/model.md §10).\n";
+  os << "Every probability, quantile and mean of the run is weighted likewise; the result "
+        "file's *_count datasets count the tilted law's paths, their *_count_weighted twins "
+        "the scenario's (docs/model.md §10).\n";
   return os.str();
 }
 

@@ -76,9 +76,10 @@ struct CostSummary {
 struct Summary {
   std::uint64_t paths = 0;
   std::int32_t horizon_days = 0;
-  /// Importance sampling ([rare_event], docs/model.md §10): the cells' p_stockout_by_day and
-  /// p_line_stop_by_day are then weighted estimates of the scenario's law, and the weights'
-  /// health is below; every other output describes the tilted law the paths were drawn from.
+  /// Importance sampling ([rare_event], docs/model.md §10): every probability, quantile and
+  /// mean below is then a weighted estimate of the scenario's law, and the weights' health is
+  /// here; the plain counts (survive_paths, recover_spells, smuggled_batches, plant_cancelled,
+  /// plant_start_month, ...) count the paths drawn from the tilted law.
   bool importance_sampling = false;
   double weight_mean = 1.0;
   double effective_paths = 0.0;

@@ -35,24 +35,26 @@ Proportion weighted_proportion(double sum_w, double sum_w2, std::uint64_t n, dou
   return out;
 }
 
-std::vector<Proportion> weighted_first_day_cdf(const std::uint64_t* block, std::uint64_t H,
-                                               std::uint64_t n) {
-  // Cumulate the limb words as integers: exact, and no word can exceed the run's total.
-  std::uint64_t cum[2][kWeightLimbs] = {};
-  std::vector<Proportion> cdf(H);
-  for (std::uint64_t t = 0; t < H; ++t) {
-    for (int k = 0; k < 2 * kWeightLimbs; ++k) cum[k / kWeightLimbs][k % kWeightLimbs] += block[t * 2 * kWeightLimbs + k];
-    cdf[t] = weighted_proportion(weight_value(cum[0]), weight_value(cum[1]), n);
+WeightedCounts weighted_counts(const TallyLayout& L, const std::vector<std::uint64_t>& tally) {
+  WeightedCounts out;
+  if (!L.weighted()) return out;
+  out.w.resize(L.counters);
+  out.w2.resize(L.counters);
+  for (std::uint64_t i = 0; i < L.counters; ++i) {
+    const std::uint64_t* words = &tally[L.weighted(i)];
+    out.w[i] = weight_value(words);
+    out.w2[i] = weight_value(words + kWeightLimbs);
   }
-  return cdf;
+  return out;
 }
 
 WeightDiagnostics weight_diagnostics(const TallyLayout& L, const std::vector<std::uint64_t>& tally) {
   WeightDiagnostics d;
   const std::uint64_t n = tally[L.paths];
-  if (L.w_clamped == L.w_total) return d;  // not an importance-sampled tally
-  const double sum_w = weight_value(&tally[L.w_total]);
-  const double sum_w2 = weight_value(&tally[L.w_total + kWeightLimbs]);
+  if (!L.weighted()) return d;
+  const std::uint64_t* total = &tally[L.weighted(L.paths)];  // the twin of the path count
+  const double sum_w = weight_value(total);
+  const double sum_w2 = weight_value(total + kWeightLimbs);
   const MeanAndError e = mean_and_error(sum_w, sum_w2, n);
   d.mean = n ? e.mean : 1.0;
   d.mean_se = e.se;
@@ -67,8 +69,9 @@ std::string effective_size_warning(const WeightDiagnostics& d, std::uint64_t n) 
   char buf[400];
   if (d.clamped) {
     std::snprintf(buf, sizeof buf,
-                  "%llu paths had weights too large to tally (w >= 2^24) and were clamped: the "
-                  "estimates are biased; tilt less", static_cast<unsigned long long>(d.clamped));
+                  "%llu weighted values were too large to tally (a weight w >= 2^24, or w times "
+                  "a path's sum >= 2^48) and were clamped: the estimates are biased; tilt less",
+                  static_cast<unsigned long long>(d.clamped));
     return buf;
   }
   if (n && (d.effective_paths < kMinEffectivePaths ||

@@ -18,13 +18,16 @@ namespace rr {
 /// path that has the outcome the interval is [0, 0] and says nothing: check the hit count.
 Proportion weighted_proportion(double sum_w, double sum_w2, std::uint64_t n, double z = kZ95);
 
-/// P(first day <= t) for t in [0, H) from a weighted first-day block [H+1][2][kWeightLimbs]
-/// (tally_layout.hpp) of n paths.
-std::vector<Proportion> weighted_first_day_cdf(const std::uint64_t* block, std::uint64_t H,
-                                               std::uint64_t n);
+/// The weighted twins of a tally's counters (tally_layout.hpp) as doubles: w[i] and w2[i] are
+/// the sums of the weights w and of w^2 of what counter i counted. Empty for a tally without
+/// twins.
+struct WeightedCounts {
+  std::vector<double> w, w2;
+};
+WeightedCounts weighted_counts(const TallyLayout& layout, const std::vector<std::uint64_t>& tally);
 
 /// How well the weights behave: their mean (1 in expectation, since E_q[w] = 1), Kish's
-/// effective sample size (sum w)^2 / sum w^2, and the paths whose w^2 did not fit.
+/// effective sample size (sum w)^2 / sum w^2, and the weighted values that did not fit.
 struct WeightDiagnostics {
   double mean = 1.0;
   double mean_se = 0.0;  ///< the standard error of the mean weight

@@ -97,8 +97,10 @@ struct PathState {
 
   std::int32_t regime[W];
   std::int32_t initial_regime[W];
-  /// Likelihood ratio of the path's tilted draws so far (importance sampling; else 1).
+  /// Likelihood ratio of all the path's tilted draws, known from day 0 (importance sampling;
+  /// else 1), and its w and w^2 as the limbs every count of the path adds to its twin.
   double weight[W];
+  std::uint32_t weight_limb[2 * kWeightLimbs][W];
   std::int32_t episode[W];
   std::int32_t months_in_regime[Cap::kRegimes][W];  ///< month starts spent in each state
   double approval_share[W];  ///< q of the current regime episode
@@ -235,6 +237,48 @@ class PathModel {
     tally_add(tally_ + index, value);
   }
 
+  /// Counts lane @p l at @p index and, in an importance-sampled run, adds the lane's w and w^2
+  /// to the counter's weighted twin (tally_layout.hpp).
+  RR_HD void count(std::uint64_t index, const State& st, int l) const {
+    add(index);
+    if (spec_.importance_sampling) add_weight(index, st, l);
+  }
+
+  /// Adds @p value to the fixed-point sum at @p index and, in an importance-sampled run, lane
+  /// @p l's w times it to the sum's weighted twin.
+  RR_HD void add_sum(std::uint64_t index, std::uint64_t value, const State& st, int l) const {
+    if (!value) return;
+    add(index, value);
+    if (spec_.importance_sampling) add_weighted_value(index, value, st, l);
+  }
+
+  /// Adds lane @p l's w times @p value to the weighted twin of the sum at @p index (the limbs
+  /// of the sum of w; its w^2 words stay 0). A product that does not fit is clamped and counted.
+  RR_HD void add_weighted_value(std::uint64_t index, std::uint64_t value, const State& st, int l) const {
+    if (!value) return;
+    const double w = st.weight[l] < 16777215.0 ? st.weight[l] : 16777215.0;  // as weigh_paths
+    double v = w * static_cast<double>(value);
+    if (!(v < kWeightLimit)) {
+      add(layout_.w_clamped);
+      v = 281474976710655.0;  // 2^48 - 1
+    }
+    std::uint32_t limbs[kWeightLimbs];
+    weight_limbs(v, limbs);
+    const std::uint64_t at = layout_.weighted(index);
+    for (int k = 0; k < kWeightLimbs; ++k) {
+      if (limbs[k]) add(at + k, limbs[k]);
+    }
+  }
+
+  /// Adds lane @p l's w and w^2 to the weighted twin of counter @p index.
+  RR_HD void add_weight(std::uint64_t index, const State& st, int l) const {
+    const std::uint64_t at = layout_.weighted(index);
+    for (int k = 0; k < 2 * kWeightLimbs; ++k) {
+      const std::uint32_t v = st.weight_limb[k][l];
+      if (v) add(at + k, v);
+    }
+  }
+
   RR_HD void init(std::uint64_t first_path, State& st) const {
     for (int k = 0; k < State::kSlots; ++k) st.slot_head[k] = -1;
     for (int i = 0; i < W * kMaxPending; ++i) {
@@ -246,6 +290,17 @@ class PathModel {
       st.stockpile_ceiling[m] = spec_.has_stockpile ? spec_.stockpile_ceiling_t[m] : 0.0;
     }
     for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
+    if (spec_.importance_sampling) weigh_paths(first_path, st);
+    for (int l = 0; l < W; ++l) {
+      for (int p = 0; p < spec_.n_plants; ++p) {
+        if (st.plant_cancelled[p][l]) {
+          count(layout_.plant_cancelled + p, st, l);
+        } else {
+          count(layout_.plant_start + static_cast<std::uint64_t>(p) * (layout_.K + 2) +
+                    plant_start_bin(st.plant_start[p][l]), st, l);
+        }
+      }
+    }
     if (spec_.pipeline_at_start) seed_pipeline(first_path, st);
     for (int p = 0; p < spec_.n_plants; ++p) {
       std::int32_t first = kNeverDay, ramped = -kNeverDay;
@@ -284,12 +339,6 @@ class PathModel {
       st.plant_ramp_days[p][l] =
           sample(pl.ramp_months, seed_, path, Purpose::kPlantRamp, p, 0) * days_per_month;
       st.plant_outage_until[p][l] = 0;
-      if (st.plant_cancelled[p][l]) {
-        add(layout_.plant_cancelled + p);
-      } else {
-        add(layout_.plant_start + static_cast<std::uint64_t>(p) * (layout_.K + 2) +
-            plant_start_bin(st.plant_start[p][l]));
-      }
     }
 
     for (int m = 0; m < M; ++m) {
@@ -598,37 +647,76 @@ class PathModel {
     }
   }
 
+  /// Importance sampling: completes each lane's weight at day 0 with the likelihood ratios of
+  /// the regime chain's and the events' draws over the whole horizon (init_lane gave those of
+  /// the plants and covers). The chain does not depend on the path's stocks, so replaying its
+  /// keyed draws here gives the states update_regime will reach, in its order (step at each
+  /// month start, then the events of each day); every count the path adds then carries its
+  /// final weight, and the weighted twin of every counter is unbiased (docs/model.md §10).
+  RR_HD void weigh_paths(std::uint64_t first_path, State& st) const {
+    std::int32_t regime[W];
+    for (int l = 0; l < W; ++l) regime[l] = st.regime[l];
+    int e = 0;
+    while (e < spec_.n_events && spec_.events[e].day < 0) ++e;  // never applied
+    for (int k = 0; k < spec_.n_months; ++k) {
+      if (spec_.month_start_day[k] > 0) step_chain(first_path, k, regime, st.weight);
+      const std::int32_t end = k + 1 < spec_.n_months ? spec_.month_start_day[k + 1] : spec_.horizon_days;
+      for (; e < spec_.n_events && spec_.events[e].day < end; ++e) {
+        apply_event(first_path, e, regime, st.weight);
+      }
+    }
+    for (int l = 0; l < W; ++l) {
+      double w = st.weight[l];
+      if (!(w * w < kWeightLimit)) {
+        add(layout_.w_clamped);
+        w = 16777215.0;  // just below 2^24
+      }
+      std::uint32_t limbs[2][kWeightLimbs];
+      weight_limbs(w, limbs[0]);
+      weight_limbs(w * w, limbs[1]);
+      for (int k = 0; k < 2 * kWeightLimbs; ++k) st.weight_limb[k][l] = limbs[k / kWeightLimbs][k % kWeightLimbs];
+    }
+  }
+
+  /// The regime chain's step into month @p month (at its first day, after day 0) for every lane;
+  /// @p weight, where not null, takes the likelihood ratio of the drawn transition.
+  RR_HD void step_chain(std::uint64_t first_path, std::int32_t month, std::int32_t* regime,
+                        double* weight) const {
+    double u[W];
+    first_uniform_lanes<W>(seed_, first_path, Purpose::kRegimeStep, 0,
+                           static_cast<std::uint32_t>(month), u);
+    for (int l = 0; l < W; ++l) {
+      const RegimeSpec& cur = spec_.regimes[regime[l]];
+      regime[l] = pick(u[l], spec_.n_regimes, [&](int r) { return cur.transition[r]; });
+      if (weight) weight[l] *= cur.transition_weight[regime[l]];
+    }
+  }
+
+  /// Event @p e on its day for every lane: a lane not yet in its regime jumps with its
+  /// probability; @p weight, where not null, takes the likelihood ratio of the draw.
+  RR_HD void apply_event(std::uint64_t first_path, int e, std::int32_t* regime, double* weight) const {
+    const EventSpec& ev = spec_.events[e];
+    double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
+    first_uniform_lanes<W>(seed_, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e), 0, u);
+    for (int l = 0; l < W; ++l) {
+      if (regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
+      const bool jump = u[l] < ev.probability;
+      if (weight) weight[l] *= jump ? ev.weight_if_jump : ev.weight_if_stay;
+      if (jump) regime[l] = ev.to_regime;
+    }
+  }
+
   /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
   /// after day 0 (day 0's draw is in init()), then the events dated today; day 0 and every
   /// change of state start a new episode with a fresh approval share q.
   RR_HD void update_regime(std::uint64_t first_path, std::int32_t t, std::int32_t month,
                            bool month_start, std::int32_t& next_event, State& st) const {
-    const int R = spec_.n_regimes;
     std::int32_t before[W];
     for (int l = 0; l < W; ++l) before[l] = st.regime[l];
-    if (t > 0 && month_start) {  // day 0's state was drawn in init()
-      double u[W];
-      first_uniform_lanes<W>(seed_, first_path, Purpose::kRegimeStep, 0,
-                             static_cast<std::uint32_t>(month), u);
-      for (int l = 0; l < W; ++l) {
-        const RegimeSpec& cur = spec_.regimes[st.regime[l]];
-        st.regime[l] = pick(u[l], R, [&](int r) { return cur.transition[r]; });
-        st.weight[l] *= cur.transition_weight[st.regime[l]];
-      }
-    }
+    // The weights of these draws were taken at day 0 (weigh_paths).
+    if (t > 0 && month_start) step_chain(first_path, month, st.regime, nullptr);  // day 0's: init()
     while (next_event < spec_.n_events && spec_.events[next_event].day <= t) {
-      const EventSpec& ev = spec_.events[next_event];
-      if (ev.day == t) {
-        double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
-        first_uniform_lanes<W>(seed_, first_path, Purpose::kEvent,
-                               static_cast<std::uint32_t>(next_event), 0, u);
-        for (int l = 0; l < W; ++l) {
-          if (st.regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
-          const bool jump = u[l] < ev.probability;
-          st.weight[l] *= jump ? ev.weight_if_jump : ev.weight_if_stay;
-          if (jump) st.regime[l] = ev.to_regime;
-        }
-      }
+      if (spec_.events[next_event].day == t) apply_event(first_path, next_event, st.regime, nullptr);
       ++next_event;
     }
     for (int l = 0; l < W; ++l) {
@@ -704,7 +792,7 @@ class PathModel {
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-      add(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l]);
+      count(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l], st, l);
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
         licence[m][l] = 0;
@@ -742,10 +830,10 @@ class PathModel {
         }
         if (smuggled[m][l] > 0.0) {
           st.smuggled[m][l] += smuggled[m][l];
-          add(layout_.smuggled_batches + m);
+          count(layout_.smuggled_batches + m, st, l);
           if (seizure_u[m][l] < st.interdiction[l]) {
             st.seized[m][l] += smuggled[m][l];
-            add(layout_.seized_batches + m);
+            count(layout_.seized_batches + m, st, l);
           } else {
             enqueue(st, l, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled[m][l]);
           }
@@ -861,13 +949,12 @@ class PathModel {
           x *= premium;
           x = x < 1.0 ? 1.0 : (x > cap ? cap : x);
         }
-        add(layout_.price_hist + km * kPriceSlots + price_bin(x, cap, log_cap));
+        count(layout_.price_hist + km * kPriceSlots + price_bin(x, cap, log_cap), st, l);
         st.price_history[month % kMaxResponseLag][m][l] = x;
         st.month_demand[m][l] = 0.0;
         st.month_supply[m][l] = 0.0;
-        add(layout_.shipped_hist + km * kTonneSlots + tonne_bin(st.shipped[m][l]));
-        const std::uint64_t kg = to_sum_units(st.shipped[m][l]);
-        if (kg) add(layout_.shipped_sum + km, kg);
+        count(layout_.shipped_hist + km * kTonneSlots + tonne_bin(st.shipped[m][l]), st, l);
+        add_sum(layout_.shipped_sum + km, to_sum_units(st.shipped[m][l]), st, l);
         st.shipped[m][l] = 0.0;
       }
       for (int s = 0; s < spec_.n_segments; ++s) {
@@ -886,8 +973,14 @@ class PathModel {
           if (met && st.first_line_stop[m][s][l] == spec_.horizon_days) {
             st.disruption_from[m][s][l] = next_month_day;
           }
-          kg += to_sum_units(st.consumed[m][s][l]);
-          fill += to_fill_units(fill_rate(st.consumed[m][s][l], st.demanded[m][s][l]));
+          const std::uint64_t lane_kg = to_sum_units(st.consumed[m][s][l]);
+          const std::uint64_t lane_fill = to_fill_units(fill_rate(st.consumed[m][s][l], st.demanded[m][s][l]));
+          kg += lane_kg;
+          fill += lane_fill;
+          if (spec_.importance_sampling) {
+            add_weighted_value(at, lane_kg, st, l);
+            add_weighted_value(layout_.fill_month_sum + layout_.sm(s, m) * K + month, lane_fill, st, l);
+          }
           st.consumed_total[m][s][l] += st.consumed[m][s][l];
           st.demanded_total[m][s][l] += st.demanded[m][s][l];
           st.consumed[m][s][l] = 0.0;
@@ -1009,6 +1102,7 @@ class PathModel {
       double demand_total[W];
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) demand_total[l] = 0.0;
+      LaneFlag was_short[W] = {}, was_stopped[W] = {};  // importance sampling only
       for (int s = 0; s < S; ++s) {
         double* shortfall = st.shortfall[m][s];
         std::int32_t* stockout_days = st.stockout_days[m][s];
@@ -1030,6 +1124,12 @@ class PathModel {
         const double slack = 1.0 - spec_.segments[s].line_stop_fill;
         int starts = 0, ends = 0;  // stockout spells starting today, and ended yesterday
         int stop_starts = 0, stop_ends = 0;  // the same for line stops
+        if (spec_.importance_sampling) {  // yesterday's flags, for the weighted spell counts
+          for (int l = 0; l < W; ++l) {
+            was_short[l] = in_stockout[l];
+            was_stopped[l] = in_line_stop[l];
+          }
+        }
         RR_SIMD_LANES_SUM(starts, ends, stop_starts, stop_ends)
         for (int l = 0; l < W; ++l) {
           const double demand = mean_s * demand_factor[s][l] * scale[l];
@@ -1065,6 +1165,16 @@ class PathModel {
           add(layout_.line_stop_starts + at, static_cast<std::uint64_t>(stop_starts));
         }
         if (W > 1 || stop_ends) add(layout_.line_stop_ends + at, static_cast<std::uint64_t>(stop_ends));
+        if (spec_.importance_sampling && (starts | ends | stop_starts | stop_ends)) {
+          for (int l = 0; l < W; ++l) {
+            if (in_stockout[l] != was_short[l]) {
+              add_weight((in_stockout[l] ? layout_.run_starts : layout_.run_ends) + at, st, l);
+            }
+            if (in_line_stop[l] != was_stopped[l]) {
+              add_weight((in_line_stop[l] ? layout_.line_stop_starts : layout_.line_stop_ends) + at, st, l);
+            }
+          }
+        }
         // Spells start and end on few days, so their first days and lengths are kept lane by
         // lane outside the loop above: a lane out of its line stop whose spell still has a
         // first day ended it yesterday; a lane in one without a first day starts it today.
@@ -1072,7 +1182,7 @@ class PathModel {
           const std::uint64_t H1 = static_cast<std::uint64_t>(layout_.H) + 1;
           for (int l = 0; l < W; ++l) {
             if (in_line_stop[l] || spell_from[l] < 0) continue;
-            add(layout_.recover_hist + layout_.sm(s, m) * H1 + (t - spell_from[l]));
+            count(layout_.recover_hist + layout_.sm(s, m) * H1 + (t - spell_from[l]), st, l);
             spell_from[l] = -1;
           }
         }
@@ -1238,23 +1348,22 @@ class PathModel {
       for (int s = 0; s < spec_.n_segments; ++s) {
         for (int m = 0; m < spec_.n_materials; ++m) {
           const std::uint64_t sm = layout_.sm(s, m);
-          add(layout_.first_stockout + sm * H1 + st.first_stockout[m][s][l]);
-          add(layout_.stockout_days + sm * H1 + st.stockout_days[m][s][l]);
-          add(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[m][s][l]));
-          const std::uint64_t kg = to_sum_units(st.shortfall[m][s][l]);
-          if (kg) add(layout_.shortfall_sum + sm, kg);
-          add(layout_.first_line_stop + sm * H1 + st.first_line_stop[m][s][l]);
-          add(layout_.line_stop_days + sm * H1 + st.line_stop_days[m][s][l]);
+          count(layout_.first_stockout + sm * H1 + st.first_stockout[m][s][l], st, l);
+          count(layout_.stockout_days + sm * H1 + st.stockout_days[m][s][l], st, l);
+          count(layout_.shortfall_hist + sm * kTonneSlots + tonne_bin(st.shortfall[m][s][l]), st, l);
+          add_sum(layout_.shortfall_sum + sm, to_sum_units(st.shortfall[m][s][l]), st, l);
+          count(layout_.first_line_stop + sm * H1 + st.first_line_stop[m][s][l], st, l);
+          count(layout_.line_stop_days + sm * H1 + st.line_stop_days[m][s][l], st, l);
           if (st.first_line_stop[m][s][l] < layout_.H) {
-            add(layout_.survive_hist + sm * layout_.H +
-                (st.first_line_stop[m][s][l] - st.disruption_from[m][s][l]));
+            count(layout_.survive_hist + sm * layout_.H +
+                      (st.first_line_stop[m][s][l] - st.disruption_from[m][s][l]), st, l);
           }
           if (st.in_line_stop[m][s][l]) {  // a spell the horizon cuts off
-            add(layout_.recover_censored + sm * H1 + (layout_.H - st.stop_spell_from[m][s][l]));
+            count(layout_.recover_censored + sm * H1 + (layout_.H - st.stop_spell_from[m][s][l]), st, l);
           }
           const double fill = fill_rate(st.consumed_total[m][s][l], st.demanded_total[m][s][l]);
-          add(layout_.fill_hist + sm * kFillSlots + fill_bin(fill));
-          add(layout_.fill_sum + sm, to_fill_units(fill));
+          count(layout_.fill_hist + sm * kFillSlots + fill_bin(fill), st, l);
+          add_sum(layout_.fill_sum + sm, to_fill_units(fill), st, l);
         }
       }
       if (spec_.costs) {
@@ -1265,56 +1374,24 @@ class PathModel {
                                   short_t * spec_.segments[s].shortfall_cost_usd_per_t};
           for (int c = 0; c < 2; ++c) {
             const std::uint64_t at = (static_cast<std::uint64_t>(s) * 2 + c) * kTonneSlots + usd_bin(cost[c]);
-            add(layout_.cost_hist + at);
-            const std::uint64_t k = to_usd_units(cost[c]);
-            if (k) add(layout_.cost_bin_sum + at, k);
+            count(layout_.cost_hist + at, st, l);
+            add_sum(layout_.cost_bin_sum + at, to_usd_units(cost[c]), st, l);
           }
         }
       }
       for (int m = 0; m < spec_.n_materials; ++m) {
-        add(layout_.smuggled_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
-            tonne_bin(st.smuggled[m][l]));
-        add(layout_.seized_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
-            tonne_bin(st.seized[m][l]));
-        const std::uint64_t a = to_sum_units(st.smuggled[m][l]);
-        const std::uint64_t b = to_sum_units(st.seized[m][l]);
-        if (a) add(layout_.smuggled_sum + m, a);
-        if (b) add(layout_.seized_sum + m, b);
+        count(layout_.smuggled_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
+                  tonne_bin(st.smuggled[m][l]), st, l);
+        count(layout_.seized_hist + static_cast<std::uint64_t>(m) * kTonneSlots +
+                  tonne_bin(st.seized[m][l]), st, l);
+        add_sum(layout_.smuggled_sum + m, to_sum_units(st.smuggled[m][l]), st, l);
+        add_sum(layout_.seized_sum + m, to_sum_units(st.seized[m][l]), st, l);
       }
-      add(layout_.paths);
-      if (st.overflow[l]) add(layout_.overflow);
-      if (spec_.importance_sampling) add_weighted(st, l);
+      count(layout_.paths, st, l);  // its twin: the sums of w and w^2 over all paths
+      if (st.overflow[l]) count(layout_.overflow, st, l);
     }
   }
 
-  /// Adds w and w^2 of lane @p l to its first-stockout and first-line-stop slots and to the
-  /// totals, limb by limb (path_weight.hpp); a w^2 that does not fit is clamped and counted.
-  RR_HD void add_weighted(const State& st, int l) const {
-    double w = st.weight[l];
-    if (!(w * w < kWeightLimit)) {
-      add(layout_.w_clamped);
-      w = 16777215.0;  // just below 2^24
-    }
-    std::uint32_t limbs[2][kWeightLimbs];
-    weight_limbs(w, limbs[0]);
-    weight_limbs(w * w, limbs[1]);
-    const auto add_limbs = [&](std::uint64_t at) {
-      for (int k = 0; k < 2 * kWeightLimbs; ++k) {
-        const std::uint32_t v = limbs[k / kWeightLimbs][k % kWeightLimbs];
-        if (v) add(at + k, v);
-      }
-    };
-    const std::uint64_t H1 = static_cast<std::uint64_t>(layout_.H) + 1;
-    const std::uint64_t stride = 2 * kWeightLimbs;
-    for (int s = 0; s < spec_.n_segments; ++s) {
-      for (int m = 0; m < spec_.n_materials; ++m) {
-        const std::uint64_t sm = layout_.sm(s, m);
-        add_limbs(layout_.w_first_stockout + (sm * H1 + st.first_stockout[m][s][l]) * stride);
-        add_limbs(layout_.w_first_line_stop + (sm * H1 + st.first_line_stop[m][s][l]) * stride);
-      }
-    }
-    add_limbs(layout_.w_total);
-  }
 
   const ModelSpec& spec_;
   const TallyLayout& layout_;

@@ -89,12 +89,13 @@ struct TallyLayout {
   std::uint64_t plant_cancelled = 0;  ///< [p]
   std::uint64_t paths = 0;            ///< [1]: paths simulated
   std::uint64_t overflow = 0;         ///< [1]: paths whose transit list overflowed
-  // Importance sampling only (ModelSpec::importance_sampling; empty otherwise): sums of the
-  // paths' weights w and of w^2, each as kWeightLimbs limb words (path_weight.hpp).
-  std::uint64_t w_first_stockout = 0;   ///< [s][m][H+1][2][limbs]: by first stockout day
-  std::uint64_t w_first_line_stop = 0;  ///< [s][m][H+1][2][limbs]: by first line-stop day
-  std::uint64_t w_total = 0;            ///< [2][limbs]: over all paths
-  std::uint64_t w_clamped = 0;          ///< [1]: paths whose w^2 reached kWeightLimit
+  // Importance sampling only (ModelSpec::importance_sampling; empty otherwise).
+  std::uint64_t counters = 0;  ///< the counters above, which weighted() twins
+  /// [counters][2][limbs]: each counter's twin, kWeightLimbs limb words each (path_weight.hpp):
+  /// for a count, the sums of the weights w and of w^2 of what it counted; for a fixed-point
+  /// sum, the sum of w times each value added (its w^2 words stay 0).
+  std::uint64_t weighted_counts = 0;
+  std::uint64_t w_clamped = 0;  ///< [1]: weighted values that reached kWeightLimit, clamped
   std::uint64_t size = 0;
 
   RR_HD TallyLayout() {}
@@ -138,12 +139,18 @@ struct TallyLayout {
     plant_cancelled = at;  at += P;
     paths = at;            at += 1;
     overflow = at;         at += 1;
-    const std::uint64_t wl = spec.importance_sampling ? 2 * kWeightLimbs : 0;
-    w_first_stockout = at;  at += sm * (H + 1) * wl;
-    w_first_line_stop = at; at += sm * (H + 1) * wl;
-    w_total = at;           at += wl;
-    w_clamped = at;         at += spec.importance_sampling ? 1 : 0;
+    counters = at;
+    weighted_counts = at;  at += spec.importance_sampling ? counters * 2 * kWeightLimbs : 0;
+    w_clamped = at;        at += spec.importance_sampling ? 1 : 0;
     size = at;
+  }
+
+  /// Whether the tally has weighted twins (an importance-sampled run).
+  RR_HD bool weighted() const { return w_clamped != weighted_counts; }
+  /// The first of the 2 * kWeightLimbs words of the weighted twin of counter @p counter: the
+  /// limbs of the sum of w, then those of the sum of w^2.
+  RR_HD std::uint64_t weighted(std::uint64_t counter) const {
+    return weighted_counts + counter * 2 * kWeightLimbs;
   }
 
   /// Index of segment s, material m in a per-(s, m) block.

@@ -161,7 +161,9 @@ def plot_costs(ds, title, out):
     for ax, kind, label in zip(axes, ("procurement_cost", "shortfall_cost"),
                                ("procurement (receipts x multiplier x price)", "shortfall")):
         for seg in ds.segment.values:
-            counts = ds[kind + "_count"].sel(segment=seg).values.astype(float)
+            # An importance-sampled run's weighted counts describe the scenario's law.
+            name = kind + "_count_weighted" if kind + "_count_weighted" in ds else kind + "_count"
+            counts = ds[name].sel(segment=seg).values.astype(float)
             if counts.sum() == 0 or counts[1:].sum() == 0:
                 continue  # no cost at all (no price or no shortfall cost for this segment)
             exceed = 1.0 - np.cumsum(counts) / counts.sum()
@@ -409,10 +411,10 @@ def main(argv=None):
                 print(path)
             if not dims:
                 if str(res.meta.get("sampling", "")).startswith("importance"):
-                    # docs/model.md §10: only the stockout and line-stop CDFs are weighted.
-                    print("importance-sampled run: the p_* and p_stop_* columns are weighted "
-                          "estimates of the scenario's law; the other columns (and the plots "
-                          "other than the CDFs) describe the tilted law of [rare_event]")
+                    # docs/model.md §10: every estimate is weighted; only counts are tilted.
+                    print("importance-sampled run: every column and plot is a weighted "
+                          "estimate of the scenario's law (the paths were drawn from the "
+                          "tilted law of [rare_event])")
                     print(res.summary_frame(scenario).to_string(float_format="{:.3g}".format))
                 else:
                     print(res.summary_frame(scenario).round(3).to_string())

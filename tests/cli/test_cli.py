@@ -283,7 +283,7 @@ class RareEventFileTest(unittest.TestCase):
             with h5py.File(merged, "r") as f:
                 self.assertTrue(str(f.attrs["sampling"]).startswith("importance"))
                 self.assertGreater(float(f.attrs["effective_paths"]), 100)
-                self.assertEqual(int(f.attrs["weight_clamped_paths"]), 0)
+                self.assertEqual(int(f.attrs["weight_clamped_values"]), 0)
                 p = f["rare_event_closed_form/p_stockout_by_day"][0, 0, -1]
                 self.assertGreater(p, 1e-5)  # the weighted estimate, ~2.3e-5, not a count / n
                 self.assertLess(p, 1e-4)
@@ -299,10 +299,25 @@ class RareEventFileTest(unittest.TestCase):
                 w = g["path_weight"][...]
                 first = g["path_first_stockout_day"][:, 0, 0]
                 cdf = g["p_stockout_by_day"][0, 0]
+                in_stockout = g["p_in_stockout"][0, 0]
+                days = g["path_stockout_days"][:, 0, 0]
+                days_mean = g["stockout_days_mean"][0, 0]
+                days_weighted = g["stockout_days_count_weighted"][0, 0]
+                shortfall = g["path_shortfall"][:, 0, 0]
+                shortfall_mean = g["shortfall_mean"][0, 0]
             self.assertGreater(np.ptp(w), 0)  # the paths carry their likelihood ratios
             for t in (364, len(cdf) - 1):
                 # The tally truncates each weight below 2^-72; the sums agree to rounding.
                 np.testing.assert_allclose(np.sum(w * (first <= t)) / n, cdf[t], rtol=1e-12)
+                # The cut is absorbing: a path out by day t is still out on day t.
+                np.testing.assert_allclose(in_stockout[t], cdf[t], rtol=1e-12)
+            # Every output is weighted: the day-count histogram, its mean, the mean shortfall
+            # (summed in whole kg per path).
+            np.testing.assert_allclose(np.bincount(days, weights=w, minlength=len(days_weighted)),
+                                       days_weighted, rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(np.sum(w * days) / n, days_mean, rtol=1e-12)
+            np.testing.assert_allclose(np.sum(w * np.round(shortfall * 1000)) / 1000 / n,
+                                       shortfall_mean, rtol=1e-9)
 
     def test_a_degenerate_run_says_so(self):
         # A tilt far from the scenario's law: a handful of paths carry all the weight.

@@ -50,7 +50,9 @@ TEST(SizeTest, ClosedFormWithNoSupplyAndARandomCover) {
   // The risk curve on these paths falls with the size, evaluation by evaluation.
   for (const auto& a : r.curve) {
     for (const auto& b : r.curve) {
-      if (a.cover_days[0] < b.cover_days[0]) EXPECT_GE(a.risk[0].p, b.risk[0].p);
+      if (a.cover_days[0] < b.cover_days[0]) {
+        EXPECT_GE(a.risk[0].p, b.risk[0].p);
+      }
     }
   }
   // With no stockpile the segment is out within 120 days on nearly every path (F(120) = 0.985).
