@@ -57,7 +57,7 @@ void setup_run_command(CLI::App& app, RunCommandOptions& o) {
   cmd->add_option("--threads", o.threads, "CPU threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--batch", o.batch,
-                  "Paths per batch (memory bound; default 4096 on the CPU, 1048576 on a GPU)")
+                  "Paths per batch (memory bound; default 4096 on the CPU, or one per 64 tally words when more, as for [rare_event]; 1048576 on a GPU)")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
   cmd->add_option("--keep-paths", o.keep_paths,
                   "Also write the drawn parameters and outcomes of the first N paths (needs -o)")

@@ -71,8 +71,12 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
   const TallyLayout layout(spec);
   RunResult result;
   result.tally.assign(layout.size, 0);
+  // Each CPU batch zeroes its workers' tally slots and adds them up: at least one path per 64
+  // tally words keeps that under a few percent of the batch, also for the 11 times larger
+  // tally of an importance-sampled run (BENCHMARKS.md, "Rare events").
+  const std::uint64_t cpu_batch = std::max<std::uint64_t>(4096, layout.size / 64);
   const std::uint64_t batch =
-      options.batch > 0 ? options.batch : (backend.cuda ? (std::uint64_t(1) << 20) : 4096);
+      options.batch > 0 ? options.batch : (backend.cuda ? (std::uint64_t(1) << 20) : cpu_batch);
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t done = 0;
   const auto throw_if_stopped = [&] {
