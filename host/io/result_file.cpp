@@ -413,11 +413,8 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
   write_proportion_by_day(g, points, H, smd, "p_in_stockout", &SegmentMaterialSummary::p_in_stockout,
                           "P(in stockout on day t)",
                           "fraction of paths whose demand is not fully met on day t");
-
-
   counts_dataset(g, points, "stockout_days_count", dims({"segment", "material", "stockout_days"}),
-                 L.stockout_days, S * M * (H + 1),
-                 "paths",
+                 L.stockout_days, S * M * (H + 1), "paths",
                  "paths by total stockout days",
                  "number of paths with exactly this many stockout days over the horizon");
   g.dataset("stockout_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
@@ -428,8 +425,7 @@ void write_stockout_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             per_cell_scalar(points, [](const SegmentMaterialSummary& c) { return c.stockout_days_mean; }),
             "day", "mean total stockout days per path", "exact mean over paths");
   counts_dataset(g, points, "shortfall_count", dims({"segment", "material", "tonne_bin"}),
-                 L.shortfall_hist, S * M * kTonneSlots,
-                 "paths",
+                 L.shortfall_hist, S * M * kTonneSlots, "paths",
                  "paths by total shortfall (log-spaced bins)",
                  "number of paths whose total unmet demand falls in each tonnage bin");
   g.dataset("shortfall_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "quantile"}),
@@ -473,8 +469,7 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
                           "P(in a line stop on day t)",
                           "fraction of paths meeting less than line_stop_fill of demand on day t");
   counts_dataset(g, points, "line_stop_days_count", dims({"segment", "material", "line_stop_days"}),
-                 L.line_stop_days, S * M * (H + 1),
-                 "paths",
+                 L.line_stop_days, S * M * (H + 1), "paths",
                  "paths by total line-stop days",
                  "number of paths with exactly this many line-stop days over the horizon");
   g.dataset("line_stop_days_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
@@ -485,8 +480,7 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             per_cell_scalar(points, [](const C& c) { return c.line_stop_days_mean; }), "day",
             "mean total line-stop days per path", "exact mean over paths");
   counts_dataset(g, points, "time_to_survive_count", dims({"segment", "material", "survive_days"}),
-                 L.survive_hist, S * M * H,
-                 "paths",
+                 L.survive_hist, S * M * H, "paths",
                  "paths with a line stop by their time to survive",
                  "days from the first day of the run of months whose receipts fell short of demand "
                  "that led to the first line stop, to that line stop; paths without a line stop are "
@@ -499,13 +493,11 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             per_cell_scalar(points, [](const C& c) { return c.survive_days_mean; }), "day",
             "mean time to survive over the paths with a line stop", "0 where no path has one");
   counts_dataset(g, points, "time_to_recover_count", dims({"segment", "material", "spell_days"}),
-                 L.recover_hist, S * M * (H + 1),
-                 "spells",
+                 L.recover_hist, S * M * (H + 1), "spells",
                  "line-stop spells that ended, by length",
                  "a spell is a run of consecutive line-stop days; every spell of every path counts");
   counts_dataset(g, points, "time_to_recover_censored_count", dims({"segment", "material", "spell_days"}),
-                 L.recover_censored, S * M * (H + 1),
-                 "spells",
+                 L.recover_censored, S * M * (H + 1), "spells",
                  "line-stop spells still going at the horizon, by length so far",
                  "right-censored: the spell lasts at least this long");
   g.dataset("time_to_recover_quantile", H5T_NATIVE_INT64, dims({"segment", "material", "quantile"}),
@@ -523,8 +515,7 @@ void write_severity_outputs(GroupWriter& g, const std::vector<PointResult>& poin
             "mean over paths of delivered / demanded tonnes (1 for a path with no demand); "
             "per-path rates summed in units of 1e-9");
   counts_dataset(g, points, "fill_rate_count", dims({"segment", "material", "fill_bin"}),
-                 L.fill_hist, S * M * kFillSlots,
-                 "paths",
+                 L.fill_hist, S * M * kFillSlots, "paths",
                  "paths by fill rate over the horizon",
                  "bins of width 0.01; the last is exactly 1");
   g.dataset("fill_rate_quantile", H5T_NATIVE_DOUBLE, dims({"segment", "material", "fill_quantile"}),
@@ -620,13 +611,11 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
             stack(points, [](const PointResult& p) { return p.summary.seized_mean_t; }), "t",
             "mean seized tonnes per path", "smuggled batches seized by customs");
   counts_dataset(g, points, "smuggled_count", dims({"material", "tonne_bin"}),
-                 L.smuggled_hist, M * kTonneSlots,
-                 "paths",
+                 L.smuggled_hist, M * kTonneSlots, "paths",
                  "paths by smuggled tonnes",
                  "log-spaced bins of per-path smuggled tonnes");
   counts_dataset(g, points, "seized_count", dims({"material", "tonne_bin"}),
-                 L.seized_hist, M * kTonneSlots,
-                 "paths",
+                 L.seized_hist, M * kTonneSlots, "paths",
                  "paths by seized tonnes",
                  "log-spaced bins of per-path seized tonnes");
   g.dataset("smuggled_batches", H5T_NATIVE_UINT64, dims({"material"}),
@@ -657,8 +646,7 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
             }),
             "1", "upper edge of each price-multiplier bin", "bins are log-spaced between 1 and the cap");
   counts_dataset(g, points, "price_multiplier_count", dims({"month", "material", "price_bin"}),
-                 L.price_hist, K * M * kPriceSlots,
-                 "paths",
+                 L.price_hist, K * M * kPriceSlots, "paths",
                  "paths by monthly price multiplier bin",
                  "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
   const auto month_material = [&](auto member) {
@@ -695,18 +683,15 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
             "quantiles of licensed exports as a share of the pre-control monthly baseline",
             "china_shipped_t_quantile / (china_baseline_t_per_year / 12)");
   counts_dataset(g, points, "china_shipped_count", dims({"month", "material", "tonne_bin"}),
-                 L.shipped_hist, K * M * kTonneSlots,
-                 "paths",
+                 L.shipped_hist, K * M * kTonneSlots, "paths",
                  "paths by licensed exports in the month (log-spaced bins)",
                  "number of paths whose month's exports fall in each tonnage bin");
   counts_dataset(g, points, "plant_cancelled", dims({"plant"}),
-                 L.plant_cancelled, L.P,
-                 "paths",
+                 L.plant_cancelled, L.P, "paths",
                  "paths on which the plant is cancelled",
                  "count over all paths");
   counts_dataset(g, points, "plant_start_count", dims({"plant", "start_month_bin"}),
-                 L.plant_start, L.P * (K + 2),
-                 "paths",
+                 L.plant_start, L.P * (K + 2), "paths",
                  "paths by plant start month",
                  "actual start month of non-cancelled plants");
 }
