@@ -254,7 +254,7 @@ class PathModel {
 
   /// Adds lane @p l's w times @p value to the weighted twin of the sum at @p index (the limbs
   /// of the sum of w; its w^2 words stay 0). A product that does not fit is clamped and counted.
-  RR_HD void add_weighted_value(std::uint64_t index, std::uint64_t value, const State& st, int l) const {
+  RR_HD_COLD void add_weighted_value(std::uint64_t index, std::uint64_t value, const State& st, int l) const {
     if (!value) return;
     const double w = st.weight[l] < 16777215.0 ? st.weight[l] : 16777215.0;  // as weigh_paths
     double v = w * static_cast<double>(value);
@@ -271,7 +271,7 @@ class PathModel {
   }
 
   /// Adds lane @p l's w and w^2 to the weighted twin of counter @p index.
-  RR_HD void add_weight(std::uint64_t index, const State& st, int l) const {
+  RR_HD_COLD void add_weight(std::uint64_t index, const State& st, int l) const {
     const std::uint64_t at = layout_.weighted(index);
     for (int k = 0; k < 2 * kWeightLimbs; ++k) {
       const std::uint32_t v = st.weight_limb[k][l];
@@ -653,7 +653,7 @@ class PathModel {
   /// keyed draws here gives the states update_regime will reach, in its order (step at each
   /// month start, then the events of each day); every count the path adds then carries its
   /// final weight, and the weighted twin of every counter is unbiased (docs/model.md §10).
-  RR_HD void weigh_paths(std::uint64_t first_path, State& st) const {
+  RR_HD_COLD void weigh_paths(std::uint64_t first_path, State& st) const {
     std::int32_t regime[W];
     for (int l = 0; l < W; ++l) regime[l] = st.regime[l];
     int e = 0;

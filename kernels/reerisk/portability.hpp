@@ -17,6 +17,14 @@
 #define RR_HD
 #endif
 #define RR_HD_INLINE RR_HD inline
+// A helper only some runs take (importance sampling's weighted tallies): on the GPU it stays a
+// call, since inlined at each of its many sites it costs the kernel registers and spills on the
+// paths that never take it; the CPU's compilers inline as they see fit.
+#if defined(__CUDACC__)
+#define RR_HD_COLD __host__ __device__ __noinline__
+#else
+#define RR_HD_COLD
+#endif
 
 #define RR_PRAGMA(x) _Pragma(#x)
 
