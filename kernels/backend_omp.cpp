@@ -14,12 +14,6 @@ namespace omp_backend {
 
 namespace {
 
-/// Polls BatchRequest::stop between blocks of paths.
-struct StopRequested {
-  const std::atomic<int>* flag;
-  bool operator()() const { return flag && flag->load(std::memory_order_relaxed) != 0; }
-};
-
 /// Simulates block @p block of the batch (kPathLanes consecutive paths; the last block may be
 /// shorter) into tally slot @p slot, in copy @p isa of the model.
 struct SimulateBlock {
@@ -31,7 +25,7 @@ struct SimulateBlock {
     const std::uint64_t last = batch.first_path + batch.n_paths;
     const std::uint64_t end = begin + kPathLanes < last ? begin + kPathLanes : last;
     run_path_range_cpu(isa, *batch.spec, batch.layout, batch.tallies + slot * batch.layout.size,
-                       batch.seed, begin, end, NullObserver(), StopRequested{batch.stop});
+                       batch.seed, begin, end, PathEndHook(), batch.stop);
   }
 };
 

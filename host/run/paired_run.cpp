@@ -49,9 +49,6 @@ struct OutcomeRecorder {
   std::uint64_t begin = 0;  ///< the block's first path
   Outcomes* out = nullptr;
 
-  void plant_output(int, std::int32_t, int, int, double) const {}
-  template <class State>
-  void day_end(std::int32_t, const State&) const {}
   template <class State>
   void path_end(int l, std::uint64_t path, const State& st) const {
     for (int s = 0; s < S; ++s) {
@@ -71,7 +68,7 @@ void simulate_block(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout
                     std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
                     std::uint64_t end, Outcomes* out) {
   const OutcomeRecorder rec{spec.n_segments, spec.n_materials, begin, out};
-  run_path_range_cpu(isa, spec, layout, tally, seed, begin, end, rec, NeverStop());
+  run_path_range_cpu(isa, spec, layout, tally, seed, begin, end, PathEndHook::calling(rec));
 }
 
 /// Adds a block's paired outcomes to the joint counters.

@@ -13,9 +13,6 @@ struct SampleRecorder {
   const ModelSpec* spec;
   PathSample* out;
 
-  void plant_output(int, std::int32_t, int, int, double) const {}
-  template <class State>
-  void day_end(std::int32_t, const State&) const {}
   template <class State>
   void path_end(int l, std::uint64_t path, const State& st) const {
     const int M = spec->n_materials, S = spec->n_segments, P = spec->n_plants, R = spec->n_regimes;
@@ -51,8 +48,9 @@ struct SampleRecorder {
 void sample_range(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
                   std::uint64_t* scratch, std::uint64_t seed, std::uint64_t begin,
                   std::uint64_t end, PathSample* out) {
-  run_path_range_cpu(isa, spec, layout, scratch, seed, begin, end, SampleRecorder{&spec, out},
-                     NeverStop());
+  const SampleRecorder recorder{&spec, out};
+  run_path_range_cpu(isa, spec, layout, scratch, seed, begin, end,
+                     PathEndHook::calling(recorder));
 }
 
 }  // namespace

@@ -9,21 +9,17 @@
 /// CPU code only: the GPU kernel never includes this.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
 #include "reerisk/path_model.hpp"
 
+// The copies are compiled in cpu_paths.cpp.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(RR_NO_ISA_DISPATCH)
 #define RR_HAVE_ISA_COPIES 1
-#define RR_ISA_V4 __attribute__((target("arch=x86-64-v4"), flatten))
-#define RR_ISA_V3 __attribute__((target("arch=x86-64-v3"), flatten))
-#define RR_ISA_BASELINE __attribute__((flatten))
 #else
-// One copy, not flattened: the sanitizer and fuzzing builds instrument it, and a flattened
-// model takes them minutes per file.
 #define RR_HAVE_ISA_COPIES 0
-#define RR_ISA_BASELINE
 #endif
 
 namespace rr {
@@ -46,51 +42,62 @@ CpuIsa cpu_isa_active();
 /// @throws std::invalid_argument when this CPU or build lacks it.
 void set_cpu_isa(CpuIsa isa);
 
-namespace isa_copies {
+/// What a CPU run calls with each finished path (compare's pairs, --keep-paths): the path's
+/// lane of the state it ended in, at the block width it ran in. Function pointers, not a
+/// template, so that every run shares the one compiled set of model copies (cpu_paths.cpp):
+/// each copy is minutes of g++ (BENCHMARKS.md "Build time"), and one call per path costs
+/// nothing next to its 730 days.
+struct PathEndHook {
+  template <int W>
+  using Fn = void (*)(void* context, int lane, std::uint64_t path, const PathState<W>& state);
 
-template <class Observer, class Stop>
-RR_ISA_BASELINE void run_baseline(const ModelSpec& spec, const TallyLayout& layout,
-                                  std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
-                                  std::uint64_t end, const Observer& observer, const Stop& stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, observer, stop);
-}
+  void* context = nullptr;
+  Fn<kPathLanes> wide = nullptr;  ///< whole blocks
+  Fn<8> eight = nullptr;          ///< the blocks of 8 after them
+  Fn<1> one = nullptr;            ///< the last paths, one at a time
 
-#if RR_HAVE_ISA_COPIES
-template <class Observer, class Stop>
-RR_ISA_V3 void run_v3(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
-                      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
-                      const Observer& observer, const Stop& stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, observer, stop);
-}
+  /// A hook that calls @p recorder.path_end(lane, path, state) for every path; the recorder
+  /// must outlive the hook.
+  template <class Recorder>
+  static PathEndHook calling(const Recorder& recorder) {
+    PathEndHook h;
+    h.context = const_cast<Recorder*>(&recorder);
+    h.wide = &forward<Recorder, kPathLanes>;
+    h.eight = &forward<Recorder, 8>;
+    h.one = &forward<Recorder, 1>;
+    return h;
+  }
 
-template <class Observer, class Stop>
-RR_ISA_V4 void run_v4(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
-                      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
-                      const Observer& observer, const Stop& stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, observer, stop);
-}
-#endif
+  // The PathModel observer interface.
+  void plant_output(int, std::int32_t, int, int, double) const {}
+  template <class State>
+  void day_end(std::int32_t, const State&) const {}
+  template <int W>
+  void path_end(int lane, std::uint64_t path, const PathState<W>& state) const {
+    static_assert(W == kPathLanes || W == 8 || W == 1, "run_path_range's block widths");
+    if constexpr (W == kPathLanes) {
+      if (wide) wide(context, lane, path, state);
+    } else if constexpr (W == 8) {
+      if (eight) eight(context, lane, path, state);
+    } else {
+      if (one) one(context, lane, path, state);
+    }
+  }
 
-}  // namespace isa_copies
+ private:
+  template <class Recorder, int W>
+  static void forward(void* context, int lane, std::uint64_t path, const PathState<W>& state) {
+    static_cast<const Recorder*>(context)->path_end(lane, path, state);
+  }
+};
 
-/// run_path_range<kPathLanes> in copy @p isa (from cpu_isa_active(), asked once before the
-/// parallel region: it may throw).
-template <class Observer, class Stop>
+/// Simulates paths [begin, end) into @p tally in copy @p isa of the model (from
+/// cpu_isa_active(), asked once before any parallel region: it may throw), calling @p hook
+/// with each finished path. Stops before the next block once @p stop (may be null) is set;
+/// the caller must then discard the tally.
 void run_path_range_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
                         std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
-                        std::uint64_t end, const Observer& observer, const Stop& stop) {
-#if RR_HAVE_ISA_COPIES
-  if (isa == CpuIsa::kV4) {
-    isa_copies::run_v4(spec, layout, tally, seed, begin, end, observer, stop);
-    return;
-  }
-  if (isa == CpuIsa::kV3) {
-    isa_copies::run_v3(spec, layout, tally, seed, begin, end, observer, stop);
-    return;
-  }
-#endif
-  (void)isa;
-  isa_copies::run_baseline(spec, layout, tally, seed, begin, end, observer, stop);
-}
+                        std::uint64_t end, const PathEndHook& hook,
+                        const std::atomic<int>* stop = nullptr);
 
 }  // namespace rr

@@ -1,0 +1,62 @@
+// The CPU backend's copies of the path model (reerisk/cpu_isa.hpp): the only place they are
+// compiled, so every CPU run (the backend's batches, compare's pairs, --keep-paths) shares them.
+#include <atomic>
+
+#include "reerisk/cpu_isa.hpp"
+#include "reerisk/path_model.hpp"
+
+#if RR_HAVE_ISA_COPIES
+#define RR_ISA_V4 __attribute__((target("arch=x86-64-v4"), flatten))
+#define RR_ISA_V3 __attribute__((target("arch=x86-64-v3"), flatten))
+#define RR_ISA_BASELINE __attribute__((flatten))
+#else
+// One copy, not flattened: the sanitizer and fuzzing builds instrument it, and a flattened
+// model takes them minutes per file.
+#define RR_ISA_BASELINE
+#endif
+
+namespace rr {
+namespace {
+
+/// Polled before every block of paths.
+struct StopFlag {
+  const std::atomic<int>* flag;
+  bool operator()() const { return flag && flag->load(std::memory_order_relaxed) != 0; }
+};
+
+RR_ISA_BASELINE void run_baseline(const ModelSpec& spec, const TallyLayout& layout,
+                                  std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
+                                  std::uint64_t end, const PathEndHook& hook, StopFlag stop) {
+  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, hook, stop);
+}
+
+#if RR_HAVE_ISA_COPIES
+RR_ISA_V3 void run_v3(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
+                      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                      const PathEndHook& hook, StopFlag stop) {
+  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, hook, stop);
+}
+
+RR_ISA_V4 void run_v4(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
+                      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                      const PathEndHook& hook, StopFlag stop) {
+  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, hook, stop);
+}
+#endif
+
+}  // namespace
+
+void run_path_range_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
+                        std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
+                        std::uint64_t end, const PathEndHook& hook,
+                        const std::atomic<int>* stop) {
+  const StopFlag stop_flag{stop};
+#if RR_HAVE_ISA_COPIES
+  if (isa == CpuIsa::kV4) return run_v4(spec, layout, tally, seed, begin, end, hook, stop_flag);
+  if (isa == CpuIsa::kV3) return run_v3(spec, layout, tally, seed, begin, end, hook, stop_flag);
+#endif
+  (void)isa;
+  run_baseline(spec, layout, tally, seed, begin, end, hook, stop_flag);
+}
+
+}  // namespace rr
