@@ -27,6 +27,8 @@ class Counts {
   /// The count of counter i, or its sum of weights; for a fixed-point sum, the sum, or the sum
   /// of w times each value added.
   double operator[](std::uint64_t i) const { return w_ ? w_[i] : static_cast<double>(tally_[i]); }
+  /// The sample's own count at i, weighted or not.
+  std::uint64_t sample_count(std::uint64_t i) const { return tally_[i]; }
   /// Its sum of squared weights (the count itself: 1^2 = 1).
   double squares(std::uint64_t i) const { return w_ ? w2_[i] : static_cast<double>(tally_[i]); }
   /// P(outcome) of n paths from a count and its squares: the Wilson interval of the count, or
@@ -85,12 +87,11 @@ void day_count_outputs(const Counts& c, std::uint64_t days, std::uint64_t H, std
 /// Time to survive from its histogram [H] (paths by days), time to recover from the ended and
 /// censored spell-length histograms [H+1]. The path and spell numbers are counts of the
 /// sample; the means and quantiles are weighted in an importance-sampled run.
-void survival_outputs(const std::vector<std::uint64_t>& tally, const Counts& c,
-                      std::uint64_t survive, std::uint64_t ended, std::uint64_t censored,
-                      std::uint64_t H, SegmentMaterialSummary& out) {
+void survival_outputs(const Counts& c, std::uint64_t survive, std::uint64_t ended,
+                      std::uint64_t censored, std::uint64_t H, SegmentMaterialSummary& out) {
   double sum = 0, total = 0;
   for (std::uint64_t d = 0; d < H; ++d) {
-    out.survive_paths += tally[survive + d];
+    out.survive_paths += c.sample_count(survive + d);
     total += c[survive + d];
     sum += static_cast<double>(d) * c[survive + d];
   }
@@ -102,8 +103,8 @@ void survival_outputs(const std::vector<std::uint64_t>& tally, const Counts& c,
   sum = 0;
   total = 0;
   for (std::uint64_t d = 0; d <= H; ++d) {
-    out.recover_spells += tally[ended + d];
-    out.recover_censored += tally[censored + d];
+    out.recover_spells += c.sample_count(ended + d);
+    out.recover_censored += c.sample_count(censored + d);
     total += c[ended + d];
     sum += static_cast<double>(d) * c[ended + d];
   }
@@ -194,7 +195,7 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
                     L.line_stop_ends + sm * H, H, n, c.p_line_stop_by_day, c.p_in_line_stop);
       day_count_outputs(counts, L.line_stop_days + sm * (H + 1), H, n, c.line_stop_days_mean,
                         c.line_stop_days_quantile);
-      survival_outputs(tally, counts, L.survive_hist + sm * H, L.recover_hist + sm * (H + 1),
+      survival_outputs(counts, L.survive_hist + sm * H, L.recover_hist + sm * (H + 1),
                        L.recover_censored + sm * (H + 1), H, c);
       c.fill_rate_mean = n ? counts[L.fill_sum + sm] / kFillUnits / n : 1.0;
       for (int q = 0; q < 4; ++q) {

@@ -256,11 +256,11 @@ class PathModel {
   /// of the sum of w; its w^2 words stay 0). A product that does not fit is clamped and counted.
   RR_HD_COLD void add_weighted_value(std::uint64_t index, std::uint64_t value, const State& st, int l) const {
     if (!value) return;
-    const double w = st.weight[l] < 16777215.0 ? st.weight[l] : 16777215.0;  // as weigh_paths
+    const double w = st.weight[l] < kWeightClamp ? st.weight[l] : kWeightClamp;  // as weigh_paths
     double v = w * static_cast<double>(value);
     if (!(v < kWeightLimit)) {
       add(layout_.w_clamped);
-      v = 281474976710655.0;  // 2^48 - 1
+      v = kWeightValueClamp;
     }
     std::uint32_t limbs[kWeightLimbs];
     weight_limbs(v, limbs);
@@ -669,7 +669,7 @@ class PathModel {
       double w = st.weight[l];
       if (!(w * w < kWeightLimit)) {
         add(layout_.w_clamped);
-        w = 16777215.0;  // just below 2^24
+        w = kWeightClamp;
       }
       std::uint32_t limbs[2][kWeightLimbs];
       weight_limbs(w, limbs[0]);

@@ -24,6 +24,10 @@ constexpr int kWeightLimbs = 5;
 constexpr int kWeightFractionLimbs = 3;
 /// Values at or above 2^48 (w^2 of w >= 2^24) do not fit; such paths are tallied as clamped.
 constexpr double kWeightLimit = 281474976710656.0;  // 2^48
+/// What a clamped value becomes: the largest that fits.
+constexpr double kWeightValueClamp = 281474976710655.0;  // 2^48 - 1
+/// What a clamped weight becomes: the largest whose square fits.
+constexpr double kWeightClamp = 16777215.0;  // 2^24 - 1
 /// Paths a rare-event run may hold before a tally word could overflow.
 constexpr std::uint64_t kMaxWeightedPaths = std::uint64_t{1} << (64 - kWeightLimbBits);
 
