@@ -15,6 +15,9 @@ import numpy as np
 BIN = os.environ["REERISK_BINARY"]
 SRC = os.environ["REERISK_SOURCE_DIR"]
 BASELINE = os.path.join(SRC, "configs", "baseline.toml")
+# Set by tools/run_tests.sh for the sanitizer build, whose engine runs about ten times slower:
+# the tests that check bits over whole sweeps (resume, shards), not statistics, use fewer paths.
+SANITIZED = os.environ.get("REERISK_TEST_SANITIZED") == "1"
 
 
 def reerisk(*args, timeout=600):
@@ -200,13 +203,14 @@ def assert_same_results(test, x, y):
 
 class ResumeTest(unittest.TestCase):
     SWEEP = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+    PATHS = "500" if SANITIZED else "2000"  # per point: 15 points
     @staticmethod
     def start_and_wait_for_a_completed_point(out):
         """Starts the sweep and returns once its checkpoint holds a completed point (the
         40-byte header plus at least one record), however fast the machine is."""
         import time
-        p = subprocess.Popen([BIN, "run", ResumeTest.SWEEP, "--paths", "2000", "-o", out, "-q"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen([BIN, "run", ResumeTest.SWEEP, "--paths", ResumeTest.PATHS, "-o", out,
+                              "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ckpt = out + ".checkpoint"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and p.poll() is None:
@@ -222,7 +226,7 @@ class ResumeTest(unittest.TestCase):
         p.wait(timeout=120)
         self.assertFalse(os.path.exists(out), "no result file from an interrupted sweep")
         self.assertTrue(os.path.exists(out + ".checkpoint"))
-        r = reerisk("run", self.SWEEP, "--paths", "2000", "-o", out, "-q", "--resume")
+        r = reerisk("run", self.SWEEP, "--paths", ResumeTest.PATHS, "-o", out, "-q", "--resume")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertFalse(os.path.exists(out + ".checkpoint"), "checkpoint removed when done")
         return out
@@ -231,7 +235,7 @@ class ResumeTest(unittest.TestCase):
         import signal
         with tempfile.TemporaryDirectory() as d:
             full = os.path.join(d, "full.h5")
-            r = reerisk("run", self.SWEEP, "--paths", "2000", "-o", full, "-q")
+            r = reerisk("run", self.SWEEP, "--paths", ResumeTest.PATHS, "-o", full, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)
             for sig in (signal.SIGINT, signal.SIGKILL):
                 with self.subTest(signal=sig.name):
@@ -246,7 +250,7 @@ class ResumeTest(unittest.TestCase):
             p = self.start_and_wait_for_a_completed_point(out)
             p.send_signal(signal.SIGINT)
             p.wait(timeout=60)
-            r = reerisk("run", self.SWEEP, "--paths", "2000", "--seed", "9", "-o", out, "-q",
+            r = reerisk("run", self.SWEEP, "--paths", ResumeTest.PATHS, "--seed", "9", "-o", out, "-q",
                         "--resume")
             self.assertEqual(r.returncode, 2)
             self.assertIn("belongs to a different run", r.stderr)
@@ -334,10 +338,11 @@ class RareEventFileTest(unittest.TestCase):
 class ShardMergeTest(unittest.TestCase):
     def test_merged_shards_equal_the_unsharded_run_and_bad_sets_are_refused(self):
         sweep = os.path.join(SRC, "configs", "sweep-stockpile.toml")
+        paths = "150" if SANITIZED else "600"  # per point: 15 points
         with tempfile.TemporaryDirectory() as d:
             full = os.path.join(d, "full.h5")
-            self.assertEqual(reerisk("run", sweep, "--paths", "600", "-o", full, "-q").returncode, 0)
-            shards = run_shards(self, sweep, "600", d)
+            self.assertEqual(reerisk("run", sweep, "--paths", paths, "-o", full, "-q").returncode, 0)
+            shards = run_shards(self, sweep, paths, d)
             merged = os.path.join(d, "merged.h5")
             r = reerisk("merge", shards[2], shards[0], shards[1], "-o", merged)
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -350,7 +355,7 @@ class ShardMergeTest(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn("duplicated", r.stderr)
             foreign = os.path.join(d, "foreign.h5")
-            self.assertEqual(reerisk("run", sweep, "--paths", "600", "--seed", "4", "--shard", "3/3",
+            self.assertEqual(reerisk("run", sweep, "--paths", paths, "--seed", "4", "--shard", "3/3",
                                      "-o", foreign, "-q").returncode, 0)
             r = reerisk("merge", shards[0], shards[1], foreign, "-o", bad)
             self.assertEqual(r.returncode, 2)
