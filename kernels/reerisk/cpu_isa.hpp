@@ -45,8 +45,8 @@ void set_cpu_isa(CpuIsa isa);
 /// What a CPU run calls with each finished path (compare's pairs, --keep-paths): the path's
 /// lane of the state it ended in, at the block width it ran in. Function pointers, not a
 /// template, so that every run shares the one compiled set of model copies (cpu_paths.cpp):
-/// each copy is minutes of g++ (BENCHMARKS.md "Build time"), and one call per path costs
-/// nothing next to its 730 days.
+/// each copy is minutes of g++ (BENCHMARKS.md "Build and CI time"), and one call per path
+/// costs nothing next to its horizon of simulated days.
 struct PathEndHook {
   template <int W>
   using Fn = void (*)(void* context, int lane, std::uint64_t path, const PathState<W>& state);

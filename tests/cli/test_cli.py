@@ -226,7 +226,7 @@ class ResumeTest(unittest.TestCase):
         p.wait(timeout=120)
         self.assertFalse(os.path.exists(out), "no result file from an interrupted sweep")
         self.assertTrue(os.path.exists(out + ".checkpoint"))
-        r = reerisk("run", self.SWEEP, "--paths", ResumeTest.PATHS, "-o", out, "-q", "--resume")
+        r = reerisk("run", self.SWEEP, "--paths", self.PATHS, "-o", out, "-q", "--resume")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertFalse(os.path.exists(out + ".checkpoint"), "checkpoint removed when done")
         return out
@@ -235,7 +235,7 @@ class ResumeTest(unittest.TestCase):
         import signal
         with tempfile.TemporaryDirectory() as d:
             full = os.path.join(d, "full.h5")
-            r = reerisk("run", self.SWEEP, "--paths", ResumeTest.PATHS, "-o", full, "-q")
+            r = reerisk("run", self.SWEEP, "--paths", self.PATHS, "-o", full, "-q")
             self.assertEqual(r.returncode, 0, r.stderr)
             for sig in (signal.SIGINT, signal.SIGKILL):
                 with self.subTest(signal=sig.name):
@@ -250,7 +250,7 @@ class ResumeTest(unittest.TestCase):
             p = self.start_and_wait_for_a_completed_point(out)
             p.send_signal(signal.SIGINT)
             p.wait(timeout=60)
-            r = reerisk("run", self.SWEEP, "--paths", ResumeTest.PATHS, "--seed", "9", "-o", out, "-q",
+            r = reerisk("run", self.SWEEP, "--paths", self.PATHS, "--seed", "9", "-o", out, "-q",
                         "--resume")
             self.assertEqual(r.returncode, 2)
             self.assertIn("belongs to a different run", r.stderr)
