@@ -20,6 +20,7 @@ void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, cons
   attr_string(file, "scenario_overrides", joined_lines(sc.overrides));
   attr_scalar(file, "risk_target", H5T_NATIVE_DOUBLE, req.alpha);
   attr_scalar(file, "within_days", H5T_NATIVE_INT32, req.within_days);
+  attr_scalar(file, "evaluated_days", H5T_NATIVE_INT32, r.evaluated_days);
   attr_string(file, "segments", segments);
   attr_scalar(file, "evaluations", H5T_NATIVE_INT32, static_cast<std::int32_t>(r.curve.size()));
   attr_string(file, "method",

@@ -19,6 +19,17 @@ double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days) {
   return ceiling;
 }
 
+void stop_at_month_end(ModelSpec& spec, std::int32_t days) {
+  for (std::int32_t k = 1; k < spec.n_months; ++k) {
+    if (spec.month_start_day[k] >= days) {
+      spec.horizon_days = spec.month_start_day[k];
+      spec.last_month_end_day = spec.month_start_day[k];
+      spec.n_months = k;
+      return;
+    }
+  }
+}
+
 namespace {
 
 /// A root search on whole days for the smallest cover c with value(c) <= alpha, where
@@ -62,16 +73,19 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
   auto evaluate = [&](const std::vector<std::int32_t>& cover) {
     auto trial = std::make_unique<ModelSpec>(spec);
     for (int m = 0; m < M; ++m) trial->stockpile_ceiling_t[m] = stockpile_ceiling_t(spec, m, cover[m]);
+    stop_at_month_end(*trial, within);
+    result.evaluated_days = trial->horizon_days;
+    const TallyLayout T(*trial);
     const std::vector<std::uint64_t> tally = run_one(*trial);
     SizeEvaluation e;
     e.cover_days = cover;
     e.risk.assign(M, Proportion{});
     e.segment_risk.assign(static_cast<std::size_t>(S) * M, Proportion{});
-    const std::uint64_t n = tally[L.paths];
+    const std::uint64_t n = tally[T.paths];
     for (int m = 0; m < M; ++m) {
       for (int s : req.segments) {
         if (!(spec.demand_t[m][s] > 0.0)) continue;
-        const std::uint64_t* first = &tally[L.first_stockout + L.sm(s, m) * (L.H + 1)];
+        const std::uint64_t* first = &tally[T.first_stockout + T.sm(s, m) * (T.H + 1)];
         std::uint64_t out = 0;
         for (std::int32_t t = 0; t < within; ++t) out += first[t];
         const Proportion p = wilson(out, n);

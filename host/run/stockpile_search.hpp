@@ -56,6 +56,7 @@ struct SizeResult {
   std::vector<MaterialSize> materials;
   std::vector<SizeEvaluation> curve;  ///< every evaluation, in the order run
   std::uint64_t n_paths = 0;
+  std::int32_t evaluated_days = 0;  ///< how far each evaluation ran (stop_at_month_end)
   double wall_seconds = 0.0;
 };
 
@@ -64,7 +65,13 @@ struct SizeResult {
 /// a run with stockpile.cover_days set to the answer gives the same bits).
 double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days);
 
-/// Runs the search. @p run_one(spec) simulates the request's paths of a spec and returns its
+/// Stops @p spec at the first month start on or after day @p days (where none comes before
+/// the horizon, @p spec is left as it is). A path's days before the new horizon are the same
+/// bits as in the whole run, since nothing in the model looks past the day it simulates
+/// (docs/model.md §6), so a search over first stockouts within @p days runs only that far.
+void stop_at_month_end(ModelSpec& spec, std::int32_t days);
+
+/// Runs the search. Each evaluation runs to the end of the month in which the window ends. @p run_one(spec) simulates the request's paths of a spec and returns its
 /// tally (the engine in the CLI, a test's runner in tests). @p on_evaluation is told of each
 /// evaluation (progress). A material no named segment uses gets needed = false.
 SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& request,

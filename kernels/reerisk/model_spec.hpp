@@ -119,6 +119,10 @@ struct ModelSpec {
   std::int32_t n_regimes = 0;
   std::int32_t n_events = 0;
   std::int32_t n_months = 0;                  ///< month starts in [0, horizon), day 0 first
+  /// The first month start on or after the horizon: where the last month ends in the calendar,
+  /// so that its orders cover the whole month whatever the horizon (a path's first days do not
+  /// depend on where the run stops; docs/model.md §6).
+  std::int32_t last_month_end_day = 0;
   Allocation allocation = Allocation::kProRata;
   /// Importance sampling ([rare_event], docs/model.md §10): some laws above are tilted, each
   /// path carries its likelihood ratio, and the tally has the weighted blocks (tally_layout.hpp).

@@ -776,7 +776,7 @@ class PathModel {
     double requested[Cap::kMaterials][W], approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
     std::int32_t licence[Cap::kMaterials][W];  ///< days from the request to the export
     const std::int32_t month_days =
-        (month + 1 < spec_.n_months ? spec_.month_start_day[month + 1] : spec_.horizon_days) - t;
+        (month + 1 < spec_.n_months ? spec_.month_start_day[month + 1] : spec_.last_month_end_day) - t;
     for (int m = 0; m < M; ++m) {
       request_china_batch(m, month_days, st, requested[m]);
       double throttle[W];
@@ -822,7 +822,9 @@ class PathModel {
       const bool licensing = reg.licensing;
       for (int m = 0; m < M; ++m) {
         const bool by_lots = licensing && spec_.licence_lots[m] > 1;  // enqueued above
-        if (!by_lots && approved[m][l] > 0.0 && t + licence[m][l] < spec_.horizon_days) {
+        // On order whether or not the export falls inside the horizon (enqueue drops it
+        // then), as seed_exports counts lots: later orders must not depend on the horizon.
+        if (!by_lots && approved[m][l] > 0.0) {
           enqueue(st, l, t + licence[m][l], m,
                   licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
                   approved[m][l] / tranches(m));

@@ -1,10 +1,13 @@
 // docs/model.md §3: same seed => the same tally bit for bit, whatever the thread count, the batch
-// size, or how the paths are split into runs that are added afterwards.
+// size, or how the paths are split into runs that are added afterwards; and a path's first days
+// are the same whatever the horizon beyond them (§6).
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "support/test_support.hpp"
 
 namespace rr {
@@ -66,6 +69,79 @@ TEST_F(ReproducibilityTest, HalvesAddUpToTheWhole) {
 
 TEST_F(ReproducibilityTest, AnotherSeedGivesAnotherTally) {
   EXPECT_NE(test::run_cpu(*loaded_.spec, 100, kPaths, 2), reference_);
+}
+
+// Runs @p sc to its horizon and to @p short_days (mid-month), and checks that every per-day
+// counter of the short run equals the long run's on the same days, and every monthly one on
+// the months that end inside the short run.
+void expect_first_days_independent_of_horizon(Scenario sc, std::int32_t short_days,
+                                               std::uint64_t n) {
+  const auto full_spec = build_model_spec(sc);
+  sc.horizon_days = short_days;
+  const auto short_spec = build_model_spec(sc);
+  const TallyLayout F(*full_spec), P(*short_spec);
+  ASSERT_LT(P.H, F.H);
+  const auto full = test::run_cpu(*full_spec, 5, n);
+  const auto part = test::run_cpu(*short_spec, 5, n);
+  const std::uint64_t sm = static_cast<std::uint64_t>(F.S) * F.M;
+  const struct {
+    const char* name;
+    std::uint64_t f, p, f_stride, p_stride;
+  } daily[] = {
+      {"first_stockout", F.first_stockout, P.first_stockout, F.H + 1u, P.H + 1u},
+      {"run_starts", F.run_starts, P.run_starts, std::uint64_t(F.H), std::uint64_t(P.H)},
+      {"run_ends", F.run_ends, P.run_ends, std::uint64_t(F.H), std::uint64_t(P.H)},
+      {"first_line_stop", F.first_line_stop, P.first_line_stop, F.H + 1u, P.H + 1u},
+      {"line_stop_starts", F.line_stop_starts, P.line_stop_starts, std::uint64_t(F.H), std::uint64_t(P.H)},
+      {"line_stop_ends", F.line_stop_ends, P.line_stop_ends, std::uint64_t(F.H), std::uint64_t(P.H)},
+  };
+  int differing = 0;
+  for (const auto& c : daily) {
+    for (std::uint64_t k = 0; k < sm; ++k) {
+      for (std::int32_t t = 0; t < P.H; ++t) {
+        if (full[c.f + k * c.f_stride + t] != part[c.p + k * c.p_stride + t] && differing++ < 5) {
+          ADD_FAILURE() << c.name << " (segment x material " << k << ") differs on day " << t;
+        }
+      }
+    }
+  }
+  const int whole_months = P.K - 1;  // the last one is cut short by the horizon
+  ASSERT_GT(whole_months, 6);
+  for (int k = 0; k < whole_months; ++k) {
+    for (std::uint64_t i = 0; i < sm; ++i) {
+      EXPECT_EQ(full[F.delivered_sum + i * F.K + k], part[P.delivered_sum + i * P.K + k]) << k;
+    }
+    for (int m = 0; m < F.M; ++m) {
+      EXPECT_EQ(full[F.shipped_sum + std::uint64_t(k) * F.M + m],
+                part[P.shipped_sum + std::uint64_t(k) * P.M + m]) << k;
+    }
+  }
+  EXPECT_EQ(differing, 0);
+}
+
+// Orders answer the flows (an export capacity), licences wait a widely spread time under one
+// regime and nothing under the other, and ships take 5 days: orders count every approved batch
+// as on order, inside the horizon or not, and the last month's orders cover the calendar month.
+// Before both held, 55 days of this run's P(in stockout) moved with the horizon.
+TEST(HorizonTest, APathsFirstDaysDoNotDependOnTheHorizon) {
+  const auto l = test::load(
+      "[run]\nstart = \"2026-11-10\"\nhorizon_days = 700\n\n"
+      "[[material]]\nname = \"X\"\nchina_baseline_t_per_year = 1200\nshipping_days = 5\n"
+      "export_capacity_t_per_year = 1800\n\n"
+      "[[regime]]\nname = \"open\"\nthrottle = { X = 1.0 }\ntransition = { open = 0.9, cut = 0.1 }\n\n"
+      "[[regime]]\nname = \"cut\"\nthrottle = { X = { dist = \"beta\", a = 2, b = 5 } }\n"
+      "licensing = true\nlicence_days = { dist = \"lognormal\", median = 40, sigma = 0.8 }\n"
+      "approval = { dist = \"beta\", a = 4, b = 4 }\ntransition = { cut = 0.7, open = 0.3 }\n\n"
+      "[[segment]]\nname = \"seg\"\ndemand_t_per_year = { X = 1200 }\ndemand_cv = 0.3\n"
+      "cover_days = 20\ntarget_cover_days = 30\n");
+  expect_first_days_independent_of_horizon(l.scenario, 400, 2000);  // day 400: 2027-12-15
+}
+
+// The shipped baseline: licence lots, batches in transit at the start, prices, plants, the
+// stockpile and its refill.
+TEST(HorizonTest, TheBaselinesFirstDaysDoNotDependOnTheHorizon) {
+  expect_first_days_independent_of_horizon(
+      load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml"), 400, 400);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "run/stockpile_search.hpp"
+#include "scenario/model_spec_builder.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "support/test_support.hpp"
 
 namespace rr {
@@ -104,6 +106,44 @@ TEST(SizeTest, AnUnreachableTargetIsReportedWithTheBestAchievableRisk) {
   EXPECT_FALSE(r.materials[0].reachable);
   EXPECT_EQ(r.materials[0].days, -1);
   EXPECT_DOUBLE_EQ(r.materials[0].risk_unlimited.p, 1.0);
+}
+
+// Each evaluation runs only to the end of the month in which the window ends; on the baseline
+// (licence lots, orders that answer the flows, the stockpile's refill) every risk it found is
+// the one a run of the whole horizon gives at the same covers, bit for bit.
+TEST(SizeTest, EvaluationsStopAtTheWindowsMonthEndAndFindTheWholeRunsRisks) {
+  const Scenario sc = load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
+  const auto spec = build_model_spec(sc);
+  SizeRequest req;
+  req.alpha = 0.05;
+  req.within_days = 200;  // 2027-05-29: the evaluations run to 2027-06-01, day 203
+  for (int s = 0; s < spec->n_segments; ++s) {
+    if (spec->segments[s].stockpile_participant) req.segments.push_back(s);
+  }
+  ASSERT_FALSE(req.segments.empty());
+  const std::uint64_t n = 300;
+  std::vector<std::int32_t> horizons;
+  const SizeResult r = size_stockpile(*spec, req, n, [&](const ModelSpec& s) {
+    horizons.push_back(s.horizon_days);
+    return test::run_cpu(s, 3, n);
+  });
+  ASSERT_GE(r.curve.size(), 3u);
+  for (std::int32_t h : horizons) EXPECT_EQ(h, 203);
+  const TallyLayout L(*spec);
+  for (const SizeEvaluation& e : r.curve) {
+    ModelSpec whole = *spec;
+    for (int m = 0; m < L.M; ++m) whole.stockpile_ceiling_t[m] = stockpile_ceiling_t(*spec, m, e.cover_days[m]);
+    const auto tally = test::run_cpu(whole, 3, n);
+    for (int m = 0; m < L.M; ++m) {
+      for (int s : req.segments) {
+        if (!(spec->demand_t[m][s] > 0.0)) continue;
+        std::uint64_t out = 0;
+        for (int t = 0; t < req.within_days; ++t) out += tally[L.first_stockout + L.sm(s, m) * (L.H + 1) + t];
+        EXPECT_EQ(e.segment_risk[static_cast<std::size_t>(s) * L.M + m].p, wilson(out, n).p)
+            << "segment " << s << ", material " << m << ", cover " << e.cover_days[m];
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -235,7 +235,9 @@ def simulate(scenario, n_paths, seed):
                     schedule(exp_unlic[:, :, m:m + 1], leave[:, None], np.where(wait, part, 0.0)[:, None])
                     part = np.where(wait, 0.0, part)
                 schedule(arr_china[:, :, m:m + 1], (leave + shipping[m])[:, None], part[:, None])
-        on_order[...] += np.where(licensed_day < H, tonnes, 0.0)
+                # On order until it arrives, inside the horizon or not (a path's first days do
+                # not depend on where the run stops); a pre-start tranche already landed is not.
+                on_order[:, m] += np.where(leave + shipping[m] >= 0, tonnes[:, m] / n, 0.0)
 
     def batches(month_day, state, q, count_seized, request):
         """Requests one month's China batches and smuggling for every path (§6)."""
@@ -276,10 +278,11 @@ def simulate(scenario, n_paths, seed):
         q0 = np.array([approval[r](rng, 1)[0] if licensing[r] else 1.0 for r in state]) if P else np.zeros(0)
         for d in months_before(start, 24):
             batches(d, state, q0, False, base_request)
-        on_order[...] = arr_china.sum(axis=0)  # what is still to arrive on or after day 0
 
     first = np.full((P, S, M), H, dtype=np.int64)
     starts = month_starts(start, H)
+    # the last month ends at the calendar's next month start, whatever the horizon
+    last_end = next(d for d in month_starts(start, H + 32) if d >= H)
     start_set = set(starts)
     month = -1
     ev = 0
@@ -332,7 +335,7 @@ def simulate(scenario, n_paths, seed):
                 scale[:, s_, :] = np.maximum(resp_floor[s_], price ** -resp_e[s_])
             request = base_request
             if (capacity > 0).any():
-                days = (starts[month + 1] if month + 1 < len(starts) else H) - t
+                days = (starts[month + 1] if month + 1 < len(starts) else last_end) - t
                 rate = (daily[None] * scale).sum(axis=1)
                 use = rate * days
                 gap = ((target[:, None] * daily).sum(axis=0)[None] + rate * lead_days[state]
