@@ -123,20 +123,15 @@ int run_size_command(const SizeCommandOptions& o) {
             << ", the same paths in every evaluation (common random numbers), backend "
             << backend.name << " (" << backend.device << ")\n";
   const std::string started = utc_now();
-  double path_days = 0;  // what the evaluations cost, each to the end of the window's month
   int evaluations = 0;
   const SizeResult r = size_stockpile(
       *spec, req, ro.n_paths,
       [&](const ModelSpec& trial) {
-        RunResult run = run_paths(trial, backend, ro);
-        path_days += static_cast<double>(run.n_paths) * trial.horizon_days;
-        return run.tally;
+        return run_paths(trial, backend, ro).tally;
       },
       [&](const SizeEvaluation& e) {
         if (o.quiet) return;
-        std::cerr << "reerisk: evaluation " << ++evaluations << " ("
-                  << path_days / (ro.n_paths * double(sc.horizon_days))
-                  << " runs of the horizon so far): cover days";
+        std::cerr << "reerisk: evaluation " << ++evaluations << ": cover days";
         for (std::size_t m = 0; m < e.cover_days.size(); ++m) {
           std::cerr << " " << sc.materials[m].name << "=" << e.cover_days[m];
         }
@@ -184,10 +179,10 @@ int run_size_command(const SizeCommandOptions& o) {
     set_line += v;
   }
   std::snprintf(buf, sizeof buf,
-                "\n%zu evaluations of %llu paths, %.2f s (%.3g runs of the horizon: each "
-                "evaluation stops at the end of the month in which the window ends)\n",
-                r.curve.size(), static_cast<unsigned long long>(r.n_paths), r.wall_seconds,
-                path_days / (static_cast<double>(r.n_paths) * sc.horizon_days));
+                "\n%zu evaluations of %llu paths to day %d (the end of the window's month), "
+                "without the materials the named segments do not use, %.2f s\n",
+                r.curve.size(), static_cast<unsigned long long>(r.n_paths), r.evaluated_days,
+                r.wall_seconds);
   out << buf;
   out << "a run at the answer: --set 'stockpile.cover_days={ " << set_line << " }'\n";
   if (unreachable) {

@@ -30,6 +30,23 @@ void stop_at_month_end(ModelSpec& spec, std::int32_t days) {
   }
 }
 
+void leave_out_material(ModelSpec& spec, int m) {
+  spec.china_t_per_month[m] = 0.0;
+  spec.china_capacity_t_per_month[m] = 0.0;
+  spec.n_producers[m] = 0;
+  for (int p = 0; p < spec.n_plants; ++p) spec.plants[p].output_t_per_day[m] = 0.0;
+  for (int s = 0; s < spec.n_segments; ++s) {
+    spec.segments[s].demand_t_per_day[m] = 0.0;
+    spec.demand_t[m][s] = 0.0;
+    spec.target_t[m][s] = 0.0;
+    spec.release_trigger_t[m][s] = 0.0;
+    spec.release_eligibility[m][s] = kNeverEligible;
+    for (int b = 0; b < kPoolBuckets; ++b) spec.pool_eligibility[m][b][s] = kNeverEligible;
+  }
+  spec.stockpile_ceiling_t[m] = 0.0;
+  spec.stockpile_max_release_t_per_day[m] = 0.0;
+}
+
 namespace {
 
 /// A root search on whole days for the smallest cover c with value(c) <= alpha, where
@@ -74,6 +91,9 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
     auto trial = std::make_unique<ModelSpec>(spec);
     for (int m = 0; m < M; ++m) trial->stockpile_ceiling_t[m] = stockpile_ceiling_t(spec, m, cover[m]);
     stop_at_month_end(*trial, within);
+    for (int m = 0; m < M; ++m) {
+      if (!result.materials[m].needed) leave_out_material(*trial, m);
+    }
     result.evaluated_days = trial->horizon_days;
     const TallyLayout T(*trial);
     const std::vector<std::uint64_t> tally = run_one(*trial);

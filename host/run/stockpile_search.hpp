@@ -71,7 +71,16 @@ double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days);
 /// (docs/model.md §6), so a search over first stockouts within @p days runs only that far.
 void stop_at_month_end(ModelSpec& spec, std::int32_t days);
 
-/// Runs the search. Each evaluation runs to the end of the month in which the window ends. @p run_one(spec) simulates the request's paths of a spec and returns its
+/// Empties material @p m from @p spec: no demand, target or release trigger in any segment, no
+/// China flow, plant output or stockpile. Materials do not interact in the model (own pools,
+/// batches, prices and stockpile; the draws of the others are keyed by their own index), so
+/// the other materials' days keep their bits, unless a path ran out of transit nodes (the
+/// `overflow` count), which fewer batches can change; and the emptied material costs next to
+/// nothing per day.
+void leave_out_material(ModelSpec& spec, int m);
+
+/// Runs the search. Each evaluation runs to the end of the month in which the window ends and
+/// leaves out the materials no named segment uses. @p run_one(spec) simulates the request's paths of a spec and returns its
 /// tally (the engine in the CLI, a test's runner in tests). @p on_evaluation is told of each
 /// evaluation (progress). A material no named segment uses gets needed = false.
 SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& request,

@@ -108,39 +108,69 @@ TEST(SizeTest, AnUnreachableTargetIsReportedWithTheBestAchievableRisk) {
   EXPECT_DOUBLE_EQ(r.materials[0].risk_unlimited.p, 1.0);
 }
 
-// Each evaluation runs only to the end of the month in which the window ends; on the baseline
-// (licence lots, orders that answer the flows, the stockpile's refill) every risk it found is
-// the one a run of the whole horizon gives at the same covers, bit for bit.
+// Each evaluation runs only to the end of the month in which the window ends, and leaves out
+// the materials no named segment uses; on the baseline (licence lots, orders that answer the
+// flows, the stockpile's refill) every risk it finds is the one a run of the whole horizon with
+// every material gives at the same covers, bit for bit: for both participants (all four
+// materials) and for us_auto alone (magnets only).
 TEST(SizeTest, EvaluationsStopAtTheWindowsMonthEndAndFindTheWholeRunsRisks) {
   const Scenario sc = load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
   const auto spec = build_model_spec(sc);
-  SizeRequest req;
-  req.alpha = 0.05;
-  req.within_days = 200;  // 2027-05-29: the evaluations run to 2027-06-01, day 203
-  for (int s = 0; s < spec->n_segments; ++s) {
-    if (spec->segments[s].stockpile_participant) req.segments.push_back(s);
-  }
-  ASSERT_FALSE(req.segments.empty());
-  const std::uint64_t n = 300;
-  std::vector<std::int32_t> horizons;
-  const SizeResult r = size_stockpile(*spec, req, n, [&](const ModelSpec& s) {
-    horizons.push_back(s.horizon_days);
-    return test::run_cpu(s, 3, n);
-  });
-  ASSERT_GE(r.curve.size(), 3u);
-  for (std::int32_t h : horizons) EXPECT_EQ(h, 203);
   const TallyLayout L(*spec);
-  for (const SizeEvaluation& e : r.curve) {
-    ModelSpec whole = *spec;
-    for (int m = 0; m < L.M; ++m) whole.stockpile_ceiling_t[m] = stockpile_ceiling_t(*spec, m, e.cover_days[m]);
-    const auto tally = test::run_cpu(whole, 3, n);
+  std::vector<int> participants;
+  int us_auto = -1;
+  for (int s = 0; s < spec->n_segments; ++s) {
+    if (spec->segments[s].stockpile_participant) participants.push_back(s);
+    if (sc.segments[s].name == "us_auto") us_auto = s;
+  }
+  ASSERT_EQ(participants.size(), 2u);
+  ASSERT_GE(us_auto, 0);
+  const std::uint64_t n = 300;
+  for (const std::vector<int>& segments : {participants, std::vector<int>{us_auto}}) {
+    SizeRequest req;
+    req.alpha = 0.05;
+    req.within_days = 200;  // 2027-05-29: the evaluations run to 2027-06-01, day 203
+    req.segments = segments;
+    std::vector<std::int32_t> horizons;
+    int materials_used = 0;
     for (int m = 0; m < L.M; ++m) {
-      for (int s : req.segments) {
-        if (!(spec->demand_t[m][s] > 0.0)) continue;
-        std::uint64_t out = 0;
-        for (int t = 0; t < req.within_days; ++t) out += tally[L.first_stockout + L.sm(s, m) * (L.H + 1) + t];
-        EXPECT_EQ(e.segment_risk[static_cast<std::size_t>(s) * L.M + m].p, wilson(out, n).p)
-            << "segment " << s << ", material " << m << ", cover " << e.cover_days[m];
+      bool used = false;
+      for (int s : segments) used = used || spec->demand_t[m][s] > 0.0;
+      materials_used += used;
+    }
+    const SizeResult r = size_stockpile(*spec, req, n, [&](const ModelSpec& s) {
+      horizons.push_back(s.horizon_days);
+      int with_demand = 0;
+      for (int m = 0; m < s.n_materials; ++m) {
+        bool any = false;
+        for (int g = 0; g < s.n_segments; ++g) any = any || s.demand_t[m][g] > 0.0;
+        with_demand += any;
+      }
+      EXPECT_EQ(with_demand, materials_used);
+      const auto tally = test::run_cpu(s, 3, n);
+      EXPECT_EQ(tally[TallyLayout(s).overflow], 0u);
+      return tally;
+    });
+    ASSERT_GE(r.curve.size(), 3u);
+    EXPECT_EQ(r.evaluated_days, 203);
+    for (std::int32_t h : horizons) EXPECT_EQ(h, 203);
+    for (const SizeEvaluation& e : r.curve) {
+      ModelSpec whole = *spec;
+      for (int m = 0; m < L.M; ++m) {
+        whole.stockpile_ceiling_t[m] = stockpile_ceiling_t(*spec, m, e.cover_days[m]);
+      }
+      const auto tally = test::run_cpu(whole, 3, n);
+      for (int m = 0; m < L.M; ++m) {
+        for (int s : segments) {
+          if (!(spec->demand_t[m][s] > 0.0)) continue;
+          std::uint64_t out = 0;
+          for (int t = 0; t < req.within_days; ++t) {
+            out += tally[L.first_stockout + L.sm(s, m) * (L.H + 1) + t];
+          }
+          EXPECT_EQ(e.segment_risk[static_cast<std::size_t>(s) * L.M + m].p, wilson(out, n).p)
+              << segments.size() << " segments: segment " << s << ", material " << m
+              << ", cover " << e.cover_days[m];
+        }
       }
     }
   }
