@@ -68,7 +68,7 @@ double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days);
 /// Stops @p spec at the first month start on or after day @p days (where none comes before
 /// the horizon, @p spec is left as it is). A path's days before the new horizon are the same
 /// bits as in the whole run, since nothing in the model looks past the day it simulates
-/// (docs/model.md §6), so a search over first stockouts within @p days runs only that far.
+/// (docs/model.md §1), so a search over first stockouts within @p days runs only that far.
 void stop_at_month_end(ModelSpec& spec, std::int32_t days);
 
 /// Empties material @p m from @p spec: no demand, target or release trigger in any segment, no
@@ -80,9 +80,9 @@ void stop_at_month_end(ModelSpec& spec, std::int32_t days);
 void leave_out_material(ModelSpec& spec, int m);
 
 /// Runs the search. Each evaluation runs to the end of the month in which the window ends and
-/// leaves out the materials no named segment uses. @p run_one(spec) simulates the request's paths of a spec and returns its
-/// tally (the engine in the CLI, a test's runner in tests). @p on_evaluation is told of each
-/// evaluation (progress). A material no named segment uses gets needed = false.
+/// leaves out the materials no named segment uses (those get needed = false). @p run_one(spec)
+/// simulates the request's paths of a spec and returns its tally (the engine in the CLI, a
+/// test's runner in tests). @p on_evaluation is told of each evaluation (progress).
 SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& request,
                           std::uint64_t n_paths,
                           const std::function<std::vector<std::uint64_t>(const ModelSpec&)>& run_one,

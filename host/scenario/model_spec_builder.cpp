@@ -38,13 +38,9 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
   s.n_months = static_cast<std::int32_t>(months.size());
   s.allocation = sc.allocation;
   std::copy(months.begin(), months.end(), s.month_start_day);
-  // A month start always falls within 31 days of the horizon.
-  for (std::int32_t day : month_start_days(sc.start_day, sc.horizon_days + 32)) {
-    if (day >= sc.horizon_days) {
-      s.last_month_end_day = day;
-      break;
-    }
-  }
+  // The calendar 32 days further on holds the same month starts and then, within 31 days of
+  // the horizon, the next one.
+  s.last_month_end_day = month_start_days(sc.start_day, sc.horizon_days + 32)[months.size()];
   if (sc.pipeline_at_start) {
     const auto before = month_starts_before(sc.start_day, kMaxPipelineMonths);
     s.pipeline_at_start = true;
