@@ -148,30 +148,5 @@ RR_HD_INLINE double allocate(const AllocationOrder& order, double* need, const b
   return handed;
 }
 
-/// A demand/supply ratio from which (ratio)^(1/elasticity) exceeds @p cap whatever pow's
-/// rounding: (cap (1 + 1e-12))^elasticity. The margin of 1e-12 dwarfs pow's error (under 1 ulp,
-/// 1.1e-16, in the threshold and again in the root, the first magnified by 1/elasticity), for
-/// elasticity >= 0.01; below that there is no shortcut (infinity).
-RR_HD_INLINE double price_saturating_ratio(double elasticity, double cap) {
-  return elasticity >= 0.01 ? pow(cap * (1.0 + 1e-12), elasticity) : HUGE_VAL;
-}
-
-/// The monthly Western price multiplier of docs/model.md §1/§6:
-/// clamp((demand/supply)^(1/elasticity), 1, cap); the cap when supply is 0 and there is
-/// demand; 1 when there is no demand (docs/model.md §6: no buyers, no
-/// scarcity premium). Months whose clamp is sure not to depend on pow skip it (about 60% in the
-/// baseline), with the same result: a ratio <= 1 gives a power <= 1, which the clamp makes 1,
-/// and a ratio >= @p saturating_ratio (price_saturating_ratio) one above the cap.
-RR_HD_INLINE double price_multiplier(double demand, double supply, double elasticity,
-                                     double cap, double saturating_ratio = HUGE_VAL) {
-  if (!(demand > 0.0)) return 1.0;
-  if (!(supply > 0.0)) return cap;
-  const double ratio = demand / supply;
-  if (ratio <= 1.0) return 1.0;
-  if (ratio >= saturating_ratio) return cap;
-  const double x = pow(ratio, 1.0 / elasticity);
-  return x < 1.0 ? 1.0 : (x > cap ? cap : x);
-}
-
 RR_KERNEL_CODE_END
 }  // namespace rr

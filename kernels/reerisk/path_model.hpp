@@ -19,52 +19,21 @@
 #include "reerisk/demand_noise.hpp"
 #include "reerisk/dist.hpp"
 #include "reerisk/model_spec.hpp"
+#include "reerisk/path_state.hpp"
+#include "reerisk/path_weight.hpp"
+#include "reerisk/plants.hpp"
+#include "reerisk/prices.hpp"
 #include "reerisk/rng.hpp"
+#include "reerisk/stockpile.hpp"
 #include "reerisk/tally_layout.hpp"
+#include "reerisk/transit_calendar.hpp"
 
 namespace rr {
 
 RR_KERNEL_CODE_BEGIN
 
-/// Pool buckets, allocated in this order (most restricted first, docs/model.md §6).
-enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
-static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucket");
-/// A transit node that is not yet at sea: a licensed tranche that leaves China on its day
-/// (then it is counted as exported and sails for shipping_days to the China-legal bucket).
-constexpr std::int32_t kAwaitingExport = 3;
-/// As kAwaitingExport, for a batch requested under a regime without licensing: held at customs
-/// (lost) if it is still in China when its path is under licensing (export_tranches).
-constexpr std::int32_t kAwaitingExportUnlicensed = 4;
-
-/// Days after the licence on which tranche @p i of @p n leaves China: floor(28 i / n), so four
-/// tranches go weekly (0, 7, 14, 21 days) and one leaves on the licence day (docs/model.md §6).
-RR_HD_INLINE constexpr std::int32_t shipment_offset_days(int i, int n) { return (28 * i) / n; }
-
-/// A day no plant starts on (plant_first_day when every lane's plant is cancelled).
-constexpr std::int32_t kNeverDay = 0x7fffffff;
-
-/// Slots of the transit calendar of W lanes (PathState::slot_head): a batch waits in the list
-/// of slot day mod transit_slots(W), a power of two. A batch shipped that many days or more
-/// ahead shares a slot with nearer days and is passed over there until its own day: with W
-/// lanes, 512 slots keep that to lead times over 16 months (in the baseline, 0.3% of the
-/// licensed batches of its slowest regime); one GPU thread (W = 1) receives a batch every few
-/// days, and 16 slots keep its local memory small.
-RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
-
 /// A shortfall above this many tonnes makes a stockout day (docs/model.md §5).
 constexpr double kShortfallEpsilon = 1e-9;
-
-/// Ramp-and-cap output fraction of a plant @p age_days after its start (docs/model.md §6):
-/// linear from 0 to 1 over @p ramp_days, evaluated at the end of the day (so the start day
-/// delivers 1/ramp_days), 1 at once for a zero ramp, capped at @p first_year_cap for the
-/// first 365 days. 0 before the start. Written as selects, so it vectorises over lanes.
-RR_HD_INLINE double plant_output_fraction(std::int32_t age_days, double ramp_days,
-                                          double first_year_cap) {
-  const double ramped = (age_days + 1.0) / (ramp_days > 0.0 ? ramp_days : 1.0);
-  double f = ramp_days > 0.0 ? (ramped > 1.0 ? 1.0 : ramped) : 1.0;
-  f = age_days < 365 && f > first_year_cap ? first_year_cap : f;
-  return age_days < 0 ? 0.0 : f;
-}
 
 /// Rounds to the nearest whole day, saturating far outside any horizon.
 RR_HD_INLINE std::int32_t round_days(double days) {
@@ -72,109 +41,6 @@ RR_HD_INLINE std::int32_t round_days(double days) {
   if (!(days > -1e9)) return -1000000000;
   return static_cast<std::int32_t>(floor(days + 0.5));
 }
-
-/// A per-lane yes/no in the vectorised day loop: 0 or 1. (GCC does not vectorise loops that mix
-/// bool arrays with doubles, so lane flags are 32-bit integers.)
-using LaneFlag = std::int32_t;
-
-/// Everything W paths carry from day to day; per-path values are indexed [...][lane], arrays
-/// are sized by the capacity Cap (capacity.hpp).
-template <int W, class Cap = FullCapacity>
-struct PathState {
-  /// A batch in transit: a node of its slot's list (or of the free list), 16 bytes.
-  struct Transit {
-    double tonnes;
-    std::uint16_t day;   ///< < kMaxHorizonDays
-    std::int16_t next;   ///< the next node of the list, -1 at its end
-    std::uint8_t lane;
-    std::uint8_t material;
-    std::uint8_t bucket;   ///< a Bucket, kAwaitingExport or kAwaitingExportUnlicensed
-    std::uint8_t tranche;  ///< kAwaitingExport: which of the batch's tranches this is
-  };
-  static_assert(kMaxHorizonDays <= 0xffff && W * kMaxPending <= 0x7fff && W <= 0xff,
-                "Transit's fields hold a day, a node index and a lane");
-  static_assert(sizeof(Transit) == 16, "a node fills 16 bytes");
-
-  std::int32_t regime[W];
-  std::int32_t initial_regime[W];
-  /// Likelihood ratio of all the path's tilted draws, known from day 0 (importance sampling;
-  /// else 1), and its w and w^2 as the limbs every count of the path adds to its twin.
-  double weight[W];
-  std::uint32_t weight_limb[2 * kWeightLimbs][W];
-  std::int32_t episode[W];
-  std::int32_t months_in_regime[Cap::kRegimes][W];  ///< month starts spent in each state
-  double approval_share[W];  ///< q of the current regime episode
-  double price_premium[Cap::kMaterials][W];  ///< licensing price factor of the episode
-  double leakage[W];
-  double interdiction[W];
-  /// Whether segment s may take from bucket b under the lane's current regime (a copy of
-  /// ModelSpec::eligible, refreshed when the regime changes).
-  LaneFlag eligible[kBuckets][Cap::kSegments][W];
-
-  LaneFlag plant_cancelled[Cap::kPlants][W];
-  std::int32_t plant_start[Cap::kPlants][W];
-  double plant_ramp_days[Cap::kPlants][W];
-  std::int32_t plant_outage_until[Cap::kPlants][W];
-  /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
-  /// (kNeverDay when none ever does), and the first day from which every one of them is past
-  /// its ramp, so that its ramp fraction is exactly 1 and needs no division.
-  std::int32_t plant_first_day[Cap::kPlants];
-  std::int32_t plant_ramped_day[Cap::kPlants];
-
-  // Per (material, segment): [m][s][lane], so each material's loops are contiguous.
-  double cover_days[Cap::kSegments][W];    ///< initial cover drawn for each segment
-  double inventory[Cap::kMaterials][Cap::kSegments][W];
-  std::int32_t first_stockout[Cap::kMaterials][Cap::kSegments][W];
-  std::int32_t stockout_days[Cap::kMaterials][Cap::kSegments][W];
-  LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
-  double shortfall[Cap::kMaterials][Cap::kSegments][W];
-  double consumed[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand met
-  double demanded[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand
-  double consumed_total[Cap::kMaterials][Cap::kSegments][W];  ///< over the closed months
-  double demanded_total[Cap::kMaterials][Cap::kSegments][W];
-  /// Inventory at the last month close (the initial inventory before the first): a month's
-  /// receipts are its consumption plus the change of inventory.
-  double inventory_at_close[Cap::kMaterials][Cap::kSegments][W];
-  double procurement_usd[Cap::kSegments][W];  ///< receipts x price multiplier x base price
-  std::int32_t first_line_stop[Cap::kMaterials][Cap::kSegments][W];
-  std::int32_t line_stop_days[Cap::kMaterials][Cap::kSegments][W];
-  LaneFlag in_line_stop[Cap::kMaterials][Cap::kSegments][W];
-  /// Time to survive (docs/model.md §6 "Time to survive, time to recover"): the first day of
-  /// the run of months whose receipts fell short of their demand that the open month would
-  /// continue (the open month's first day when the last closed month's receipts met its
-  /// demand). Frozen at the first line stop, which it then dates.
-  std::int32_t disruption_from[Cap::kMaterials][Cap::kSegments][W];
-  /// First day of the line-stop spell in progress; -1 between spells.
-  std::int32_t stop_spell_from[Cap::kMaterials][Cap::kSegments][W];
-  /// This month's demand response factor, in [demand_floor_share, 1] (1 without a response).
-  double demand_scale[Cap::kMaterials][Cap::kSegments][W];
-  /// Price multipliers of the last kMaxResponseLag months, [month % kMaxResponseLag].
-  double price_history[kMaxResponseLag][Cap::kMaterials][W];
-
-  double pool[kBuckets][Cap::kMaterials][W];
-  double stockpile[Cap::kMaterials][W];
-  double stockpile_ceiling[Cap::kMaterials];  ///< the same for every path
-
-  double month_demand[Cap::kMaterials][W];
-  double month_supply[Cap::kMaterials][W];
-  double smuggled[Cap::kMaterials][W];
-  double seized[Cap::kMaterials][W];
-  double shipped[Cap::kMaterials][W];  ///< this month's licensed exports from China
-  double china_on_order[Cap::kMaterials][W];  ///< approved China tonnes not yet arrived
-
-  /// The block's batches in transit, shared by its lanes: a calendar of kSlots lists
-  /// (transit_slots), each in the order its batches were shipped, so that a day's arrivals are
-  /// found without looking at other days or testing each lane (receive_arrivals), and a free
-  /// list of the unused nodes.
-  Transit transit[W * kMaxPending];
-  static constexpr int kSlots = transit_slots(W);
-  static_assert((kSlots & (kSlots - 1)) == 0, "slot = day & (kSlots - 1)");
-  std::int16_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty
-  std::int16_t slot_tail[kSlots];  ///< last node (read only when the list is not empty)
-  std::int16_t free_head;
-  std::int32_t n_transit[W];  ///< batches in transit per lane, at most kMaxPending
-  bool overflow[W];
-};
 
 /// Observer hooks for tests and per-path traces; the default does nothing and compiles away.
 /// @p lane says which of the model's W paths a call is about.
@@ -446,7 +312,7 @@ class PathModel {
         first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineSeizure, m, step, seizure_u);
         for (int l = 0; l < W; ++l) {
           if (smuggled[l] > 0.0 && !(seizure_u[l] < st.interdiction[l])) {
-            enqueue(st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled[l]);
+            enqueue_batch(spec_, st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled[l]);
           }
         }
       }
@@ -494,46 +360,6 @@ class PathModel {
       if (spec_.month_start_day[mid] <= start) lo = mid; else hi = mid - 1;
     }
     return 1 + static_cast<std::uint64_t>(lo);
-  }
-
-  /// Tranches a licensed batch of material @p m leaves China in (at least 1).
-  RR_HD int tranches(int m) const {
-    return spec_.shipments_per_month[m] > 1 ? spec_.shipments_per_month[m] : 1;
-  }
-
-  /// Schedules a node for @p day (0 <= day < horizon): a batch arriving in @p bucket, or
-  /// (kAwaitingExport) tranche @p tranche of a licensed batch, leaving China that day.
-  RR_HD void enqueue(State& st, int l, std::int32_t day, int m, int bucket, double tonnes,
-                     int tranche = 0) const {
-    if (day >= spec_.horizon_days || !(tonnes > 0.0)) return;  // after the horizon: dropped
-    if (st.n_transit[l] == kMaxPending) {
-      st.overflow[l] = true;
-      return;
-    }
-    ++st.n_transit[l];
-    const std::int16_t i = st.free_head;  // never -1: each lane holds at most kMaxPending
-    typename State::Transit& tr = st.transit[i];
-    st.free_head = tr.next;
-    tr.tonnes = tonnes;
-    tr.lane = static_cast<std::uint8_t>(l);
-    tr.material = static_cast<std::uint8_t>(m);
-    tr.bucket = static_cast<std::uint8_t>(bucket);
-    tr.tranche = static_cast<std::uint8_t>(tranche);
-    link(st, i, day);
-  }
-
-  /// Appends node @p i to the list of its @p day's slot.
-  RR_HD static void link(State& st, std::int16_t i, std::int32_t day) {
-    typename State::Transit& tr = st.transit[i];
-    tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
-    tr.next = -1;
-    const int slot = day & (State::kSlots - 1);  // day >= 0
-    if (st.slot_head[slot] < 0) {
-      st.slot_head[slot] = i;
-    } else {
-      st.transit[st.slot_tail[slot]].next = i;
-    }
-    st.slot_tail[slot] = i;
   }
 
   /// licence_lots > 1: a request of @p requested tonnes (after the throttle) as lots, lot i
@@ -616,32 +442,25 @@ class PathModel {
     }
   }
 
-  /// Returns node @p i to the free list.
-  RR_HD static void release(State& st, std::int16_t i) {
-    --st.n_transit[st.transit[i].lane];
-    st.transit[i].next = st.free_head;
-    st.free_head = i;
-  }
-
   /// The tranches of a batch licensed on day @p licensed (before day 0 for pipeline_at_start):
   /// those that left China before day 0 are at sea if they arrive on or after day 0; the first
   /// one leaving on or after day 0 waits for export, carrying the rest with it.
   RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved,
                           bool licensing) const {
-    const int n = tranches(m);
+    const int n = batch_tranches(spec_, m);
     const double tonnes = approved / n;
     if (!(tonnes > 0.0)) return;
     for (int i = 0; i < n; ++i) {
       const std::int32_t leaves = licensed + shipment_offset_days(i, n);
       if (leaves >= 0) {
-        enqueue(st, l, leaves, m, licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
+        enqueue_batch(spec_, st, l, leaves, m, licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
                 tonnes, i);
         st.china_on_order[m][l] += tonnes * (n - i);
         return;
       }
       const std::int32_t arrives = leaves + spec_.shipping_days[m];
       if (arrives >= 0) {
-        enqueue(st, l, arrives, m, kChinaLegal, tonnes);
+        enqueue_batch(spec_, st, l, arrives, m, kChinaLegal, tonnes);
         st.china_on_order[m][l] += tonnes;
       }
     }
@@ -772,7 +591,7 @@ class PathModel {
       }
     }
 
-    if (spec_.any_demand_response) respond_to_prices(month, st);
+    if (spec_.any_demand_response) respond_to_prices(spec_, month, st);
     double requested[Cap::kMaterials][W], approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
     std::int32_t licence[Cap::kMaterials][W];  ///< days from the request to the export
     const std::int32_t month_days =
@@ -825,9 +644,9 @@ class PathModel {
         // On order whether or not the export falls inside the horizon (enqueue drops it
         // then), as seed_exports counts lots: later orders must not depend on the horizon.
         if (!by_lots && approved[m][l] > 0.0) {
-          enqueue(st, l, t + licence[m][l], m,
+          enqueue_batch(spec_, st, l, t + licence[m][l], m,
                   licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
-                  approved[m][l] / tranches(m));
+                  approved[m][l] / batch_tranches(spec_, m));
           st.china_on_order[m][l] += approved[m][l];
         }
         if (smuggled[m][l] > 0.0) {
@@ -837,7 +656,7 @@ class PathModel {
             st.seized[m][l] += smuggled[m][l];
             count(layout_.seized_batches + m, st, l);
           } else {
-            enqueue(st, l, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled[m][l]);
+            enqueue_batch(spec_, st, l, t + spec_.smuggling_delay_days, m, kSmuggled, smuggled[m][l]);
           }
         }
       }
@@ -894,24 +713,6 @@ class PathModel {
       gap -= st.china_on_order[m][l];
       const double orders = use + (gap > 0.0 ? gap : 0.0);
       requested[l] = orders < capacity ? orders : capacity;
-    }
-  }
-
-  /// Demand response at the start of month @p month: each responding segment's demand factor
-  /// max(floor, P^-elasticity) from its material's price multiplier P of response_lag_months
-  /// earlier (1 before the run's first months). No draws.
-  RR_HD void respond_to_prices(std::int32_t month, State& st) const {
-    for (int s = 0; s < spec_.n_segments; ++s) {
-      const SegmentSpec& seg = spec_.segments[s];
-      if (!(seg.response_elasticity > 0.0)) continue;
-      const std::int32_t then = month - seg.response_lag_months;
-      for (int m = 0; m < spec_.n_materials; ++m) {
-        for (int l = 0; l < W; ++l) {
-          const double price = then >= 0 ? st.price_history[then % kMaxResponseLag][m][l] : 1.0;
-          const double f = price > 1.0 ? pow(price, -seg.response_elasticity) : 1.0;
-          st.demand_scale[m][s][l] = f > seg.demand_floor_share ? f : seg.demand_floor_share;
-        }
-      }
     }
   }
 
@@ -998,72 +799,21 @@ class PathModel {
   RR_HD void simulate_day(std::uint64_t first_path, std::int32_t t, State& st) const {
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
-    receive_arrivals(t, st);
+    receive_arrivals(spec_, t, st);
 
     float demand_factor[Cap::kSegments][W];
     draw_demand_factors(first_path, t, demand_factor);
 
-    // Output fraction of each plant today (0 when cancelled, not started or in an outage);
-    // not computed for a plant before plant_first_day, where no lane reads it.
+    // Output fraction of each plant today (plants.hpp).
     double plant_fraction[Cap::kPlants][W];
-    for (int p = 0; p < spec_.n_plants; ++p) {
-      if (t < st.plant_first_day[p]) continue;
-      const double cap = spec_.plants[p].first_year_cap;
-      const bool ramped = t >= st.plant_ramped_day[p];
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        const LaneFlag running = (st.plant_cancelled[p][l] == 0) & (t >= st.plant_start[p][l]) &
-                                 (t >= st.plant_outage_until[p][l]);
-        const std::int32_t age = t - st.plant_start[p][l];
-        const double f = ramped ? (age < 365 && 1.0 > cap ? cap : 1.0)
-                                : plant_output_fraction(age, st.plant_ramp_days[p][l], cap);
-        plant_fraction[p][l] = running ? f : 0.0;
-      }
-    }
+    plant_fractions_today(spec_, t, st, plant_fraction);
 
     for (int m = 0; m < M; ++m) {
       double* inventory = &st.inventory[m][0][0];  // [segment][lane]
-      double* pool_nonchina = st.pool[kNonChina][m];
-      double* month_supply = st.month_supply[m];
 
       // Plant output: offtake straight to its segments, the rest to the non-China bucket.
-      // A lane whose plant does not run adds zeros (x + 0.0 == x for the non-negative
-      // tonnages here), which is what skipping it would give.
       double offtake_today[W];
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) offtake_today[l] = 0.0;
-      for (int k = 0; k < spec_.n_producers[m]; ++k) {
-        const int p = spec_.producers[m][k];
-        if (t < st.plant_first_day[p]) continue;
-        const PlantSpec& pl = spec_.plants[p];
-        const double nameplate = pl.output_t_per_day[m];
-        double out[W], rest[W];
-        RR_SIMD_LANES
-        for (int l = 0; l < W; ++l) {
-          out[l] = nameplate * plant_fraction[p][l];
-          rest[l] = out[l];
-        }
-        for (int l = 0; l < W; ++l) {
-          if (plant_fraction[p][l] > 0.0) observer_.plant_output(l, t, p, m, out[l]);
-        }
-        for (int j = 0; j < spec_.n_offtakers[p]; ++j) {
-          const int s = spec_.offtakers[p][j];
-          const double share = pl.offtake[s];
-          RR_SIMD_LANES
-          for (int l = 0; l < W; ++l) {
-            const double x = out[l] * share;
-            inventory[s * W + l] += x;
-            offtake_today[l] += x;
-            rest[l] -= x;
-          }
-        }
-        RR_SIMD_LANES
-        for (int l = 0; l < W; ++l) {
-          const double r = rest[l] > 0.0 ? rest[l] : 0.0;
-          pool_nonchina[l] += r;
-          month_supply[l] += r;
-        }
-      }
+      deliver_plant_output(spec_, t, m, plant_fraction, observer_, st, offtake_today);
 
       // Pool allocation by need, most restricted bucket first; what a bucket gives reduces the
       // need the next one sees.
@@ -1096,7 +846,7 @@ class PathModel {
         }
       }
 
-      if (spec_.has_stockpile) release_and_refill_stockpile(m, st);
+      if (spec_.has_stockpile) release_and_refill_stockpile(spec_, m, st);
 
       // Consumption and stockout bookkeeping.
       const double* demand_mean = spec_.demand_t[m];
@@ -1199,80 +949,6 @@ class PathModel {
     }
   }
 
-  /// China and smuggled batches arriving today go to their pool buckets, each lane's in the
-  /// order they were shipped: today's slot of the transit calendar holds them, and the batches
-  /// of days State::kSlots, 2 State::kSlots, ... ahead, which stay.
-  RR_HD void receive_arrivals(std::int32_t t, State& st) const {
-    const int slot = t & (State::kSlots - 1);
-    std::int16_t prev = -1;
-    std::int16_t export_head = -1, export_tail = -1;  // tranches leaving China today
-    for (std::int16_t i = st.slot_head[slot]; i >= 0;) {
-      typename State::Transit& tr = st.transit[i];
-      const std::int16_t next = tr.next;
-      if (tr.day == t) {
-        if (prev < 0) {
-          st.slot_head[slot] = next;
-        } else {
-          st.transit[prev].next = next;
-        }
-        if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
-        if (tr.bucket >= kAwaitingExport) {
-          tr.next = -1;
-          if (export_head < 0) export_head = i; else st.transit[export_tail].next = i;
-          export_tail = i;
-        } else {
-          st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
-          st.month_supply[tr.material][tr.lane] += tr.tonnes;
-          if (tr.bucket == kChinaLegal) st.china_on_order[tr.material][tr.lane] -= tr.tonnes;
-          release(st, i);
-        }
-      } else {
-        prev = i;
-      }
-      i = next;
-    }
-    if (export_head >= 0) export_tranches(t, export_head, st);
-  }
-
-  /// Tranches leaving China on day @p t (a list from @p head, in the order they were
-  /// scheduled): each is counted as exported and sails for shipping_days, its node reused for
-  /// the voyage; the batch's next tranche is scheduled. Nothing is drawn.
-  RR_HD void export_tranches(std::int32_t t, std::int16_t head, State& st) const {
-    for (std::int16_t i = head; i >= 0;) {
-      typename State::Transit& tr = st.transit[i];
-      const std::int16_t next = tr.next;
-      const int m = tr.material, l = tr.lane, k = tr.tranche, n = tranches(m);
-      const double tonnes = tr.tonnes;
-      if (tr.bucket == kAwaitingExportUnlicensed && spec_.regimes[st.regime[l]].licensing) {
-        // Unlicensed goods not yet exported when licensing begins are held: this tranche and
-        // the batch's later ones never leave (docs/model.md §6).
-        st.china_on_order[m][l] -= tonnes * (n - k);
-        release(st, i);
-        i = next;
-        continue;
-      }
-      const int waiting = tr.bucket;
-      st.shipped[m][l] += tonnes;
-      const std::int32_t arrives = t + spec_.shipping_days[m];
-      tr.bucket = static_cast<std::uint8_t>(kChinaLegal);
-      if (arrives == t) {
-        st.pool[kChinaLegal][m][l] += tonnes;
-        st.month_supply[m][l] += tonnes;
-        st.china_on_order[m][l] -= tonnes;
-        release(st, i);
-      } else if (arrives >= spec_.horizon_days) {
-        release(st, i);
-      } else {
-        link(st, i, arrives);
-      }
-      if (k + 1 < n) {
-        const std::int32_t licensed = t - shipment_offset_days(k, n);
-        enqueue(st, l, licensed + shipment_offset_days(k + 1, n), m, waiting, tonnes, k + 1);
-      }
-      i = next;
-    }
-  }
-
   /// Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
   /// stream per path and day; segment s always takes the stream's s-th normal, so a segment's
   /// noise does not depend on the others' settings (demand_noise.hpp).
@@ -1287,60 +963,6 @@ class PathModel {
     }
     lognormal_demand_factors<W>(seed_, first_path, static_cast<std::uint32_t>(t),
                                 spec_.n_segments, spec_.demand_sigma, spec_.demand_drift, factor);
-  }
-
-  /// Strategic stockpile for material @p m: release to participants below their trigger
-  /// cover (at most the daily cap), then refill from the non-China and China pools.
-  RR_HD void release_and_refill_stockpile(int m, State& st) const {
-    const int S = spec_.n_segments;
-    double* inventory = &st.inventory[m][0][0];
-    double* stock = st.stockpile[m];
-    const double max_release = spec_.stockpile_max_release_t_per_day[m];
-    double cap[W];
-    RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) cap[l] = max_release > stock[l] ? stock[l] : max_release;
-    // Participants below their trigger cover ask for the gap (need 0 for the others and where
-    // there is nothing to release, which allocates nothing).
-    double need[Cap::kSegments * W];
-    const double* trigger = spec_.release_trigger_t[m];  // 0 for non-participants
-    int asking = 0;
-    for (int s = 0; s < S; ++s) {
-      const double trigger_s = trigger[s];
-      // A zero trigger (a gap never above 0) leaves the segment out (release_eligibility).
-      if (!(trigger_s > 0.0)) continue;
-      RR_SIMD_LANES_ANY(asking)
-      for (int l = 0; l < W; ++l) {
-        const double gap = trigger_s - inventory[s * W + l];
-        need[s * W + l] = gap > 0.0 ? gap : 0.0;
-        asking |= (cap[l] > 0.0) & (gap > 0.0);
-      }
-    }
-    if (asking) {
-      double available[W], released[W];
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) available[l] = cap[l] > 0.0 ? cap[l] : 0.0;
-      allocate_lanes<W>(spec_.allocation_order, spec_.release_eligibility[m],
-                        &st.eligible[kNonChina][0][0], need, available, inventory, released);
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        stock[l] = stock[l] - released[l] > 0.0 ? stock[l] - released[l] : 0.0;
-      }
-    }
-    if (spec_.stockpile_refill) {
-      // A lane with no room before the non-China take has none after it either (it took 0),
-      // so each bucket's test of the room is the whole condition.
-      const double ceiling = st.stockpile_ceiling[m];
-      for (int b = kNonChina; b >= kChinaLegal; --b) {
-        double* pool = st.pool[b][m];
-        RR_SIMD_LANES
-        for (int l = 0; l < W; ++l) {
-          const double room = ceiling - stock[l];
-          const double take = room > 0.0 ? (pool[l] < room ? pool[l] : room) : 0.0;
-          pool[l] -= take;
-          stock[l] += take;
-        }
-      }
-    }
   }
 
   /// Adds the paths' per-path outcomes to the tally.

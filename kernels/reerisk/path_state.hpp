@@ -1,0 +1,144 @@
+/// @file path_state.hpp
+/// What W paths carry from one day to the next (PathState), and the names the mechanisms share
+/// to read it: pool buckets, the transit calendar's slots, lane flags. Every mechanism header
+/// (transit_calendar.hpp, plants.hpp, stockpile.hpp, prices.hpp, ...) reads and writes it;
+/// path_model.hpp composes them in the day's order.
+#pragma once
+
+#include <cstdint>
+
+#include "reerisk/capacity.hpp"
+#include "reerisk/model_spec.hpp"
+#include "reerisk/path_weight.hpp"
+#include "reerisk/portability.hpp"
+
+namespace rr {
+
+RR_KERNEL_CODE_BEGIN
+
+/// Pool buckets, allocated in this order (most restricted first, docs/model.md §6).
+enum Bucket : std::int32_t { kSmuggled = 0, kChinaLegal = 1, kNonChina = 2, kBuckets = 3 };
+static_assert(kBuckets == kPoolBuckets, "ModelSpec::eligible is indexed by Bucket");
+/// A transit node that is not yet at sea: a licensed tranche that leaves China on its day
+/// (then it is counted as exported and sails for shipping_days to the China-legal bucket).
+constexpr std::int32_t kAwaitingExport = 3;
+/// As kAwaitingExport, for a batch requested under a regime without licensing: held at customs
+/// (lost) if it is still in China when its path is under licensing (export_tranches).
+constexpr std::int32_t kAwaitingExportUnlicensed = 4;
+
+/// A day no plant starts on (plant_first_day when every lane's plant is cancelled).
+constexpr std::int32_t kNeverDay = 0x7fffffff;
+
+/// Slots of the transit calendar of W lanes (PathState::slot_head): a batch waits in the list
+/// of slot day mod transit_slots(W), a power of two. A batch shipped that many days or more
+/// ahead shares a slot with nearer days and is passed over there until its own day: with W
+/// lanes, 512 slots keep that to lead times over 16 months (in the baseline, 0.3% of the
+/// licensed batches of its slowest regime); one GPU thread (W = 1) receives a batch every few
+/// days, and 16 slots keep its local memory small.
+RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
+
+/// A per-lane yes/no in the vectorised day loop: 0 or 1. (GCC does not vectorise loops that mix
+/// bool arrays with doubles, so lane flags are 32-bit integers.)
+using LaneFlag = std::int32_t;
+
+/// Everything W paths carry from day to day; per-path values are indexed [...][lane], arrays
+/// are sized by the capacity Cap (capacity.hpp).
+template <int W, class Cap = FullCapacity>
+struct PathState {
+  /// A batch in transit: a node of its slot's list (or of the free list), 16 bytes.
+  struct Transit {
+    double tonnes;
+    std::uint16_t day;   ///< < kMaxHorizonDays
+    std::int16_t next;   ///< the next node of the list, -1 at its end
+    std::uint8_t lane;
+    std::uint8_t material;
+    std::uint8_t bucket;   ///< a Bucket, kAwaitingExport or kAwaitingExportUnlicensed
+    std::uint8_t tranche;  ///< kAwaitingExport: which of the batch's tranches this is
+  };
+  static_assert(kMaxHorizonDays <= 0xffff && W * kMaxPending <= 0x7fff && W <= 0xff,
+                "Transit's fields hold a day, a node index and a lane");
+  static_assert(sizeof(Transit) == 16, "a node fills 16 bytes");
+
+  std::int32_t regime[W];
+  std::int32_t initial_regime[W];
+  /// Likelihood ratio of all the path's tilted draws, known from day 0 (importance sampling;
+  /// else 1), and its w and w^2 as the limbs every count of the path adds to its twin.
+  double weight[W];
+  std::uint32_t weight_limb[2 * kWeightLimbs][W];
+  std::int32_t episode[W];
+  std::int32_t months_in_regime[Cap::kRegimes][W];  ///< month starts spent in each state
+  double approval_share[W];  ///< q of the current regime episode
+  double price_premium[Cap::kMaterials][W];  ///< licensing price factor of the episode
+  double leakage[W];
+  double interdiction[W];
+  /// Whether segment s may take from bucket b under the lane's current regime (a copy of
+  /// ModelSpec::eligible, refreshed when the regime changes).
+  LaneFlag eligible[kBuckets][Cap::kSegments][W];
+
+  LaneFlag plant_cancelled[Cap::kPlants][W];
+  std::int32_t plant_start[Cap::kPlants][W];
+  double plant_ramp_days[Cap::kPlants][W];
+  std::int32_t plant_outage_until[Cap::kPlants][W];
+  /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
+  /// (kNeverDay when none ever does), and the first day from which every one of them is past
+  /// its ramp, so that its ramp fraction is exactly 1 and needs no division.
+  std::int32_t plant_first_day[Cap::kPlants];
+  std::int32_t plant_ramped_day[Cap::kPlants];
+
+  // Per (material, segment): [m][s][lane], so each material's loops are contiguous.
+  double cover_days[Cap::kSegments][W];    ///< initial cover drawn for each segment
+  double inventory[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t first_stockout[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t stockout_days[Cap::kMaterials][Cap::kSegments][W];
+  LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
+  double shortfall[Cap::kMaterials][Cap::kSegments][W];
+  double consumed[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand met
+  double demanded[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand
+  double consumed_total[Cap::kMaterials][Cap::kSegments][W];  ///< over the closed months
+  double demanded_total[Cap::kMaterials][Cap::kSegments][W];
+  /// Inventory at the last month close (the initial inventory before the first): a month's
+  /// receipts are its consumption plus the change of inventory.
+  double inventory_at_close[Cap::kMaterials][Cap::kSegments][W];
+  double procurement_usd[Cap::kSegments][W];  ///< receipts x price multiplier x base price
+  std::int32_t first_line_stop[Cap::kMaterials][Cap::kSegments][W];
+  std::int32_t line_stop_days[Cap::kMaterials][Cap::kSegments][W];
+  LaneFlag in_line_stop[Cap::kMaterials][Cap::kSegments][W];
+  /// Time to survive (docs/model.md §6 "Time to survive, time to recover"): the first day of
+  /// the run of months whose receipts fell short of their demand that the open month would
+  /// continue (the open month's first day when the last closed month's receipts met its
+  /// demand). Frozen at the first line stop, which it then dates.
+  std::int32_t disruption_from[Cap::kMaterials][Cap::kSegments][W];
+  /// First day of the line-stop spell in progress; -1 between spells.
+  std::int32_t stop_spell_from[Cap::kMaterials][Cap::kSegments][W];
+  /// This month's demand response factor, in [demand_floor_share, 1] (1 without a response).
+  double demand_scale[Cap::kMaterials][Cap::kSegments][W];
+  /// Price multipliers of the last kMaxResponseLag months, [month % kMaxResponseLag].
+  double price_history[kMaxResponseLag][Cap::kMaterials][W];
+
+  double pool[kBuckets][Cap::kMaterials][W];
+  double stockpile[Cap::kMaterials][W];
+  double stockpile_ceiling[Cap::kMaterials];  ///< the same for every path
+
+  double month_demand[Cap::kMaterials][W];
+  double month_supply[Cap::kMaterials][W];
+  double smuggled[Cap::kMaterials][W];
+  double seized[Cap::kMaterials][W];
+  double shipped[Cap::kMaterials][W];  ///< this month's licensed exports from China
+  double china_on_order[Cap::kMaterials][W];  ///< approved China tonnes not yet arrived
+
+  /// The block's batches in transit, shared by its lanes: a calendar of kSlots lists
+  /// (transit_slots), each in the order its batches were shipped, so that a day's arrivals are
+  /// found without looking at other days or testing each lane (receive_arrivals), and a free
+  /// list of the unused nodes.
+  Transit transit[W * kMaxPending];
+  static constexpr int kSlots = transit_slots(W);
+  static_assert((kSlots & (kSlots - 1)) == 0, "slot = day & (kSlots - 1)");
+  std::int16_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty
+  std::int16_t slot_tail[kSlots];  ///< last node (read only when the list is not empty)
+  std::int16_t free_head;
+  std::int32_t n_transit[W];  ///< batches in transit per lane, at most kMaxPending
+  bool overflow[W];
+};
+
+RR_KERNEL_CODE_END
+}  // namespace rr

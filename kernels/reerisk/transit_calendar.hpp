@@ -1,0 +1,150 @@
+/// @file transit_calendar.hpp
+/// Batches on their way (docs/model.md §6): China's licensed tranches waiting to leave, and
+/// China and smuggled batches at sea, each a node of the transit calendar (PathState::transit)
+/// in the list of its day's slot. Scheduling, arrivals into the pools and exports; nothing
+/// here draws.
+#pragma once
+
+#include <cstdint>
+
+#include "reerisk/model_spec.hpp"
+#include "reerisk/path_state.hpp"
+#include "reerisk/portability.hpp"
+
+namespace rr {
+
+RR_KERNEL_CODE_BEGIN
+
+/// Days after the licence on which tranche @p i of @p n leaves China: floor(28 i / n), so four
+/// tranches go weekly (0, 7, 14, 21 days) and one leaves on the licence day (docs/model.md §6).
+RR_HD_INLINE constexpr std::int32_t shipment_offset_days(int i, int n) { return (28 * i) / n; }
+
+/// Tranches a licensed batch of material @p m leaves China in (at least 1).
+RR_HD_INLINE int batch_tranches(const ModelSpec& spec, int m) {
+  return spec.shipments_per_month[m] > 1 ? spec.shipments_per_month[m] : 1;
+}
+
+/// Appends node @p i to the list of its @p day's slot.
+template <int W, class Cap>
+RR_HD_INLINE void transit_link(PathState<W, Cap>& st, std::int16_t i, std::int32_t day) {
+  typename PathState<W, Cap>::Transit& tr = st.transit[i];
+  tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
+  tr.next = -1;
+  const int slot = day & (PathState<W, Cap>::kSlots - 1);  // day >= 0
+  if (st.slot_head[slot] < 0) {
+    st.slot_head[slot] = i;
+  } else {
+    st.transit[st.slot_tail[slot]].next = i;
+  }
+  st.slot_tail[slot] = i;
+}
+
+/// Returns node @p i to the free list.
+template <int W, class Cap>
+RR_HD_INLINE void transit_release(PathState<W, Cap>& st, std::int16_t i) {
+  --st.n_transit[st.transit[i].lane];
+  st.transit[i].next = st.free_head;
+  st.free_head = i;
+}
+
+/// Schedules a node for @p day (0 <= day < horizon): a batch arriving in @p bucket, or
+/// (kAwaitingExport) tranche @p tranche of a licensed batch, leaving China that day.
+template <int W, class Cap>
+RR_HD_INLINE void enqueue_batch(const ModelSpec& spec, PathState<W, Cap>& st, int l, std::int32_t day,
+                               int m, int bucket, double tonnes, int tranche = 0) {
+  if (day >= spec.horizon_days || !(tonnes > 0.0)) return;  // after the horizon: dropped
+  if (st.n_transit[l] == kMaxPending) {
+    st.overflow[l] = true;
+    return;
+  }
+  ++st.n_transit[l];
+  const std::int16_t i = st.free_head;  // never -1: each lane holds at most kMaxPending
+  typename PathState<W, Cap>::Transit& tr = st.transit[i];
+  st.free_head = tr.next;
+  tr.tonnes = tonnes;
+  tr.lane = static_cast<std::uint8_t>(l);
+  tr.material = static_cast<std::uint8_t>(m);
+  tr.bucket = static_cast<std::uint8_t>(bucket);
+  tr.tranche = static_cast<std::uint8_t>(tranche);
+  transit_link(st, i, day);
+}
+
+/// Tranches leaving China on day @p t (a list from @p head, in the order they were
+/// scheduled): each is counted as exported and sails for shipping_days, its node reused for
+/// the voyage; the batch's next tranche is scheduled. Nothing is drawn.
+template <int W, class Cap>
+RR_HD_INLINE void export_tranches(const ModelSpec& spec, std::int32_t t, std::int16_t head,
+                                  PathState<W, Cap>& st) {
+  for (std::int16_t i = head; i >= 0;) {
+    typename PathState<W, Cap>::Transit& tr = st.transit[i];
+    const std::int16_t next = tr.next;
+    const int m = tr.material, l = tr.lane, k = tr.tranche, n = batch_tranches(spec, m);
+    const double tonnes = tr.tonnes;
+    if (tr.bucket == kAwaitingExportUnlicensed && spec.regimes[st.regime[l]].licensing) {
+      // Unlicensed goods not yet exported when licensing begins are held: this tranche and
+      // the batch's later ones never leave (docs/model.md §6).
+      st.china_on_order[m][l] -= tonnes * (n - k);
+      transit_release(st, i);
+      i = next;
+      continue;
+    }
+    const int waiting = tr.bucket;
+    st.shipped[m][l] += tonnes;
+    const std::int32_t arrives = t + spec.shipping_days[m];
+    tr.bucket = static_cast<std::uint8_t>(kChinaLegal);
+    if (arrives == t) {
+      st.pool[kChinaLegal][m][l] += tonnes;
+      st.month_supply[m][l] += tonnes;
+      st.china_on_order[m][l] -= tonnes;
+      transit_release(st, i);
+    } else if (arrives >= spec.horizon_days) {
+      transit_release(st, i);
+    } else {
+      transit_link(st, i, arrives);
+    }
+    if (k + 1 < n) {
+      const std::int32_t licensed = t - shipment_offset_days(k, n);
+      enqueue_batch(spec, st, l, licensed + shipment_offset_days(k + 1, n), m, waiting, tonnes, k + 1);
+    }
+    i = next;
+  }
+}
+
+/// China and smuggled batches arriving today go to their pool buckets, each lane's in the
+/// order they were shipped: today's slot of the transit calendar holds them, and the batches
+/// of days kSlots, 2 kSlots, ... ahead, which stay.
+template <int W, class Cap>
+RR_HD_INLINE void receive_arrivals(const ModelSpec& spec, std::int32_t t, PathState<W, Cap>& st) {
+  const int slot = t & (PathState<W, Cap>::kSlots - 1);
+  std::int16_t prev = -1;
+  std::int16_t export_head = -1, export_tail = -1;  // tranches leaving China today
+  for (std::int16_t i = st.slot_head[slot]; i >= 0;) {
+    typename PathState<W, Cap>::Transit& tr = st.transit[i];
+    const std::int16_t next = tr.next;
+    if (tr.day == t) {
+      if (prev < 0) {
+        st.slot_head[slot] = next;
+      } else {
+        st.transit[prev].next = next;
+      }
+      if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
+      if (tr.bucket >= kAwaitingExport) {
+        tr.next = -1;
+        if (export_head < 0) export_head = i; else st.transit[export_tail].next = i;
+        export_tail = i;
+      } else {
+        st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
+        st.month_supply[tr.material][tr.lane] += tr.tonnes;
+        if (tr.bucket == kChinaLegal) st.china_on_order[tr.material][tr.lane] -= tr.tonnes;
+        transit_release(st, i);
+      }
+    } else {
+      prev = i;
+    }
+    i = next;
+  }
+  if (export_head >= 0) export_tranches(spec, t, export_head, st);
+}
+
+RR_KERNEL_CODE_END
+}  // namespace rr
