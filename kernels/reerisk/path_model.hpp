@@ -2,6 +2,12 @@
 /// The daily-step supply model (docs/model.md §1 and §6), written once for the GPU and the CPU. No
 /// I/O, no allocation, no exceptions: outcomes go into the integer tally.
 ///
+/// PathModel composes the mechanisms in the day's order (docs/model.md §1): regimes.hpp,
+/// transit_calendar.hpp, plants.hpp, allocation.hpp, stockpile.hpp, prices.hpp and
+/// demand_noise.hpp, each over the state of path_state.hpp. What stays here is what ties them to
+/// the draws of a month start and to the tally: set-up, China requests and licences, smuggling,
+/// outages, consumption and stockout bookkeeping, month closes and the per-path outcomes.
+///
 /// One PathModel<W> simulates W paths in lockstep, one per "lane". The calendar (month starts,
 /// events) is the same for every path, so the lanes share the day loop; their state is stored
 /// [...][lane], and the daily arithmetic (plants, allocation, stockpile, consumption, demand
@@ -23,6 +29,7 @@
 #include "reerisk/path_weight.hpp"
 #include "reerisk/plants.hpp"
 #include "reerisk/prices.hpp"
+#include "reerisk/regimes.hpp"
 #include "reerisk/rng.hpp"
 #include "reerisk/stockpile.hpp"
 #include "reerisk/tally_layout.hpp"
@@ -87,7 +94,7 @@ class PathModel {
       // The regime can change only on day 0, at month starts and on event days.
       const bool event_day = next_event < spec_.n_events && spec_.events[next_event].day <= t;
       if (t == 0 || month_start || event_day) {
-        update_regime(first_path, t, month, month_start, next_event, st);
+        update_regime(spec_, seed_, first_path, t, month, month_start, next_event, st);
       }
       if (month_start) start_month(first_path, t, month, st);
       simulate_day(first_path, t, st);
@@ -478,10 +485,10 @@ class PathModel {
     int e = 0;
     while (e < spec_.n_events && spec_.events[e].day < 0) ++e;  // never applied
     for (int k = 0; k < spec_.n_months; ++k) {
-      if (spec_.month_start_day[k] > 0) step_chain(first_path, k, regime, st.weight);
+      if (spec_.month_start_day[k] > 0) step_chain<W>(spec_, seed_, first_path, k, regime, st.weight);
       const std::int32_t end = k + 1 < spec_.n_months ? spec_.month_start_day[k + 1] : spec_.horizon_days;
       for (; e < spec_.n_events && spec_.events[e].day < end; ++e) {
-        apply_event(first_path, e, regime, st.weight);
+        apply_event<W>(spec_, seed_, first_path, e, regime, st.weight);
       }
     }
     for (int l = 0; l < W; ++l) {
@@ -494,70 +501,6 @@ class PathModel {
       weight_limbs(w, limbs[0]);
       weight_limbs(w * w, limbs[1]);
       for (int k = 0; k < 2 * kWeightLimbs; ++k) st.weight_limb[k][l] = limbs[k / kWeightLimbs][k % kWeightLimbs];
-    }
-  }
-
-  /// The regime chain's step into month @p month (at its first day, after day 0) for every lane;
-  /// @p weight, where not null, takes the likelihood ratio of the drawn transition.
-  RR_HD void step_chain(std::uint64_t first_path, std::int32_t month, std::int32_t* regime,
-                        double* weight) const {
-    double u[W];
-    first_uniform_lanes<W>(seed_, first_path, Purpose::kRegimeStep, 0,
-                           static_cast<std::uint32_t>(month), u);
-    for (int l = 0; l < W; ++l) {
-      const RegimeSpec& cur = spec_.regimes[regime[l]];
-      regime[l] = pick(u[l], spec_.n_regimes, [&](int r) { return cur.transition[r]; });
-      if (weight) weight[l] *= cur.transition_weight[regime[l]];
-    }
-  }
-
-  /// Event @p e on its day for every lane: a lane not yet in its regime jumps with its
-  /// probability; @p weight, where not null, takes the likelihood ratio of the draw.
-  RR_HD void apply_event(std::uint64_t first_path, int e, std::int32_t* regime, double* weight) const {
-    const EventSpec& ev = spec_.events[e];
-    double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
-    first_uniform_lanes<W>(seed_, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e), 0, u);
-    for (int l = 0; l < W; ++l) {
-      if (regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
-      const bool jump = u[l] < ev.probability;
-      if (weight) weight[l] *= jump ? ev.weight_if_jump : ev.weight_if_stay;
-      if (jump) regime[l] = ev.to_regime;
-    }
-  }
-
-  /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
-  /// after day 0 (day 0's draw is in init()), then the events dated today; day 0 and every
-  /// change of state start a new episode with a fresh approval share q.
-  RR_HD void update_regime(std::uint64_t first_path, std::int32_t t, std::int32_t month,
-                           bool month_start, std::int32_t& next_event, State& st) const {
-    std::int32_t before[W];
-    for (int l = 0; l < W; ++l) before[l] = st.regime[l];
-    // The weights of these draws were taken at day 0 (weigh_paths).
-    if (t > 0 && month_start) step_chain(first_path, month, st.regime, nullptr);  // day 0's: init()
-    while (next_event < spec_.n_events && spec_.events[next_event].day <= t) {
-      if (spec_.events[next_event].day == t) apply_event(first_path, next_event, st.regime, nullptr);
-      ++next_event;
-    }
-    for (int l = 0; l < W; ++l) {
-      if (t == 0 || st.regime[l] != before[l]) {
-        const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-        ++st.episode[l];
-        st.approval_share[l] =
-            reg.licensing ? sample(reg.approval, seed_, first_path + l, Purpose::kApprovalShare,
-                                   0, st.episode[l])
-                          : 1.0;
-        for (int m = 0; m < spec_.n_materials; ++m) {
-          st.price_premium[m][l] =
-              reg.licensing ? sample(reg.price_premium[m], seed_, first_path + l,
-                                     Purpose::kPricePremium, m, st.episode[l])
-                            : 1.0;
-        }
-        for (int b = 0; b < kBuckets; ++b) {
-          for (int s = 0; s < spec_.n_segments; ++s) {
-            st.eligible[b][s][l] = spec_.eligible[st.regime[l]][b][s] ? 1 : 0;
-          }
-        }
-      }
     }
   }
 
@@ -714,22 +657,6 @@ class PathModel {
       const double orders = use + (gap > 0.0 ? gap : 0.0);
       requested[l] = orders < capacity ? orders : capacity;
     }
-  }
-
-  /// Index drawn by inverse CDF over @p n weights; rounding residue goes to the last
-  /// non-zero weight.
-  template <class Weight>
-  RR_HD static std::int32_t pick(double u, int n, Weight weight) {
-    double acc = 0.0;
-    int last = 0;
-    for (int i = 0; i < n; ++i) {
-      const double w = weight(i);
-      if (w <= 0.0) continue;
-      last = i;
-      acc += w;
-      if (u < acc) return i;
-    }
-    return last;
   }
 
   /// Bins the month's price multiplier, China exports and deliveries per material and clears
