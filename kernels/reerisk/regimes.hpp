@@ -67,8 +67,10 @@ RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, std::ui
 /// Regime at the start of day @p t (§6 "Calendar"): the chain's step at every month start
 /// after day 0 (day 0's draw is in init()), then the events dated today; day 0 and every
 /// change of state start a new episode with a fresh approval share q.
+// A call on the GPU (RR_HD_COLD), as nvcc kept it when it was a PathModel member: it runs only
+// on day 0, month starts and event days.
 template <int W, class Cap>
-RR_HD_INLINE void update_regime(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
+RR_HD_COLD void update_regime(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
                                 std::int32_t t, std::int32_t month, bool month_start,
                                 std::int32_t& next_event, PathState<W, Cap>& st) {
   std::int32_t before[W];
