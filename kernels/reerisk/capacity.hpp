@@ -1,5 +1,5 @@
 /// @file capacity.hpp
-/// Compile-time bounds of a path's state (PathState, path_model.hpp). The scenario's own sizes
+/// Compile-time bounds of a path's state (PathState, path_state.hpp). The scenario's own sizes
 /// are run-time values in ModelSpec; a path's arrays are sized by a capacity at least that
 /// large. The CPU backend uses the model limits (FullCapacity). On the GPU every thread keeps
 /// its own state in local memory, whose size per thread bounds occupancy and the device memory

@@ -197,5 +197,12 @@ RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t
   }
 }
 
+/// Rounds to the nearest whole day, saturating far outside any horizon.
+RR_HD_INLINE std::int32_t round_days(double days) {
+  if (!(days < 1e9)) return 1000000000;
+  if (!(days > -1e9)) return -1000000000;
+  return static_cast<std::int32_t>(floor(days + 0.5));
+}
+
 RR_KERNEL_CODE_END
 }  // namespace rr

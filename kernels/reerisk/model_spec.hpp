@@ -19,7 +19,7 @@ constexpr int kMaxMonths = 1201;        ///< month starts in the horizon (100 ye
 constexpr int kMaxHorizonDays = 36525;  ///< 100 years
 constexpr int kMaxPending = 128;        ///< batches awaiting export or in transit per path
 constexpr int kMaxPipelineMonths = 24;  ///< pre-start month starts seeded by pipeline_at_start
-constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (path_model.hpp)
+constexpr int kPoolBuckets = 3;         ///< smuggled, China legal, non-China (path_state.hpp)
 constexpr int kMaxResponseLag = 12;     ///< months a demand response may lag the price
 constexpr int kMaxLicenceLots = 16;     ///< lots a monthly request may be licensed in
 
@@ -145,7 +145,7 @@ struct ModelSpec {
   bool any_orders = false;
   std::int32_t shipping_days[kMaxMaterials] = {};
   /// Tranches a licensed monthly batch is exported in (1 = all on the licence day); tranche i
-  /// leaves China shipment_offset_days(i, n) days after the licence (path_model.hpp).
+  /// leaves China shipment_offset_days(i, n) days after the licence (transit_calendar.hpp).
   std::int32_t shipments_per_month[kMaxMaterials] = {};
   /// Lots a monthly request is licensed in, each approved on its own (1 = all or nothing).
   std::int32_t licence_lots[kMaxMaterials] = {};

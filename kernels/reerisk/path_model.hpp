@@ -3,10 +3,11 @@
 /// I/O, no allocation, no exceptions: outcomes go into the integer tally.
 ///
 /// PathModel composes the mechanisms in the day's order (docs/model.md §1): regimes.hpp,
-/// transit_calendar.hpp, plants.hpp, allocation.hpp, stockpile.hpp, prices.hpp and
-/// demand_noise.hpp, each over the state of path_state.hpp. What stays here is what ties them to
-/// the draws of a month start and to the tally: set-up, China requests and licences, smuggling,
-/// outages, consumption and stockout bookkeeping, month closes and the per-path outcomes.
+/// licensing.hpp, transit_calendar.hpp, plants.hpp, allocation.hpp, stockpile.hpp, prices.hpp
+/// and demand_noise.hpp, each over the state of path_state.hpp. What stays here adds to the
+/// tally: the set-up (covers, plants, the pipeline at start), the month start (smuggling,
+/// seizures, outages), consumption and stockout bookkeeping, month closes and the per-path
+/// outcomes.
 ///
 /// One PathModel<W> simulates W paths in lockstep, one per "lane". The calendar (month starts,
 /// events) is the same for every path, so the lanes share the day loop; their state is stored
@@ -23,6 +24,7 @@
 #include "reerisk/allocation.hpp"
 #include "reerisk/capacity.hpp"
 #include "reerisk/demand_noise.hpp"
+#include "reerisk/licensing.hpp"
 #include "reerisk/dist.hpp"
 #include "reerisk/model_spec.hpp"
 #include "reerisk/path_state.hpp"
@@ -41,13 +43,6 @@ RR_KERNEL_CODE_BEGIN
 
 /// A shortfall above this many tonnes makes a stockout day (docs/model.md §5).
 constexpr double kShortfallEpsilon = 1e-9;
-
-/// Rounds to the nearest whole day, saturating far outside any horizon.
-RR_HD_INLINE std::int32_t round_days(double days) {
-  if (!(days < 1e9)) return 1000000000;
-  if (!(days > -1e9)) return -1000000000;
-  return static_cast<std::int32_t>(floor(days + 0.5));
-}
 
 /// Observer hooks for tests and per-path traces; the default does nothing and compiles away.
 /// @p lane says which of the model's W paths a call is about.
@@ -153,11 +148,7 @@ class PathModel {
   }
 
   RR_HD void init(std::uint64_t first_path, State& st) const {
-    for (int k = 0; k < State::kSlots; ++k) st.slot_head[k] = -1;
-    for (int i = 0; i < W * kMaxPending; ++i) {
-      st.transit[i].next = static_cast<std::int16_t>(i + 1 < W * kMaxPending ? i + 1 : -1);
-    }
-    st.free_head = 0;
+    clear_transit_calendar(st);
     const int M = spec_.n_materials;
     for (int m = 0; m < M; ++m) {
       st.stockpile_ceiling[m] = spec_.has_stockpile ? spec_.stockpile_ceiling_t[m] : 0.0;
@@ -250,9 +241,6 @@ class PathModel {
         st.demand_scale[m][s][l] = 1.0;
       }
     }
-    st.n_transit[l] = 0;
-    st.overflow[l] = false;
-
     Stream rs(seed_, path, Purpose::kRegimeInitial, 0, 0);
     st.regime[l] = pick(rs.uniform(), spec_.n_regimes,
                         [&](int r) { return spec_.regimes[r].initial_probability; });
@@ -284,11 +272,11 @@ class PathModel {
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
         if (licensing) {
           first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineApproval, m, step, approval_u);
-          draw_licence_normals(first_path, Purpose::kPipelineLicenceDays, m, step, approval_u, q,
+          draw_licence_normals(spec_, seed_, first_path, Purpose::kPipelineLicenceDays, m, step, approval_u, q,
                                st, licence_z);
         }
         double throttle[W];
-        draw_throttles(first_path, Purpose::kPipelineThrottle, m, step, st, throttle);
+        draw_throttles(spec_, seed_, first_path, Purpose::kPipelineThrottle, m, step, st, throttle);
         double smuggled[W];
         int any_smuggled = 0;
         for (int l = 0; l < W; ++l) {
@@ -297,18 +285,18 @@ class PathModel {
           double approved = baseline * throttle[l];
           std::int32_t licence = 0;
           if (reg.licensing && spec_.licence_lots[m] > 1) {
-            approved = license_lots(st, l, path, day, m, step, reg, q[l], approved,
+            approved = license_lots(spec_, seed_, st, l, path, day, m, step, reg, q[l], approved,
                                     Purpose::kPipelineApproval, Purpose::kPipelineLicenceDays);
           } else {
             if (reg.licensing) {
               if (approval_u[l] < q[l]) {
-                licence = licence_lead_days(reg.licence_days, licence_z[l], path,
+                licence = licence_lead_days(seed_, reg.licence_days, licence_z[l], path,
                                             Purpose::kPipelineLicenceDays, m, step);
               } else {
                 approved = 0.0;
               }
             }
-            seed_exports(st, l, day + licence, m, approved, reg.licensing);
+            seed_exports(spec_, st, l, day + licence, m, approved, reg.licensing);
           }
           const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
           smuggled[l] = st.leakage[l] * blocked;
@@ -326,37 +314,6 @@ class PathModel {
     }
   }
 
-  /// Each lane's throttle of material @p m under its regime (sample_lanes: Beta draws in SIMD).
-  RR_HD void draw_throttles(std::uint64_t first_path, Purpose purpose, int m, std::uint32_t step,
-                            const State& st, double (&throttle)[W]) const {
-    sample_lanes<W>([&](int l) -> const Dist& { return spec_.regimes[st.regime[l]].throttle[m]; },
-                    seed_, first_path, purpose, m, step, throttle);
-  }
-
-  /// The normals of the lognormal licence times of material @p m, for all lanes at once, when
-  /// some lane's batch is approved (@p approval_u below @p share) under a licensing regime with a
-  /// lognormal licence time; licence_lead_days reads them.
-  RR_HD void draw_licence_normals(std::uint64_t first_path, Purpose purpose, int m,
-                                  std::uint32_t step, const double* approval_u,
-                                  const double* share, const State& st, double (&z)[W]) const {
-    int any = 0;
-    for (int l = 0; l < W; ++l) {
-      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-      any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
-             approval_u[l] < share[l];
-    }
-    if (any) first_normal_lanes<W>(seed_, first_path, purpose, m, step, z);
-  }
-
-  /// Whole days of licensing for an approved batch: the lognormal at the lane's normal @p z
-  /// (draw_licence_normals), what sample() would draw, or sample() for another family.
-  RR_HD std::int32_t licence_lead_days(const Dist& days, double z, std::uint64_t path,
-                                       Purpose purpose, int m, std::uint32_t step) const {
-    return round_days(days.kind == DistKind::kLognormal
-                          ? lognormal_at(days, z)
-                          : sample(days, seed_, path, purpose, m, step));
-  }
-
   /// Month bin of a plant start: 0 before day 0, 1 + k in month k, K + 1 after the horizon.
   RR_HD std::uint64_t plant_start_bin(std::int32_t start) const {
     if (start < 0) return 0;
@@ -367,110 +324,6 @@ class PathModel {
       if (spec_.month_start_day[mid] <= start) lo = mid; else hi = mid - 1;
     }
     return 1 + static_cast<std::uint64_t>(lo);
-  }
-
-  /// licence_lots > 1: a request of @p requested tonnes (after the throttle) as lots, lot i
-  /// approved when uniform i of the @p approval stream is below @p q and licensed after draw i
-  /// of the @p licence stream (drawn for every lot, so a lot's time does not depend on the
-  /// others' approvals); each approved lot waits for export as a batch of its own, or is seeded
-  /// as seed_exports does for a pre-start day (docs/model.md §6). Returns the approved tonnes.
-  RR_HD double license_lots(State& st, int l, std::uint64_t path, std::int32_t day, int m,
-                            std::uint32_t step, const RegimeSpec& reg, double q, double requested,
-                            Purpose approval, Purpose licence) const {
-    const int lots = spec_.licence_lots[m];
-    Stream lot(seed_, path, approval, m, step);
-    Stream days(seed_, path, licence, m, step);
-    const double share = requested / lots;
-    double approved = 0.0;
-    for (int i = 0; i < lots; ++i) {
-      if (!(lot.uniform() < q)) {
-        skip_sample(reg.licence_days, days);  // lot i + 1 keeps draw i + 1, uncomputed here
-        continue;
-      }
-      const std::int32_t wait = round_days(sample(reg.licence_days, days));
-      seed_exports(st, l, day + wait, m, share, true);
-      approved += share;
-    }
-    return approved;
-  }
-
-  /// license_lots for the month start, all W lanes at once: for each lane under a licensing
-  /// regime (the others keep @p amount), lot i's approval uniform and licence normal are word
-  /// i of the lane's streams, as the one-lane function draws them, so the results are the
-  /// same bits; the Philox blocks and AS 241's central branch run in SIMD registers. A lane
-  /// whose licence days are neither lognormal nor fixed goes through license_lots. Each lane's
-  /// lots are enqueued in lot order (what the pools' sums depend on); the lanes' lots
-  /// interleave in the slot lists, which sum lane by lane.
-  RR_HD void license_lots_lanes(State& st, std::uint64_t first_path, std::int32_t day, int m,
-                                std::uint32_t step, double (&amount)[W]) const {
-    const int lots = spec_.licence_lots[m];
-    bool by_lanes[W];
-    int any = 0;
-    for (int l = 0; l < W; ++l) {
-      const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-      const DistKind kind = reg.licence_days.kind;
-      by_lanes[l] = reg.licensing && (kind == DistKind::kLognormal || kind == DistKind::kFixed);
-      if (reg.licensing && !by_lanes[l]) {
-        amount[l] = license_lots(st, l, first_path + l, day, m, step, reg, st.approval_share[l],
-                                 amount[l], Purpose::kApproval, Purpose::kLicenceDays);
-      }
-      any |= by_lanes[l];
-    }
-    if (!any) return;
-    double share[W], approved[W];
-    for (int l = 0; l < W; ++l) {
-      share[l] = amount[l] / lots;
-      approved[l] = 0.0;
-    }
-    std::uint32_t approval_word[4][W], licence_word[4][W];
-    for (int i = 0; i < lots; ++i) {
-      const int w = i & 3;
-      if (w == 0) {
-        const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
-        philox_lanes<W>(seed_, first_path, stream_word2(Purpose::kApproval, m, block), step,
-                        approval_word);
-        philox_lanes<W>(seed_, first_path, stream_word2(Purpose::kLicenceDays, m, block), step,
-                        licence_word);
-      }
-      double z[W];
-      normals_from_words<W>(licence_word[w], z);
-      for (int l = 0; l < W; ++l) {
-        if (!by_lanes[l] || !(r123::u01fixedpt<double>(approval_word[w][l]) < st.approval_share[l])) {
-          continue;
-        }
-        const Dist& days = spec_.regimes[st.regime[l]].licence_days;
-        const double wait = days.kind == DistKind::kLognormal ? lognormal_at(days, z[l]) : days.p0;
-        seed_exports(st, l, day + round_days(wait), m, share[l], true);
-        approved[l] += share[l];
-      }
-    }
-    for (int l = 0; l < W; ++l) {
-      if (by_lanes[l]) amount[l] = approved[l];
-    }
-  }
-
-  /// The tranches of a batch licensed on day @p licensed (before day 0 for pipeline_at_start):
-  /// those that left China before day 0 are at sea if they arrive on or after day 0; the first
-  /// one leaving on or after day 0 waits for export, carrying the rest with it.
-  RR_HD void seed_exports(State& st, int l, std::int32_t licensed, int m, double approved,
-                          bool licensing) const {
-    const int n = batch_tranches(spec_, m);
-    const double tonnes = approved / n;
-    if (!(tonnes > 0.0)) return;
-    for (int i = 0; i < n; ++i) {
-      const std::int32_t leaves = licensed + shipment_offset_days(i, n);
-      if (leaves >= 0) {
-        enqueue_batch(spec_, st, l, leaves, m, licensing ? kAwaitingExport : kAwaitingExportUnlicensed,
-                tonnes, i);
-        st.china_on_order[m][l] += tonnes * (n - i);
-        return;
-      }
-      const std::int32_t arrives = leaves + spec_.shipping_days[m];
-      if (arrives >= 0) {
-        enqueue_batch(spec_, st, l, arrives, m, kChinaLegal, tonnes);
-        st.china_on_order[m][l] += tonnes;
-      }
-    }
   }
 
   /// Importance sampling: completes each lane's weight at day 0 with the likelihood ratios of
@@ -529,7 +382,7 @@ class PathModel {
     double licence_z[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        draw_licence_normals(first_path, Purpose::kLicenceDays, m, step, approval_u[m],
+        draw_licence_normals(spec_, seed_, first_path, Purpose::kLicenceDays, m, step, approval_u[m],
                              st.approval_share, st, licence_z[m]);
       }
     }
@@ -540,16 +393,16 @@ class PathModel {
     const std::int32_t month_days =
         (month + 1 < spec_.n_months ? spec_.month_start_day[month + 1] : spec_.last_month_end_day) - t;
     for (int m = 0; m < M; ++m) {
-      request_china_batch(m, month_days, st, requested[m]);
+      request_china_batch(spec_, m, month_days, st, requested[m]);
       double throttle[W];
-      draw_throttles(first_path, Purpose::kThrottle, m, step, st, throttle);
+      draw_throttles(spec_, seed_, first_path, Purpose::kThrottle, m, step, st, throttle);
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) approved[m][l] = requested[m][l] * throttle[l];
     }
     // Each lane's China nodes keep their order within a bucket and material, so enqueueing
     // the lots here, before the smuggled batches, sums the pools alike.
     for (int m = 0; m < M; ++m) {
-      if (spec_.licence_lots[m] > 1) license_lots_lanes(st, first_path, t, m, step, approved[m]);
+      if (spec_.licence_lots[m] > 1) license_lots_lanes(spec_, seed_, st, first_path, t, m, step, approved[m]);
     }
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
@@ -560,7 +413,7 @@ class PathModel {
         licence[m][l] = 0;
         if (reg.licensing && spec_.licence_lots[m] <= 1) {  // lots were licensed above
           if (approval_u[m][l] < st.approval_share[l]) {
-            licence[m][l] = licence_lead_days(reg.licence_days, licence_z[m][l], path,
+            licence[m][l] = licence_lead_days(seed_, reg.licence_days, licence_z[m][l], path,
                                               Purpose::kLicenceDays, m, step);
           } else {
             approved[m][l] = 0.0;
@@ -584,7 +437,7 @@ class PathModel {
       const bool licensing = reg.licensing;
       for (int m = 0; m < M; ++m) {
         const bool by_lots = licensing && spec_.licence_lots[m] > 1;  // enqueued above
-        // On order whether or not the export falls inside the horizon (enqueue drops it
+        // On order whether or not the export falls inside the horizon (enqueue_batch drops it
         // then), as seed_exports counts lots: later orders must not depend on the horizon.
         if (!by_lots && approved[m][l] > 0.0) {
           enqueue_batch(spec_, st, l, t + licence[m][l], m,
@@ -625,37 +478,6 @@ class PathModel {
                                     Purpose::kPlantOutageDays, p, step));
         }
       }
-    }
-  }
-
-  /// The month's China request of material @p m per lane, before the throttle: the baseline,
-  /// or, where the material has an export capacity, the segments' orders up to it: their
-  /// demand over the month's @p days (with any demand response) plus what brings their
-  /// inventory position to target cover plus the demand of the lead time (the regime's mean
-  /// licence days and the shipping days), net of what they hold, what lies in the pool and
-  /// what China has approved and not yet delivered (docs/model.md §6 "Flows that answer
-  /// orders"). Without the lead-time term a pipeline longer than the target cover would
-  /// drain the inventories to zero at steady state.
-  RR_HD void request_china_batch(int m, std::int32_t days, const State& st,
-                                 double (&requested)[W]) const {
-    const double capacity = spec_.china_capacity_t_per_month[m];
-    if (!(capacity > 0.0)) {
-      for (int l = 0; l < W; ++l) requested[l] = spec_.china_t_per_month[m];
-      return;
-    }
-    for (int l = 0; l < W; ++l) {
-      const double lead_days =
-          spec_.regimes[st.regime[l]].mean_licence_days + spec_.shipping_days[m];
-      double use = 0.0, gap = 0.0;
-      for (int s = 0; s < spec_.n_segments; ++s) {
-        const double daily = spec_.demand_t[m][s] * st.demand_scale[m][s][l];
-        use += daily * days;
-        gap += spec_.target_t[m][s] + daily * lead_days - st.inventory[m][s][l];
-      }
-      for (int b = 0; b < kBuckets; ++b) gap -= st.pool[b][m][l];
-      gap -= st.china_on_order[m][l];
-      const double orders = use + (gap > 0.0 ? gap : 0.0);
-      requested[l] = orders < capacity ? orders : capacity;
     }
   }
 

@@ -24,6 +24,21 @@ RR_HD_INLINE int batch_tranches(const ModelSpec& spec, int m) {
   return spec.shipments_per_month[m] > 1 ? spec.shipments_per_month[m] : 1;
 }
 
+/// Empties the calendar: every slot's list empty, every node on the free list, no lane holding
+/// a batch or having overflowed.
+template <int W, class Cap>
+RR_HD_INLINE void clear_transit_calendar(PathState<W, Cap>& st) {
+  for (int k = 0; k < PathState<W, Cap>::kSlots; ++k) st.slot_head[k] = -1;
+  for (int i = 0; i < W * kMaxPending; ++i) {
+    st.transit[i].next = static_cast<std::int16_t>(i + 1 < W * kMaxPending ? i + 1 : -1);
+  }
+  st.free_head = 0;
+  for (int l = 0; l < W; ++l) {
+    st.n_transit[l] = 0;
+    st.overflow[l] = false;
+  }
+}
+
 /// Appends node @p i to the list of its @p day's slot.
 template <int W, class Cap>
 RR_HD_INLINE void transit_link(PathState<W, Cap>& st, std::int16_t i, std::int32_t day) {
