@@ -31,16 +31,25 @@ RR_ISA_BASELINE void run_baseline(const ModelSpec& spec, const TallyLayout& layo
 }
 
 #if RR_HAVE_ISA_COPIES
+/// The hook of a copy that tells the model which SIMD instructions the copy was compiled for,
+/// so that Philox uses `pmuludq`, which g++ does not find on its own (philox_x86.hpp).
+template <class Simd>
+struct CopyHook : PathEndHook {
+  using simd_isa = Simd;
+};
+
 RR_ISA_V3 void run_v3(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                       std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
                       const PathEndHook& hook, StopFlag stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, hook, stop);
+  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, CopyHook<SimdAvx2>{hook},
+                             stop);
 }
 
 RR_ISA_V4 void run_v4(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                       std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
                       const PathEndHook& hook, StopFlag stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, hook, stop);
+  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, CopyHook<SimdAvx512>{hook},
+                             stop);
 }
 #endif
 

@@ -9,6 +9,7 @@
 
 #include "reerisk/float_math.hpp"
 #include "reerisk/model_spec.hpp"
+#include "reerisk/philox_x86.hpp"
 #include "reerisk/portability.hpp"
 #include "reerisk/rng.hpp"
 
@@ -26,14 +27,15 @@ static_assert(kMaxSegments % 4 == 0, "demand factors are drawn four segments at 
 /// exactly 1.
 ///
 /// Philox (philox_lanes), PPND7 (normal_quantile_f) and exp_f have no branches, so the CPU
-/// evaluates W paths' factors in SIMD registers.
-template <int W>
+/// evaluates W paths' factors in SIMD registers; @p Simd names the instructions Philox may use
+/// beyond what the compiler finds (philox_x86.hpp), which changes no bit.
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, std::uint64_t first_path,
                                            std::uint32_t day, int n, const float* sigma,
                                            const float* drift, float (*factor)[W]) {
   for (int base = 0; base < n; base += 4) {
     std::uint32_t word[4][W];
-    philox_lanes<W>(seed, first_path,
+    philox_lanes_for<W, Simd>(seed, first_path,
                     stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)), day,
                     word);
     // The four segments inside the lane loop: four independent chains of PPND7, log_f and

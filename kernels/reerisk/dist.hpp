@@ -146,7 +146,7 @@ RR_HD_INLINE bool bernoulli(double p, std::uint64_t seed, std::uint64_t path, Pu
 /// (the stream's first block: normal, uniform, normal, uniform) are computed for all lanes at
 /// once, and a lane whose candidates are not both accepted by the squeeze (a few percent), or
 /// whose distribution is another one, is sampled lane by lane.
-template <int W, class DistOf>
+template <int W, class Simd = SimdGeneric, class DistOf>
 RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t first_path,
                                Purpose purpose, std::uint32_t entity, std::uint32_t step,
                                double (&out)[W]) {
@@ -163,7 +163,7 @@ RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t
   }
   if (!any_fast) return;
   std::uint32_t word[4][W];
-  philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  philox_lanes_for<W, Simd>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
   double z[2][W];  // the gammas' candidate normals: words 0 and 2
   normals_from_words<W>(word[0], z[0]);
   normals_from_words<W>(word[2], z[1]);

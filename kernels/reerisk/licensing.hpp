@@ -50,18 +50,18 @@ RR_HD_INLINE void request_china_batch(const ModelSpec& spec, int m, std::int32_t
 }
 
 /// Each lane's throttle of material @p m under its regime (sample_lanes: Beta draws in SIMD).
-template <int W, class Cap>
+template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void draw_throttles(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
                                  Purpose purpose, int m, std::uint32_t step,
                                  const PathState<W, Cap>& st, double (&throttle)[W]) {
-  sample_lanes<W>([&](int l) -> const Dist& { return spec.regimes[st.regime[l]].throttle[m]; },
+  sample_lanes<W, Simd>([&](int l) -> const Dist& { return spec.regimes[st.regime[l]].throttle[m]; },
                   seed, first_path, purpose, m, step, throttle);
 }
 
 /// The normals of the lognormal licence times of material @p m, for all lanes at once, when
 /// some lane's batch is approved (@p approval_u below @p share) under a licensing regime with a
 /// lognormal licence time; licence_lead_days reads them.
-template <int W, class Cap>
+template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void draw_licence_normals(const ModelSpec& spec, std::uint64_t seed,
                                        std::uint64_t first_path, Purpose purpose, int m,
                                        std::uint32_t step, const double* approval_u,
@@ -73,7 +73,7 @@ RR_HD_INLINE void draw_licence_normals(const ModelSpec& spec, std::uint64_t seed
     any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
            approval_u[l] < share[l];
   }
-  if (any) first_normal_lanes<W>(seed, first_path, purpose, m, step, z);
+  if (any) first_normal_lanes<W, Simd>(seed, first_path, purpose, m, step, z);
 }
 
 /// Whole days of licensing for an approved batch: the lognormal at the lane's normal @p z
@@ -145,7 +145,7 @@ RR_HD_INLINE double license_lots(const ModelSpec& spec, std::uint64_t seed, Path
 /// whose licence days are neither lognormal nor fixed goes through license_lots. Each lane's
 /// lots are enqueued in lot order (what the pools' sums depend on); the lanes' lots
 /// interleave in the slot lists, which sum lane by lane.
-template <int W, class Cap>
+template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
                                      PathState<W, Cap>& st, std::uint64_t first_path,
                                      std::int32_t day, int m, std::uint32_t step,
@@ -174,10 +174,10 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     const int w = i & 3;
     if (w == 0) {
       const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
-      philox_lanes<W>(seed, first_path, stream_word2(Purpose::kApproval, m, block), step,
-                      approval_word);
-      philox_lanes<W>(seed, first_path, stream_word2(Purpose::kLicenceDays, m, block), step,
-                      licence_word);
+      philox_lanes_for<W, Simd>(seed, first_path, stream_word2(Purpose::kApproval, m, block), step,
+                                approval_word);
+      philox_lanes_for<W, Simd>(seed, first_path, stream_word2(Purpose::kLicenceDays, m, block),
+                                step, licence_word);
     }
     double z[W];
     normals_from_words<W>(licence_word[w], z);

@@ -58,11 +58,16 @@ struct NullObserver {
 ///
 /// @tparam W        paths simulated in lockstep (kPathLanes on the CPU, 1 on the GPU)
 /// @tparam Observer receives plant output and end-of-day state (tests); NullObserver in runs.
+///                  Its optional `simd_isa` names the SIMD instructions the model may use
+///                  (philox_x86.hpp); the CPU backend's copies set it.
 /// @tparam Cap      array bounds of the state (capacity.hpp); the scenario must fit them
 template <int W = 1, class Observer = NullObserver, class Cap = FullCapacity>
 class PathModel {
  public:
   using State = PathState<W, Cap>;
+  /// The SIMD instructions the random draws may use (philox_x86.hpp): what the CPU backend's
+  /// copy was compiled for (cpu_paths.cpp), SimdGeneric elsewhere. It changes no bit.
+  using Simd = typename simd_isa_of<Observer>::type;
 
   /// @param spec   the scenario (device or host memory)
   /// @param layout offsets into @p tally
@@ -89,7 +94,7 @@ class PathModel {
       // The regime can change only on day 0, at month starts and on event days.
       const bool event_day = next_event < spec_.n_events && spec_.events[next_event].day <= t;
       if (t == 0 || month_start || event_day) {
-        update_regime(spec_, seed_, first_path, t, month, month_start, next_event, st);
+        update_regime<Simd>(spec_, seed_, first_path, t, month, month_start, next_event, st);
       }
       if (month_start) start_month(first_path, t, month, st);
       simulate_day(first_path, t, st);
@@ -271,12 +276,12 @@ class PathModel {
         const double baseline = spec_.china_t_per_month[m];
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
         if (licensing) {
-          first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineApproval, m, step, approval_u);
-          draw_licence_normals(spec_, seed_, first_path, Purpose::kPipelineLicenceDays, m, step, approval_u, q,
+          first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineApproval, m, step, approval_u);
+          draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kPipelineLicenceDays, m, step, approval_u, q,
                                st, licence_z);
         }
         double throttle[W];
-        draw_throttles(spec_, seed_, first_path, Purpose::kPipelineThrottle, m, step, st, throttle);
+        draw_throttles<Simd>(spec_, seed_, first_path, Purpose::kPipelineThrottle, m, step, st, throttle);
         double smuggled[W];
         int any_smuggled = 0;
         for (int l = 0; l < W; ++l) {
@@ -304,7 +309,7 @@ class PathModel {
         }
         if (!any_smuggled || day + spec_.smuggling_delay_days < 0) continue;
         double seizure_u[W];
-        first_uniform_lanes<W>(seed_, first_path, Purpose::kPipelineSeizure, m, step, seizure_u);
+        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineSeizure, m, step, seizure_u);
         for (int l = 0; l < W; ++l) {
           if (smuggled[l] > 0.0 && !(seizure_u[l] < st.interdiction[l])) {
             enqueue_batch(spec_, st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled[l]);
@@ -338,10 +343,10 @@ class PathModel {
     int e = 0;
     while (e < spec_.n_events && spec_.events[e].day < 0) ++e;  // never applied
     for (int k = 0; k < spec_.n_months; ++k) {
-      if (spec_.month_start_day[k] > 0) step_chain<W>(spec_, seed_, first_path, k, regime, st.weight);
+      if (spec_.month_start_day[k] > 0) step_chain<W, Simd>(spec_, seed_, first_path, k, regime, st.weight);
       const std::int32_t end = k + 1 < spec_.n_months ? spec_.month_start_day[k + 1] : spec_.horizon_days;
       for (; e < spec_.n_events && spec_.events[e].day < end; ++e) {
-        apply_event<W>(spec_, seed_, first_path, e, regime, st.weight);
+        apply_event<W, Simd>(spec_, seed_, first_path, e, regime, st.weight);
       }
     }
     for (int l = 0; l < W; ++l) {
@@ -375,14 +380,14 @@ class PathModel {
     double approval_u[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        first_uniform_lanes<W>(seed_, first_path, Purpose::kApproval, m, step, approval_u[m]);
+        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kApproval, m, step, approval_u[m]);
       }
     }
 
     double licence_z[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        draw_licence_normals(spec_, seed_, first_path, Purpose::kLicenceDays, m, step, approval_u[m],
+        draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kLicenceDays, m, step, approval_u[m],
                              st.approval_share, st, licence_z[m]);
       }
     }
@@ -395,14 +400,14 @@ class PathModel {
     for (int m = 0; m < M; ++m) {
       request_china_batch(spec_, m, month_days, st, requested[m]);
       double throttle[W];
-      draw_throttles(spec_, seed_, first_path, Purpose::kThrottle, m, step, st, throttle);
+      draw_throttles<Simd>(spec_, seed_, first_path, Purpose::kThrottle, m, step, st, throttle);
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) approved[m][l] = requested[m][l] * throttle[l];
     }
     // Each lane's China nodes keep their order within a bucket and material, so enqueueing
     // the lots here, before the smuggled batches, sums the pools alike.
     for (int m = 0; m < M; ++m) {
-      if (spec_.licence_lots[m] > 1) license_lots_lanes(spec_, seed_, st, first_path, t, m, step, approved[m]);
+      if (spec_.licence_lots[m] > 1) license_lots_lanes<Simd>(spec_, seed_, st, first_path, t, m, step, approved[m]);
     }
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
@@ -430,7 +435,7 @@ class PathModel {
     for (int m = 0; m < M; ++m) {
       int any = 0;
       for (int l = 0; l < W; ++l) any |= smuggled[m][l] > 0.0;
-      if (any) first_uniform_lanes<W>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
+      if (any) first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
     }
     for (int l = 0; l < W; ++l) {
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
@@ -470,7 +475,7 @@ class PathModel {
       }
       if (!any) continue;
       double u[W];
-      first_uniform_lanes<W>(seed_, first_path, Purpose::kPlantOutage, p, step, u);
+      first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPlantOutage, p, step, u);
       for (int l = 0; l < W; ++l) {
         if (running[l] && u[l] < pl.outage_probability_per_month) {
           st.plant_outage_until[p][l] =
@@ -710,8 +715,9 @@ class PathModel {
       }
       return;
     }
-    lognormal_demand_factors<W>(seed_, first_path, static_cast<std::uint32_t>(t),
-                                spec_.n_segments, spec_.demand_sigma, spec_.demand_drift, factor);
+    lognormal_demand_factors<W, Simd>(seed_, first_path, static_cast<std::uint32_t>(t),
+                                      spec_.n_segments, spec_.demand_sigma, spec_.demand_drift,
+                                      factor);
   }
 
   /// Adds the paths' per-path outcomes to the tally.

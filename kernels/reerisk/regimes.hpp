@@ -35,12 +35,12 @@ RR_HD_INLINE std::int32_t pick(double u, int n, Weight weight) {
 
 /// The regime chain's step into month @p month (at its first day, after day 0) for every lane;
 /// @p weight, where not null, takes the likelihood ratio of the drawn transition.
-template <int W>
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void step_chain(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
                              std::int32_t month, std::int32_t* regime, double* weight) {
   double u[W];
-  first_uniform_lanes<W>(seed, first_path, Purpose::kRegimeStep, 0,
-                         static_cast<std::uint32_t>(month), u);
+  first_uniform_lanes<W, Simd>(seed, first_path, Purpose::kRegimeStep, 0,
+                               static_cast<std::uint32_t>(month), u);
   for (int l = 0; l < W; ++l) {
     const RegimeSpec& cur = spec.regimes[regime[l]];
     regime[l] = pick(u[l], spec.n_regimes, [&](int r) { return cur.transition[r]; });
@@ -50,12 +50,12 @@ RR_HD_INLINE void step_chain(const ModelSpec& spec, std::uint64_t seed, std::uin
 
 /// Event @p e on its day for every lane: a lane not yet in its regime jumps with its
 /// probability; @p weight, where not null, takes the likelihood ratio of the draw.
-template <int W>
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path, int e,
                               std::int32_t* regime, double* weight) {
   const EventSpec& ev = spec.events[e];
   double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
-  first_uniform_lanes<W>(seed, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e), 0, u);
+  first_uniform_lanes<W, Simd>(seed, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e), 0, u);
   for (int l = 0; l < W; ++l) {
     if (regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
     const bool jump = u[l] < ev.probability;
@@ -69,16 +69,16 @@ RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, std::ui
 /// change of state start a new episode with a fresh approval share q.
 // A call on the GPU (RR_HD_COLD), as nvcc kept it when it was a PathModel member: it runs only
 // on day 0, month starts and event days.
-template <int W, class Cap>
+template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_COLD void update_regime(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
                                 std::int32_t t, std::int32_t month, bool month_start,
                                 std::int32_t& next_event, PathState<W, Cap>& st) {
   std::int32_t before[W];
   for (int l = 0; l < W; ++l) before[l] = st.regime[l];
   // The weights of these draws were taken at day 0 (weigh_paths).
-  if (t > 0 && month_start) step_chain<W>(spec, seed, first_path, month, st.regime, nullptr);  // day 0's: init()
+  if (t > 0 && month_start) step_chain<W, Simd>(spec, seed, first_path, month, st.regime, nullptr);  // day 0's: init()
   while (next_event < spec.n_events && spec.events[next_event].day <= t) {
-    if (spec.events[next_event].day == t) apply_event<W>(spec, seed, first_path, next_event, st.regime, nullptr);
+    if (spec.events[next_event].day == t) apply_event<W, Simd>(spec, seed, first_path, next_event, st.regime, nullptr);
     ++next_event;
   }
   for (int l = 0; l < W; ++l) {

@@ -15,6 +15,7 @@
 #include <Random123/uniform.hpp>
 
 #include "reerisk/float_math.hpp"
+#include "reerisk/philox_x86.hpp"
 #include "reerisk/portability.hpp"
 
 namespace rr {
@@ -241,15 +242,32 @@ RR_HD_INLINE void philox_lanes(std::uint64_t seed, std::uint64_t first_path, std
   }
 }
 
+/// philox_lanes<W> with the instructions @p Simd allows: the same bits whichever it takes.
+template <int W, class Simd>
+RR_HD_INLINE void philox_lanes_for(std::uint64_t seed, std::uint64_t first_path,
+                                   std::uint32_t word2, std::uint32_t word3,
+                                   std::uint32_t (&out)[4][W]) {
+#if RR_HAVE_X86_PHILOX
+  if constexpr (std::is_same<Simd, SimdAvx512>::value && W % 8 == 0) {
+    philox_lanes_avx512<W>(seed, first_path, word2, word3, out);
+    return;
+  } else if constexpr (!std::is_same<Simd, SimdGeneric>::value && W % 4 == 0) {
+    philox_lanes_avx2<W>(seed, first_path, word2, word3, out);
+    return;
+  }
+#endif
+  philox_lanes<W>(seed, first_path, word2, word3, out);
+}
+
 /// For each lane l, the first uniform of the stream (seed, first_path + l, purpose, entity,
 /// step): what `Stream(...).uniform()` returns as its first draw, for W paths at once (one
 /// philox_lanes block). The month starts draw their Bernoulli and uniform decisions this way.
-template <int W>
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, std::uint64_t first_path,
                                       Purpose purpose, std::uint32_t entity, std::uint32_t step,
                                       double (&u)[W]) {
   std::uint32_t word[4][W];
-  philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  philox_lanes_for<W, Simd>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
   RR_SIMD_LANES
   for (int l = 0; l < W; ++l) u[l] = r123::u01fixedpt<double>(word[0][l]);
 }
@@ -276,12 +294,12 @@ RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)
 
 /// For each lane l, the first normal of the stream (seed, first_path + l, purpose, entity, step),
 /// what `Stream(...).normal()` returns as its first draw, for W paths at once.
-template <int W>
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void first_normal_lanes(std::uint64_t seed, std::uint64_t first_path,
                                      Purpose purpose, std::uint32_t entity, std::uint32_t step,
                                      double (&z)[W]) {
   std::uint32_t word[4][W];
-  philox_lanes<W>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  philox_lanes_for<W, Simd>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
   normals_from_words<W>(word[0], z);
 }
 

@@ -8,6 +8,7 @@
 
 #include "reerisk/demand_noise.hpp"
 #include "reerisk/dist.hpp"
+#include "reerisk/philox_x86.hpp"
 #include "reerisk/rng.hpp"
 #include "support/test_support.hpp"
 
@@ -60,6 +61,50 @@ TEST(RngTest, PhiloxLanesMatchRandom123) {
       for (int i = 0; i < 4; ++i) EXPECT_EQ(words[i][l], s.next_u32()) << "lane " << l;
     }
   }
+}
+
+// philox_x86.hpp's AVX2 and AVX-512 forms of philox_lanes give its words bit for bit: for
+// keys and paths spread over all 64 bits, and for lanes that straddle the 32-bit carry of the
+// path index. Skipped for a form this CPU cannot run.
+template <int W, class Simd>
+void expect_simd_form_matches_portable_one() {
+  std::uint64_t seed = 0x9E3779B97F4A7C15ull, path = (std::uint64_t(9) << 32) - W / 2;
+  for (int k = 0; k < 500; ++k) {
+    const std::uint32_t word2 = stream_word2(Purpose::kDemand, 0, k % 3), word3 = k * 7u;
+    std::uint32_t portable[4][W], simd[4][W];
+    philox_lanes<W>(seed, path, word2, word3, portable);
+    philox_lanes_for<W, Simd>(seed, path, word2, word3, simd);
+    for (int i = 0; i < 4; ++i) {
+      for (int l = 0; l < W; ++l) {
+        ASSERT_EQ(simd[i][l], portable[i][l]) << "word " << i << " lane " << l << " try " << k;
+      }
+    }
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;  // Knuth's MMIX LCG
+    path = k % 2 ? seed ^ (seed >> 29) : (std::uint64_t(k) << 32) - W / 2;
+  }
+}
+
+TEST(RngTest, Avx2PhiloxMatchesThePortableOne) {
+#if RR_HAVE_X86_PHILOX
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  expect_simd_form_matches_portable_one<4, SimdAvx2>();
+  expect_simd_form_matches_portable_one<8, SimdAvx2>();
+  expect_simd_form_matches_portable_one<64, SimdAvx2>();
+#else
+  GTEST_SKIP() << "no x86 SIMD forms of Philox in this build";
+#endif
+}
+
+TEST(RngTest, Avx512PhiloxMatchesThePortableOne) {
+#if RR_HAVE_X86_PHILOX
+  if (!__builtin_cpu_supports("avx512f")) GTEST_SKIP() << "this CPU has no AVX-512";
+  expect_simd_form_matches_portable_one<8, SimdAvx512>();
+  expect_simd_form_matches_portable_one<64, SimdAvx512>();
+  // Four lanes do not fill an AVX-512 register: the AVX2 form takes them.
+  expect_simd_form_matches_portable_one<4, SimdAvx512>();
+#else
+  GTEST_SKIP() << "no x86 SIMD forms of Philox in this build";
+#endif
 }
 
 // The month starts' lane draws (first_uniform_lanes, first_normal_lanes, sample_lanes) must
