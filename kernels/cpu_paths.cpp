@@ -24,19 +24,29 @@ struct StopFlag {
   bool operator()() const { return flag && flag->load(std::memory_order_relaxed) != 0; }
 };
 
-RR_ISA_BASELINE void run_baseline(const ModelSpec& spec, const TallyLayout& layout,
-                                  std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
-                                  std::uint64_t end, const PathEndHook& hook, StopFlag stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, hook, stop);
-}
-
-#if RR_HAVE_ISA_COPIES
 /// The hook of a copy that tells the model which SIMD instructions the copy was compiled for,
 /// so that Philox uses `pmuludq`, which g++ does not find on its own (philox_x86.hpp).
 template <class Simd>
 struct CopyHook : PathEndHook {
   using simd_isa = Simd;
 };
+
+#if RR_HAVE_ISA_COPIES
+// Every x86-64 CPU has SSE2. (The one unflattened copy of the sanitizer and fuzzing builds,
+// RR_NO_ISA_DISPATCH, keeps the portable Philox, and CI's regression test there checks it.)
+using BaselineSimd = SimdSse2;
+#else
+using BaselineSimd = SimdGeneric;
+#endif
+
+RR_ISA_BASELINE void run_baseline(const ModelSpec& spec, const TallyLayout& layout,
+                                  std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
+                                  std::uint64_t end, const PathEndHook& hook, StopFlag stop) {
+  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, CopyHook<BaselineSimd>{hook},
+                             stop);
+}
+
+#if RR_HAVE_ISA_COPIES
 
 RR_ISA_V3 void run_v3(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
                       std::uint64_t seed, std::uint64_t begin, std::uint64_t end,

@@ -2,8 +2,8 @@
 /// philox_lanes (rng.hpp) written with the x86 instruction that Philox's rounds are made of:
 /// `pmuludq`, the unsigned 32 x 32 -> 64-bit multiply of every 64-bit lane. g++ 12 does not find
 /// it in the portable lane loop, whose 32-bit words travel in 64-bit integers: it multiplies all
-/// 64 bits, which AVX-512 does with `vpmullq` (three micro-operations) and AVX2, which has no
-/// 64-bit multiply, with a chain of about twenty shifts and adds per product. Philox was the
+/// 64 bits, which AVX-512 does with `vpmullq` (three micro-operations) and AVX2 and SSE2, which
+/// have no 64-bit multiply, with a chain of about twenty shifts and adds per product. Philox was the
 /// largest single cost of the AVX2 copy of the model (issue 24's profile, BENCHMARKS.md).
 ///
 /// The same bits as philox_lanes: the products of the low halves are the same numbers, and the
@@ -11,8 +11,8 @@
 /// are never read, since `pmuludq` reads only the low half of its operands and the outputs keep
 /// only the low 32 bits. tests/kernels/test_rng.cpp compares both lane by lane.
 ///
-/// CPU code only, used by the copies of the model that cpu_isa.hpp compiles for AVX2 and
-/// AVX-512: each function carries the target it needs, so that it can be inlined into those
+/// CPU code only, used by the copies of the model that cpu_isa.hpp compiles (SSE2 in the
+/// baseline x86-64 copy, AVX2, AVX-512): each function carries the target it needs, so that it can be inlined into those
 /// copies and is never called by the others (rng.hpp's philox_lanes_for picks at compile time).
 #pragma once
 
@@ -31,8 +31,10 @@
 namespace rr {
 
 /// The SIMD instructions a copy of the model may use beyond what its compiler finds on its
-/// own: the generic code (any compiler, the GPU), AVX2, or AVX-512 (AVX-512F).
+/// own: the generic code (any compiler, the GPU), SSE2 (every x86-64), AVX2, or AVX-512
+/// (AVX-512F).
 struct SimdGeneric {};
+struct SimdSse2 {};
 struct SimdAvx2 {};
 struct SimdAvx512 {};
 
@@ -50,6 +52,42 @@ struct simd_isa_of<Observer, std::void_t<typename Observer::simd_isa>> {
 RR_KERNEL_CODE_BEGIN
 
 #if RR_HAVE_X86_PHILOX
+
+/// philox_lanes<W> with SSE2, two lanes per register: every x86-64 CPU has it, so the baseline
+/// copy of the model uses it. W must be even.
+template <int W>
+__attribute__((target("sse2"))) inline void philox_lanes_sse2(std::uint64_t seed,
+                                                               std::uint64_t first_path,
+                                                               std::uint32_t word2,
+                                                               std::uint32_t word3,
+                                                               std::uint32_t (&out)[4][W]) {
+  static_assert(W % 2 == 0, "two lanes per SSE2 register");
+  const auto k0 = static_cast<std::uint32_t>(seed);
+  const auto k1 = static_cast<std::uint32_t>(seed >> 32);
+  const __m128i m0 = _mm_set1_epi64x(0xD2511F53u), m1 = _mm_set1_epi64x(0xCD9E8D57u);
+  const __m128i low = _mm_set1_epi64x(0xffffffffu);
+  for (int l = 0; l < W; l += 2) {
+    const __m128i path = _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(first_path)),
+                                       _mm_set_epi64x(l + 1, l));
+    __m128i x0 = _mm_and_si128(path, low), x1 = _mm_srli_epi64(path, 32);
+    __m128i x2 = _mm_set1_epi64x(word2), x3 = _mm_set1_epi64x(word3);
+    std::uint32_t a = k0, b = k1;
+    for (int r = 0; r < 10; ++r) {
+      const __m128i p0 = _mm_mul_epu32(x0, m0), p1 = _mm_mul_epu32(x2, m1);
+      x0 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p1, 32), x1), _mm_set1_epi64x(a));
+      x2 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p0, 32), x3), _mm_set1_epi64x(b));
+      x1 = p1;
+      x3 = p0;
+      a += 0x9E3779B9u;
+      b += 0xBB67AE85u;
+    }
+    const __m128i x[4] = {x0, x1, x2, x3};
+    for (int w = 0; w < 4; ++w) {  // the two low words side by side
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(&out[w][l]),
+                       _mm_shuffle_epi32(x[w], _MM_SHUFFLE(3, 1, 2, 0)));
+    }
+  }
+}
 
 /// philox_lanes<W> with AVX2, four lanes per register. W must be a multiple of 4.
 template <int W>

@@ -251,8 +251,12 @@ RR_HD_INLINE void philox_lanes_for(std::uint64_t seed, std::uint64_t first_path,
   if constexpr (std::is_same<Simd, SimdAvx512>::value && W % 8 == 0) {
     philox_lanes_avx512<W>(seed, first_path, word2, word3, out);
     return;
-  } else if constexpr (!std::is_same<Simd, SimdGeneric>::value && W % 4 == 0) {
+  } else if constexpr ((std::is_same<Simd, SimdAvx512>::value ||
+                        std::is_same<Simd, SimdAvx2>::value) && W % 4 == 0) {
     philox_lanes_avx2<W>(seed, first_path, word2, word3, out);
+    return;
+  } else if constexpr (!std::is_same<Simd, SimdGeneric>::value && W % 2 == 0) {
+    philox_lanes_sse2<W>(seed, first_path, word2, word3, out);
     return;
   }
 #endif

@@ -63,7 +63,7 @@ TEST(RngTest, PhiloxLanesMatchRandom123) {
   }
 }
 
-// philox_x86.hpp's AVX2 and AVX-512 forms of philox_lanes give its words bit for bit: for
+// philox_x86.hpp's SSE2, AVX2 and AVX-512 forms of philox_lanes give its words bit for bit: for
 // keys and paths spread over all 64 bits, and for lanes that straddle the 32-bit carry of the
 // path index. Skipped for a form this CPU cannot run.
 template <int W, class Simd>
@@ -82,6 +82,16 @@ void expect_simd_form_matches_portable_one() {
     seed = seed * 6364136223846793005ull + 1442695040888963407ull;  // Knuth's MMIX LCG
     path = k % 2 ? seed ^ (seed >> 29) : (std::uint64_t(k) << 32) - W / 2;
   }
+}
+
+TEST(RngTest, Sse2PhiloxMatchesThePortableOne) {
+#if RR_HAVE_X86_PHILOX
+  expect_simd_form_matches_portable_one<2, SimdSse2>();
+  expect_simd_form_matches_portable_one<8, SimdSse2>();
+  expect_simd_form_matches_portable_one<64, SimdSse2>();
+#else
+  GTEST_SKIP() << "no x86 SIMD forms of Philox in this build";
+#endif
 }
 
 TEST(RngTest, Avx2PhiloxMatchesThePortableOne) {
