@@ -120,6 +120,8 @@ def main():
                 print(f"{family:<40} skipped: {first}")
                 skipped.add(family)
             continue
+        if "Compare" in name or "Size" in name or "CpuIsa" in name:
+            continue  # costs in runs of one scenario, and the per-copy table, below
         rate = median([run[name][0] for run in runs])
         paths = first[1]
         gpu = "Gpu" in name
@@ -127,8 +129,6 @@ def main():
         if gpu:  # BM_BaselineGpu/blocks_per_sm:K/...: the grid's blocks per multiprocessor
             k = int(name.split("/")[1].split(":")[1])
             device = f"GPU 0, {k} blk/SM" if k else "GPU 0"
-        if "Compare" in name or "Size" in name or "CpuIsa" in name:
-            continue  # costs in runs of one scenario, and the per-copy table, below
         workload = "sweep-20" if "Sweep" in name else "baseline"
         per_core = rate if gpu else rate / threads
         roof = rate / (ROOFLINE_H100 if gpu else ROOFLINE_CPU_CORE * threads)
