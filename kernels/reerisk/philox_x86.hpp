@@ -129,9 +129,11 @@ __attribute__((target("avx2"))) inline void philox_lanes_avx2(std::uint64_t seed
 
 // g++ 12 warns of an uninitialised variable inside its own AVX-512 intrinsics, which start
 // from _mm512_undefined_epi32() (GCC bug 105593, fixed in g++ 13).
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 /// philox_lanes<W> with AVX-512F, eight lanes per register. W must be a multiple of 8.
 template <int W>
@@ -169,7 +171,9 @@ __attribute__((target("avx512f"))) inline void philox_lanes_avx512(std::uint64_t
   }
 }
 
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #endif  // RR_HAVE_X86_PHILOX
 
