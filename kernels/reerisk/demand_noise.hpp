@@ -35,9 +35,9 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, std::uint64_t fir
                                            const float* drift, float (*factor)[W]) {
   for (int base = 0; base < n; base += 4) {
     std::uint32_t word[4][W];
-    philox_lanes_for<W, Simd>(seed, first_path,
-                    stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)), day,
-                    word);
+    philox_lanes_for<W, Simd>(
+        seed, first_path, stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)),
+        day, word);
     // The four segments inside the lane loop: four independent chains of PPND7, log_f and
     // exp_f per vector of lanes, which keeps the SIMD units busier than one long chain.
     const float* sigma4 = sigma + base;

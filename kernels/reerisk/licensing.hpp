@@ -54,8 +54,9 @@ template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void draw_throttles(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
                                  Purpose purpose, int m, std::uint32_t step,
                                  const PathState<W, Cap>& st, double (&throttle)[W]) {
-  sample_lanes<W, Simd>([&](int l) -> const Dist& { return spec.regimes[st.regime[l]].throttle[m]; },
-                  seed, first_path, purpose, m, step, throttle);
+  sample_lanes<W, Simd>(
+      [&](int l) -> const Dist& { return spec.regimes[st.regime[l]].throttle[m]; }, seed,
+      first_path, purpose, m, step, throttle);
 }
 
 /// The normals of the lognormal licence times of material @p m, for all lanes at once, when

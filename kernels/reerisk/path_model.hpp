@@ -276,12 +276,14 @@ class PathModel {
         const double baseline = spec_.china_t_per_month[m];
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
         if (licensing) {
-          first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineApproval, m, step, approval_u);
-          draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kPipelineLicenceDays, m, step, approval_u, q,
-                               st, licence_z);
+          first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineApproval, m, step,
+                                       approval_u);
+          draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kPipelineLicenceDays, m,
+                                     step, approval_u, q, st, licence_z);
         }
         double throttle[W];
-        draw_throttles<Simd>(spec_, seed_, first_path, Purpose::kPipelineThrottle, m, step, st, throttle);
+        draw_throttles<Simd>(spec_, seed_, first_path, Purpose::kPipelineThrottle, m, step, st,
+                             throttle);
         double smuggled[W];
         int any_smuggled = 0;
         for (int l = 0; l < W; ++l) {
@@ -309,7 +311,8 @@ class PathModel {
         }
         if (!any_smuggled || day + spec_.smuggling_delay_days < 0) continue;
         double seizure_u[W];
-        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineSeizure, m, step, seizure_u);
+        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineSeizure, m, step,
+                                     seizure_u);
         for (int l = 0; l < W; ++l) {
           if (smuggled[l] > 0.0 && !(seizure_u[l] < st.interdiction[l])) {
             enqueue_batch(spec_, st, l, day + spec_.smuggling_delay_days, m, kSmuggled, smuggled[l]);
@@ -343,7 +346,9 @@ class PathModel {
     int e = 0;
     while (e < spec_.n_events && spec_.events[e].day < 0) ++e;  // never applied
     for (int k = 0; k < spec_.n_months; ++k) {
-      if (spec_.month_start_day[k] > 0) step_chain<W, Simd>(spec_, seed_, first_path, k, regime, st.weight);
+      if (spec_.month_start_day[k] > 0) {
+        step_chain<W, Simd>(spec_, seed_, first_path, k, regime, st.weight);
+      }
       const std::int32_t end = k + 1 < spec_.n_months ? spec_.month_start_day[k + 1] : spec_.horizon_days;
       for (; e < spec_.n_events && spec_.events[e].day < end; ++e) {
         apply_event<W, Simd>(spec_, seed_, first_path, e, regime, st.weight);
@@ -387,8 +392,8 @@ class PathModel {
     double licence_z[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kLicenceDays, m, step, approval_u[m],
-                             st.approval_share, st, licence_z[m]);
+        draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kLicenceDays, m, step,
+                                   approval_u[m], st.approval_share, st, licence_z[m]);
       }
     }
 
@@ -407,7 +412,9 @@ class PathModel {
     // Each lane's China nodes keep their order within a bucket and material, so enqueueing
     // the lots here, before the smuggled batches, sums the pools alike.
     for (int m = 0; m < M; ++m) {
-      if (spec_.licence_lots[m] > 1) license_lots_lanes<Simd>(spec_, seed_, st, first_path, t, m, step, approved[m]);
+      if (spec_.licence_lots[m] > 1) {
+        license_lots_lanes<Simd>(spec_, seed_, st, first_path, t, m, step, approved[m]);
+      }
     }
     for (int l = 0; l < W; ++l) {
       const std::uint64_t path = first_path + l;
@@ -435,7 +442,9 @@ class PathModel {
     for (int m = 0; m < M; ++m) {
       int any = 0;
       for (int l = 0; l < W; ++l) any |= smuggled[m][l] > 0.0;
-      if (any) first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
+      if (any) {
+        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
+      }
     }
     for (int l = 0; l < W; ++l) {
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];

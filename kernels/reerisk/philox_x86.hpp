@@ -1,10 +1,11 @@
 /// @file philox_x86.hpp
 /// philox_lanes (rng.hpp) written with the x86 instruction that Philox's rounds are made of:
-/// `pmuludq`, the unsigned 32 x 32 -> 64-bit multiply of every 64-bit lane. g++ 12 does not find
-/// it in the portable lane loop, whose 32-bit words travel in 64-bit integers: it multiplies all
-/// 64 bits, which AVX-512 does with `vpmullq` (three micro-operations) and AVX2 and SSE2, which
-/// have no 64-bit multiply, with a chain of about twenty shifts and adds per product. Philox was the
-/// largest single cost of the AVX2 copy of the model (issue 24's profile, BENCHMARKS.md).
+/// `pmuludq`, the unsigned 32 x 32 -> 64-bit multiply of every 64-bit lane. g++ 12 does not
+/// find it in the portable lane loop, whose 32-bit words travel in 64-bit integers: it
+/// multiplies all 64 bits, which AVX-512 does with `vpmullq` (three micro-operations), and
+/// AVX2 and SSE2, which have no 64-bit multiply, with a chain of about twenty shifts and adds
+/// per product. Philox was the largest single cost of the AVX2 copy of the model (issue 24's
+/// profile, BENCHMARKS.md).
 ///
 /// The same bits as philox_lanes: the products of the low halves are the same numbers, and the
 /// upper halves of x1 and x3 (the products' low words with their high words still attached)
@@ -12,8 +13,9 @@
 /// only the low 32 bits. tests/kernels/test_rng.cpp compares both lane by lane.
 ///
 /// CPU code only, used by the copies of the model that cpu_isa.hpp compiles (SSE2 in the
-/// baseline x86-64 copy, AVX2, AVX-512): each function carries the target it needs, so that it can be inlined into those
-/// copies and is never called by the others (rng.hpp's philox_lanes_for picks at compile time).
+/// baseline x86-64 copy, AVX2, AVX-512): each function carries the target it needs, so that it
+/// can be inlined into those copies and is never called by the others (rng.hpp's
+/// philox_lanes_for picks at compile time).
 #pragma once
 
 #include <cstdint>

@@ -55,7 +55,8 @@ RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, std::ui
                               std::int32_t* regime, double* weight) {
   const EventSpec& ev = spec.events[e];
   double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
-  first_uniform_lanes<W, Simd>(seed, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e), 0, u);
+  first_uniform_lanes<W, Simd>(seed, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e),
+                               0, u);
   for (int l = 0; l < W; ++l) {
     if (regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
     const bool jump = u[l] < ev.probability;
@@ -76,9 +77,13 @@ RR_HD_COLD void update_regime(const ModelSpec& spec, std::uint64_t seed, std::ui
   std::int32_t before[W];
   for (int l = 0; l < W; ++l) before[l] = st.regime[l];
   // The weights of these draws were taken at day 0 (weigh_paths).
-  if (t > 0 && month_start) step_chain<W, Simd>(spec, seed, first_path, month, st.regime, nullptr);  // day 0's: init()
+  if (t > 0 && month_start) {  // day 0's: init()
+    step_chain<W, Simd>(spec, seed, first_path, month, st.regime, nullptr);
+  }
   while (next_event < spec.n_events && spec.events[next_event].day <= t) {
-    if (spec.events[next_event].day == t) apply_event<W, Simd>(spec, seed, first_path, next_event, st.regime, nullptr);
+    if (spec.events[next_event].day == t) {
+      apply_event<W, Simd>(spec, seed, first_path, next_event, st.regime, nullptr);
+    }
     ++next_event;
   }
   for (int l = 0; l < W; ++l) {
