@@ -180,12 +180,16 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
       philox_lanes_for<W, Simd>(seed, first_path, stream_word2(Purpose::kLicenceDays, m, block),
                                 step, licence_word);
     }
-    double z[W];
-    normals_from_words<W>(licence_word[w], z);
+    // Only the lanes whose lot is approved read their normal: the others skip its tail.
+    LaneFlag lot_approved[W];
     for (int l = 0; l < W; ++l) {
-      if (!by_lanes[l] || !(r123::u01fixedpt<double>(approval_word[w][l]) < st.approval_share[l])) {
-        continue;
-      }
+      lot_approved[l] =
+          by_lanes[l] && r123::u01fixedpt<double>(approval_word[w][l]) < st.approval_share[l];
+    }
+    double z[W];
+    normals_from_words<W>(licence_word[w], z, lot_approved);
+    for (int l = 0; l < W; ++l) {
+      if (!lot_approved[l]) continue;
       const Dist& days = spec.regimes[st.regime[l]].licence_days;
       const double wait = days.kind == DistKind::kLognormal ? lognormal_at(days, z[l]) : days.p0;
       seed_exports(spec, st, l, day + round_days(wait), m, share[l], true);

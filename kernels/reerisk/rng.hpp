@@ -278,9 +278,11 @@ RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, std::uint64_t first_pa
 
 /// For each lane l, the standard normal AS 241 gives for the uniform of the 32-bit word
 /// @p word[l] (Stream::normal()'s value for that word): the central branch for all lanes at
-/// once, then the tails (about 15% of lanes, with a logarithm) lane by lane.
+/// once, then the tails (about 15% of lanes, with a logarithm) lane by lane. Where @p needed
+/// is given, a lane whose flag is 0 gets no tail, and its z is not to be read.
 template <int W>
-RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)[W]) {
+RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)[W],
+                                     const std::int32_t* needed = nullptr) {
   int tails = 0;
   RR_SIMD_LANES_ANY(tails)
   for (int l = 0; l < W; ++l) {
@@ -291,7 +293,7 @@ RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)
   if (tails) {
     for (int l = 0; l < W; ++l) {
       const double p = r123::u01fixedpt<double>(word[l]);
-      if (!(fabs(p - 0.5) <= 0.425)) z[l] = normal_quantile(p);
+      if (!(fabs(p - 0.5) <= 0.425) && (!needed || needed[l])) z[l] = normal_quantile(p);
     }
   }
 }
