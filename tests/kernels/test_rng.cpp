@@ -153,6 +153,30 @@ TEST(RngTest, LaneDrawsMatchOnePathAtATime) {
   EXPECT_GT(fast_ones, 5000);
 }
 
+// The licence lots ask normals_from_words only for the lanes whose lot is approved: each of
+// those lanes, tail or not, must get the normal an unmasked call gives.
+TEST(RngTest, NormalsFromWordsGiveEveryNeededLaneItsNormal) {
+  constexpr int W = 64;
+  std::uint32_t word[W];
+  std::int32_t needed[W];
+  for (int l = 0; l < W; ++l) {
+    word[l] = static_cast<std::uint32_t>(l) * 0x04000000u + 0x12345u;  // every 1/64 of (0, 1)
+    needed[l] = l % 3 != 1;
+  }
+  word[W - 1] = 0xffffffffu;  // the far upper tail
+  double all[W], masked[W];
+  normals_from_words<W>(word, all);
+  normals_from_words<W>(word, masked, needed);
+  int needed_tails = 0;
+  for (int l = 0; l < W; ++l) {
+    EXPECT_EQ(all[l], normal_quantile(r123::u01fixedpt<double>(word[l]))) << "lane " << l;
+    if (!needed[l]) continue;
+    EXPECT_EQ(masked[l], all[l]) << "lane " << l;
+    needed_tails += std::fabs(all[l]) > 1.44;  // beyond AS 241's central branch (|q| > 0.425)
+  }
+  EXPECT_GE(needed_tails, 6);
+}
+
 TEST(RngTest, SameKeyGivesSameDrawsEveryTime) {
   for (int rep = 0; rep < 3; ++rep) {
     Stream a(42, 123456789012ull, Purpose::kThrottle, 3, 17);
