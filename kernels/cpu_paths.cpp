@@ -40,28 +40,41 @@ using BaselineSimd = SimdGeneric;
 #endif
 
 RR_ISA_BASELINE void run_baseline(const ModelSpec& spec, const TallyLayout& layout,
-                                  std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
-                                  std::uint64_t end, const PathEndHook& hook, StopFlag stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, CopyHook<BaselineSimd>{hook},
-                             stop);
+                                  std::uint64_t* tally, std::uint64_t seed, LanePaths paths,
+                                  std::uint64_t n, const PathEndHook& hook, StopFlag stop) {
+  run_paths_in_blocks<kPathLanes>(spec, layout, tally, seed, paths, n,
+                                  CopyHook<BaselineSimd>{hook}, stop);
 }
 
 #if RR_HAVE_ISA_COPIES
 
 RR_ISA_V3 void run_v3(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
-                      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                      std::uint64_t seed, LanePaths paths, std::uint64_t n,
                       const PathEndHook& hook, StopFlag stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, CopyHook<SimdAvx2>{hook},
-                             stop);
+  run_paths_in_blocks<kPathLanes>(spec, layout, tally, seed, paths, n, CopyHook<SimdAvx2>{hook},
+                                  stop);
 }
 
 RR_ISA_V4 void run_v4(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
-                      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                      std::uint64_t seed, LanePaths paths, std::uint64_t n,
                       const PathEndHook& hook, StopFlag stop) {
-  run_path_range<kPathLanes>(spec, layout, tally, seed, begin, end, CopyHook<SimdAvx512>{hook},
-                             stop);
+  run_paths_in_blocks<kPathLanes>(spec, layout, tally, seed, paths, n,
+                                  CopyHook<SimdAvx512>{hook}, stop);
 }
 #endif
+
+/// Simulates @p n of the lanes' paths in copy @p isa of the model.
+void run_paths_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
+                   std::uint64_t* tally, std::uint64_t seed, LanePaths paths, std::uint64_t n,
+                   const PathEndHook& hook, const std::atomic<int>* stop) {
+  const StopFlag stop_flag{stop};
+#if RR_HAVE_ISA_COPIES
+  if (isa == CpuIsa::kV4) return run_v4(spec, layout, tally, seed, paths, n, hook, stop_flag);
+  if (isa == CpuIsa::kV3) return run_v3(spec, layout, tally, seed, paths, n, hook, stop_flag);
+#endif
+  (void)isa;
+  run_baseline(spec, layout, tally, seed, paths, n, hook, stop_flag);
+}
 
 }  // namespace
 
@@ -69,13 +82,13 @@ void run_path_range_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& la
                         std::uint64_t* tally, std::uint64_t seed, std::uint64_t begin,
                         std::uint64_t end, const PathEndHook& hook,
                         const std::atomic<int>* stop) {
-  const StopFlag stop_flag{stop};
-#if RR_HAVE_ISA_COPIES
-  if (isa == CpuIsa::kV4) return run_v4(spec, layout, tally, seed, begin, end, hook, stop_flag);
-  if (isa == CpuIsa::kV3) return run_v3(spec, layout, tally, seed, begin, end, hook, stop_flag);
-#endif
-  (void)isa;
-  run_baseline(spec, layout, tally, seed, begin, end, hook, stop_flag);
+  run_paths_cpu(isa, spec, layout, tally, seed, LanePaths(begin), end - begin, hook, stop);
+}
+
+void run_path_list_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
+                       std::uint64_t* tally, std::uint64_t seed, const std::uint64_t* paths,
+                       std::uint64_t n, const PathEndHook& hook, const std::atomic<int>* stop) {
+  run_paths_cpu(isa, spec, layout, tally, seed, LanePaths::of(paths), n, hook, stop);
 }
 
 }  // namespace rr

@@ -100,4 +100,11 @@ void run_path_range_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& la
                         std::uint64_t end, const PathEndHook& hook,
                         const std::atomic<int>* stop = nullptr);
 
+/// As run_path_range_cpu, for the @p n paths listed in @p paths (any indices): each path gives
+/// the bits it gives in a range (lane_paths.hpp).
+void run_path_list_cpu(CpuIsa isa, const ModelSpec& spec, const TallyLayout& layout,
+                       std::uint64_t* tally, std::uint64_t seed, const std::uint64_t* paths,
+                       std::uint64_t n, const PathEndHook& hook,
+                       const std::atomic<int>* stop = nullptr);
+
 }  // namespace rr

@@ -21,7 +21,7 @@ static_assert(kMaxSegments % 4 == 0, "demand factors are drawn four segments at 
 
 /// Fills @p factor[s][l] with exp(sigma_s z - drift_s) for segments s < n and lanes l < W,
 /// where z is the s-th normal of the day's demand stream (purpose kDemand, step @p day) of path
-/// first_path + l: the PPND7 inversion of word s % 4 of the stream's block s / 4. @p sigma and
+/// paths[l]: the PPND7 inversion of word s % 4 of the stream's block s / 4. @p sigma and
 /// @p drift must be readable (and 0 past n) up to n rounded up to a multiple of four, as are
 /// ModelSpec's arrays, and @p factor must have that many rows; a segment with sigma 0 gets
 /// exactly 1.
@@ -30,13 +30,13 @@ static_assert(kMaxSegments % 4 == 0, "demand factors are drawn four segments at 
 /// evaluates W paths' factors in SIMD registers; @p Simd names the instructions Philox may use
 /// beyond what the compiler finds (philox_x86.hpp), which changes no bit.
 template <int W, class Simd = SimdGeneric>
-RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
                                            std::uint32_t day, int n, const float* sigma,
                                            const float* drift, float (*factor)[W]) {
   for (int base = 0; base < n; base += 4) {
     std::uint32_t word[4][W];
     philox_lanes_for<W, Simd>(
-        seed, first_path, stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)),
+        seed, paths, stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)),
         day, word);
     // The four segments inside the lane loop: four independent chains of PPND7, log_f and
     // exp_f per vector of lanes, which keeps the SIMD units busier than one long chain.

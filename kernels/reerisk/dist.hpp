@@ -140,14 +140,14 @@ RR_HD_INLINE bool bernoulli(double p, std::uint64_t seed, std::uint64_t path, Pu
   return s.uniform() < p;
 }
 
-/// For each lane l < W, `sample(dist_of(l), seed, first_path + l, purpose, entity, step)`, with
+/// For each lane l < W, `sample(dist_of(l), seed, paths[l], purpose, entity, step)`, with
 /// the same bits, where the lanes' draws are Beta distributions with both shapes >= 1 (the
 /// throttles of the shipped scenarios): Marsaglia–Tsang's first candidates of the two gammas
 /// (the stream's first block: normal, uniform, normal, uniform) are computed for all lanes at
 /// once, and a lane whose candidates are not both accepted by the squeeze (a few percent), or
 /// whose distribution is another one, is sampled lane by lane.
 template <int W, class Simd = SimdGeneric, class DistOf>
-RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, LanePaths paths,
                                Purpose purpose, std::uint32_t entity, std::uint32_t step,
                                double (&out)[W]) {
   std::int32_t fast[W];
@@ -159,11 +159,11 @@ RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t
     shape[0][l] = fast[l] ? d.p0 : 1.0;
     shape[1][l] = fast[l] ? d.p1 : 1.0;
     any_fast |= fast[l];
-    out[l] = fast[l] ? 0.0 : sample(d, seed, first_path + l, purpose, entity, step);
+    out[l] = fast[l] ? 0.0 : sample(d, seed, paths[l], purpose, entity, step);
   }
   if (!any_fast) return;
   std::uint32_t word[4][W];
-  philox_lanes_for<W, Simd>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  philox_lanes_for<W, Simd>(seed, paths, stream_word2(purpose, entity, 0), step, word);
   double z[2][W];  // the gammas' candidate normals: words 0 and 2
   normals_from_words<W>(word[0], z[0]);
   normals_from_words<W>(word[2], z[1]);
@@ -192,7 +192,7 @@ RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, std::uint64_t
   }
   if (any_slow) {
     for (int l = 0; l < W; ++l) {
-      if (slow[l]) out[l] = sample(dist_of(l), seed, first_path + l, purpose, entity, step);
+      if (slow[l]) out[l] = sample(dist_of(l), seed, paths[l], purpose, entity, step);
     }
   }
 }

@@ -51,12 +51,12 @@ RR_HD_INLINE void request_china_batch(const ModelSpec& spec, int m, std::int32_t
 
 /// Each lane's throttle of material @p m under its regime (sample_lanes: Beta draws in SIMD).
 template <class Simd = SimdGeneric, int W, class Cap>
-RR_HD_INLINE void draw_throttles(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void draw_throttles(const ModelSpec& spec, std::uint64_t seed, LanePaths paths,
                                  Purpose purpose, int m, std::uint32_t step,
                                  const PathState<W, Cap>& st, double (&throttle)[W]) {
   sample_lanes<W, Simd>(
       [&](int l) -> const Dist& { return spec.regimes[st.regime[l]].throttle[m]; }, seed,
-      first_path, purpose, m, step, throttle);
+      paths, purpose, m, step, throttle);
 }
 
 /// The normals of the lognormal licence times of material @p m, for all lanes at once, when
@@ -64,7 +64,7 @@ RR_HD_INLINE void draw_throttles(const ModelSpec& spec, std::uint64_t seed, std:
 /// lognormal licence time; licence_lead_days reads them.
 template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void draw_licence_normals(const ModelSpec& spec, std::uint64_t seed,
-                                       std::uint64_t first_path, Purpose purpose, int m,
+                                       LanePaths paths, Purpose purpose, int m,
                                        std::uint32_t step, const double* approval_u,
                                        const double* share, const PathState<W, Cap>& st,
                                        double (&z)[W]) {
@@ -74,7 +74,7 @@ RR_HD_INLINE void draw_licence_normals(const ModelSpec& spec, std::uint64_t seed
     any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
            approval_u[l] < share[l];
   }
-  if (any) first_normal_lanes<W, Simd>(seed, first_path, purpose, m, step, z);
+  if (any) first_normal_lanes<W, Simd>(seed, paths, purpose, m, step, z);
 }
 
 /// Whole days of licensing for an approved batch: the lognormal at the lane's normal @p z
@@ -148,7 +148,7 @@ RR_HD_INLINE double license_lots(const ModelSpec& spec, std::uint64_t seed, Path
 /// interleave in the slot lists, which sum lane by lane.
 template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
-                                     PathState<W, Cap>& st, std::uint64_t first_path,
+                                     PathState<W, Cap>& st, LanePaths paths,
                                      std::int32_t day, int m, std::uint32_t step,
                                      double (&amount)[W]) {
   const int lots = spec.licence_lots[m];
@@ -159,7 +159,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     const DistKind kind = reg.licence_days.kind;
     by_lanes[l] = reg.licensing && (kind == DistKind::kLognormal || kind == DistKind::kFixed);
     if (reg.licensing && !by_lanes[l]) {
-      amount[l] = license_lots(spec, seed, st, l, first_path + l, day, m, step, reg, st.approval_share[l],
+      amount[l] = license_lots(spec, seed, st, l, paths[l], day, m, step, reg, st.approval_share[l],
                                amount[l], Purpose::kApproval, Purpose::kLicenceDays);
     }
     any |= by_lanes[l];
@@ -175,9 +175,9 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     const int w = i & 3;
     if (w == 0) {
       const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
-      philox_lanes_for<W, Simd>(seed, first_path, stream_word2(Purpose::kApproval, m, block), step,
+      philox_lanes_for<W, Simd>(seed, paths, stream_word2(Purpose::kApproval, m, block), step,
                                 approval_word);
-      philox_lanes_for<W, Simd>(seed, first_path, stream_word2(Purpose::kLicenceDays, m, block),
+      philox_lanes_for<W, Simd>(seed, paths, stream_word2(Purpose::kLicenceDays, m, block),
                                 step, licence_word);
     }
     // Only the lanes whose lot is approved read their normal: the others skip its tail.

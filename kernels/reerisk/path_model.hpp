@@ -54,7 +54,7 @@ struct NullObserver {
   RR_HD void path_end(int /*lane*/, std::uint64_t, const State&) const {}
 };
 
-/// Simulates W consecutive paths and adds their outcomes to a tally.
+/// Simulates W paths in lockstep and adds their outcomes to a tally.
 ///
 /// @tparam W        paths simulated in lockstep (kPathLanes on the CPU, 1 on the GPU)
 /// @tparam Observer receives plant output and end-of-day state (tests); NullObserver in runs.
@@ -77,11 +77,11 @@ class PathModel {
                   std::uint64_t seed, const Observer& observer = Observer())
       : spec_(spec), layout_(layout), tally_(tally), seed_(seed), observer_(observer) {}
 
-  /// Runs paths first_path .. first_path + W - 1 from day 0 to the horizon and tallies their
-  /// outcomes.
-  RR_HD void run(std::uint64_t first_path) const {
+  /// Runs the lanes' paths (W consecutive ones from a path index, or a list: lane_paths.hpp)
+  /// from day 0 to the horizon and tallies their outcomes.
+  RR_HD void run(LanePaths paths) const {
     State st;
-    init(first_path, st);
+    init(paths, st);
     std::int32_t month = -1;
     std::int32_t next_event = 0;
     const std::int32_t H = spec_.horizon_days;
@@ -94,15 +94,15 @@ class PathModel {
       // The regime can change only on day 0, at month starts and on event days.
       const bool event_day = next_event < spec_.n_events && spec_.events[next_event].day <= t;
       if (t == 0 || month_start || event_day) {
-        update_regime<Simd>(spec_, seed_, first_path, t, month, month_start, next_event, st);
+        update_regime<Simd>(spec_, seed_, paths, t, month, month_start, next_event, st);
       }
-      if (month_start) start_month(first_path, t, month, st);
-      simulate_day(first_path, t, st);
+      if (month_start) start_month(paths, t, month, st);
+      simulate_day(paths, t, st);
       observer_.day_end(t, st);
     }
     if (month >= 0) close_month(month, st);
     finish(st);
-    for (int l = 0; l < W; ++l) observer_.path_end(l, first_path + l, st);
+    for (int l = 0; l < W; ++l) observer_.path_end(l, paths[l], st);
   }
 
  private:
@@ -152,14 +152,14 @@ class PathModel {
     }
   }
 
-  RR_HD void init(std::uint64_t first_path, State& st) const {
+  RR_HD void init(LanePaths paths, State& st) const {
     clear_transit_calendar(st);
     const int M = spec_.n_materials;
     for (int m = 0; m < M; ++m) {
       st.stockpile_ceiling[m] = spec_.has_stockpile ? spec_.stockpile_ceiling_t[m] : 0.0;
     }
-    for (int l = 0; l < W; ++l) init_lane(first_path + l, l, st);
-    if (spec_.importance_sampling) weigh_paths(first_path, st);
+    for (int l = 0; l < W; ++l) init_lane(paths[l], l, st);
+    if (spec_.importance_sampling) weigh_paths(paths, st);
     for (int l = 0; l < W; ++l) {
       for (int p = 0; p < spec_.n_plants; ++p) {
         if (st.plant_cancelled[p][l]) {
@@ -170,7 +170,7 @@ class PathModel {
         }
       }
     }
-    if (spec_.pipeline_at_start) seed_pipeline(first_path, st);
+    if (spec_.pipeline_at_start) seed_pipeline(paths, st);
     for (int p = 0; p < spec_.n_plants; ++p) {
       std::int32_t first = kNeverDay, ramped = -kNeverDay;
       for (int l = 0; l < W; ++l) {
@@ -260,13 +260,13 @@ class PathModel {
   /// a month start (start_month), the approvals, lognormal licence times and seizures are drawn
   /// for all lanes at once when some lane needs them; each lane enqueues month by month and
   /// material by material, China then smuggled.
-  RR_HD void seed_pipeline(std::uint64_t first_path, State& st) const {
+  RR_HD void seed_pipeline(LanePaths paths, State& st) const {
     double q[W];
     int licensing = 0;
     for (int l = 0; l < W; ++l) {
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
       licensing |= reg.licensing ? 1 : 0;
-      q[l] = reg.licensing ? sample(reg.approval, seed_, first_path + l, Purpose::kPipelineShare, 0, 0)
+      q[l] = reg.licensing ? sample(reg.approval, seed_, paths[l], Purpose::kPipelineShare, 0, 0)
                            : 1.0;
     }
     for (int j = 0; j < spec_.n_pipeline_months; ++j) {
@@ -276,18 +276,18 @@ class PathModel {
         const double baseline = spec_.china_t_per_month[m];
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
         if (licensing) {
-          first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineApproval, m, step,
+          first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kPipelineApproval, m, step,
                                        approval_u);
-          draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kPipelineLicenceDays, m,
+          draw_licence_normals<Simd>(spec_, seed_, paths, Purpose::kPipelineLicenceDays, m,
                                      step, approval_u, q, st, licence_z);
         }
         double throttle[W];
-        draw_throttles<Simd>(spec_, seed_, first_path, Purpose::kPipelineThrottle, m, step, st,
+        draw_throttles<Simd>(spec_, seed_, paths, Purpose::kPipelineThrottle, m, step, st,
                              throttle);
         double smuggled[W];
         int any_smuggled = 0;
         for (int l = 0; l < W; ++l) {
-          const std::uint64_t path = first_path + l;
+          const std::uint64_t path = paths[l];
           const RegimeSpec& reg = spec_.regimes[st.regime[l]];
           double approved = baseline * throttle[l];
           std::int32_t licence = 0;
@@ -311,7 +311,7 @@ class PathModel {
         }
         if (!any_smuggled || day + spec_.smuggling_delay_days < 0) continue;
         double seizure_u[W];
-        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPipelineSeizure, m, step,
+        first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kPipelineSeizure, m, step,
                                      seizure_u);
         for (int l = 0; l < W; ++l) {
           if (smuggled[l] > 0.0 && !(seizure_u[l] < st.interdiction[l])) {
@@ -340,18 +340,18 @@ class PathModel {
   /// keyed draws here gives the states update_regime will reach, in its order (step at each
   /// month start, then the events of each day); every count the path adds then carries its
   /// final weight, and the weighted twin of every counter is unbiased (docs/model.md §10).
-  RR_HD_COLD void weigh_paths(std::uint64_t first_path, State& st) const {
+  RR_HD_COLD void weigh_paths(LanePaths paths, State& st) const {
     std::int32_t regime[W];
     for (int l = 0; l < W; ++l) regime[l] = st.regime[l];
     int e = 0;
     while (e < spec_.n_events && spec_.events[e].day < 0) ++e;  // never applied
     for (int k = 0; k < spec_.n_months; ++k) {
       if (spec_.month_start_day[k] > 0) {
-        step_chain<W, Simd>(spec_, seed_, first_path, k, regime, st.weight);
+        step_chain<W, Simd>(spec_, seed_, paths, k, regime, st.weight);
       }
       const std::int32_t end = k + 1 < spec_.n_months ? spec_.month_start_day[k + 1] : spec_.horizon_days;
       for (; e < spec_.n_events && spec_.events[e].day < end; ++e) {
-        apply_event<W, Simd>(spec_, seed_, first_path, e, regime, st.weight);
+        apply_event<W, Simd>(spec_, seed_, paths, e, regime, st.weight);
       }
     }
     for (int l = 0; l < W; ++l) {
@@ -376,7 +376,7 @@ class PathModel {
   /// throttles and lognormal licence times are drawn for all lanes too (draw_throttles,
   /// draw_licence_normals); other families, and lanes the Beta sampler rejects, lane by lane.
   /// Each lane enqueues its batches in the order material by material, China then smuggled.
-  RR_HD void start_month(std::uint64_t first_path, std::int32_t t, std::int32_t month,
+  RR_HD void start_month(LanePaths paths, std::int32_t t, std::int32_t month,
                          State& st) const {
     const int M = spec_.n_materials;
     const std::uint32_t step = static_cast<std::uint32_t>(month);
@@ -385,14 +385,14 @@ class PathModel {
     double approval_u[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kApproval, m, step, approval_u[m]);
+        first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kApproval, m, step, approval_u[m]);
       }
     }
 
     double licence_z[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        draw_licence_normals<Simd>(spec_, seed_, first_path, Purpose::kLicenceDays, m, step,
+        draw_licence_normals<Simd>(spec_, seed_, paths, Purpose::kLicenceDays, m, step,
                                    approval_u[m], st.approval_share, st, licence_z[m]);
       }
     }
@@ -405,7 +405,7 @@ class PathModel {
     for (int m = 0; m < M; ++m) {
       request_china_batch(spec_, m, month_days, st, requested[m]);
       double throttle[W];
-      draw_throttles<Simd>(spec_, seed_, first_path, Purpose::kThrottle, m, step, st, throttle);
+      draw_throttles<Simd>(spec_, seed_, paths, Purpose::kThrottle, m, step, st, throttle);
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) approved[m][l] = requested[m][l] * throttle[l];
     }
@@ -413,11 +413,11 @@ class PathModel {
     // the lots here, before the smuggled batches, sums the pools alike.
     for (int m = 0; m < M; ++m) {
       if (spec_.licence_lots[m] > 1) {
-        license_lots_lanes<Simd>(spec_, seed_, st, first_path, t, m, step, approved[m]);
+        license_lots_lanes<Simd>(spec_, seed_, st, paths, t, m, step, approved[m]);
       }
     }
     for (int l = 0; l < W; ++l) {
-      const std::uint64_t path = first_path + l;
+      const std::uint64_t path = paths[l];
       const RegimeSpec& reg = spec_.regimes[st.regime[l]];
       count(layout_.regime_occupancy + static_cast<std::uint64_t>(month) * layout_.R + st.regime[l], st, l);
       ++st.months_in_regime[st.regime[l]][l];
@@ -443,7 +443,7 @@ class PathModel {
       int any = 0;
       for (int l = 0; l < W; ++l) any |= smuggled[m][l] > 0.0;
       if (any) {
-        first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kSeizure, m, step, seizure_u[m]);
+        first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kSeizure, m, step, seizure_u[m]);
       }
     }
     for (int l = 0; l < W; ++l) {
@@ -484,11 +484,11 @@ class PathModel {
       }
       if (!any) continue;
       double u[W];
-      first_uniform_lanes<W, Simd>(seed_, first_path, Purpose::kPlantOutage, p, step, u);
+      first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kPlantOutage, p, step, u);
       for (int l = 0; l < W; ++l) {
         if (running[l] && u[l] < pl.outage_probability_per_month) {
           st.plant_outage_until[p][l] =
-              t + round_days(sample(pl.outage_days, seed_, first_path + l,
+              t + round_days(sample(pl.outage_days, seed_, paths[l],
                                     Purpose::kPlantOutageDays, p, step));
         }
       }
@@ -559,13 +559,13 @@ class PathModel {
   }
 
   /// Arrivals, offtake, pool allocation, stockpile, consumption for day @p t (§1 order).
-  RR_HD void simulate_day(std::uint64_t first_path, std::int32_t t, State& st) const {
+  RR_HD void simulate_day(LanePaths paths, std::int32_t t, State& st) const {
     const int M = spec_.n_materials;
     const int S = spec_.n_segments;
     receive_arrivals(spec_, t, st);
 
     float demand_factor[Cap::kSegments][W];
-    draw_demand_factors(first_path, t, demand_factor);
+    draw_demand_factors(paths, t, demand_factor);
 
     // Output fraction of each plant today (plants.hpp).
     double plant_fraction[Cap::kPlants][W];
@@ -737,7 +737,7 @@ class PathModel {
   /// Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
   /// stream per path and day; segment s always takes the stream's s-th normal, so a segment's
   /// noise does not depend on the others' settings (demand_noise.hpp).
-  RR_HD void draw_demand_factors(std::uint64_t first_path, std::int32_t t,
+  RR_HD void draw_demand_factors(LanePaths paths, std::int32_t t,
                                  float (*factor)[W]) const {
     if (!spec_.any_demand_noise) {
       for (int s = 0; s < spec_.n_segments; ++s) {
@@ -746,7 +746,7 @@ class PathModel {
       }
       return;
     }
-    lognormal_demand_factors<W, Simd>(seed_, first_path, static_cast<std::uint32_t>(t),
+    lognormal_demand_factors<W, Simd>(seed_, paths, static_cast<std::uint32_t>(t),
                                       spec_.n_segments, spec_.demand_sigma, spec_.demand_drift,
                                       factor);
   }
@@ -815,34 +815,45 @@ struct NeverStop {
   RR_HD bool operator()() const { return false; }
 };
 
-/// Simulates paths [begin, end) into one tally: whole blocks of W paths, then what is left in
-/// blocks of 8 and one at a time (the same outcomes, path by path; the smaller blocks keep a
-/// short range from running mostly one path at a time). @p stop() is asked before every block;
-/// when it holds the range ends early and the caller must discard the tally.
+/// Simulates @p n paths into one tally: whole blocks of W paths, then what is left in blocks of
+/// 8 and one at a time (the same outcomes, path by path; the smaller blocks keep a short range
+/// from running mostly one path at a time). The paths are @p paths[0 .. n-1]: consecutive from
+/// a first index, or a list of any indices (lane_paths.hpp); a path gives the same bits in any
+/// block and lane, since its draws are keyed by its index. @p stop() is asked before every
+/// block; when it holds the run ends early and the caller must discard the tally.
 template <int W, class Observer, class Stop, class Cap = FullCapacity>
-RR_HD void run_path_range(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
-                          std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
-                          const Observer& observer, const Stop& stop) {
+RR_HD void run_paths_in_blocks(const ModelSpec& spec, const TallyLayout& layout,
+                               std::uint64_t* tally, std::uint64_t seed, LanePaths paths,
+                               std::uint64_t n, const Observer& observer, const Stop& stop) {
   const PathModel<W, Observer, Cap> block(spec, layout, tally, seed, observer);
-  std::uint64_t p = begin;
-  for (; p + W <= end; p += W) {
+  std::uint64_t i = 0;
+  for (; i + W <= n; i += W) {
     if (stop()) return;
-    block.run(p);
+    block.run(paths.from(i));
   }
   if (W > 8) {
     const PathModel<(W > 8 ? 8 : 1), Observer, Cap> small(spec, layout, tally, seed, observer);
-    for (; p + 8 <= end; p += 8) {
+    for (; i + 8 <= n; i += 8) {
       if (stop()) return;
-      small.run(p);
+      small.run(paths.from(i));
     }
   }
   if (W > 1) {
     const PathModel<1, Observer, Cap> single(spec, layout, tally, seed, observer);
-    for (; p < end; ++p) {
+    for (; i < n; ++i) {
       if (stop()) return;
-      single.run(p);
+      single.run(paths.from(i));
     }
   }
+}
+
+/// Simulates paths [begin, end) into one tally (run_paths_in_blocks).
+template <int W, class Observer, class Stop, class Cap = FullCapacity>
+RR_HD void run_path_range(const ModelSpec& spec, const TallyLayout& layout, std::uint64_t* tally,
+                          std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                          const Observer& observer, const Stop& stop) {
+  run_paths_in_blocks<W, Observer, Stop, Cap>(spec, layout, tally, seed, LanePaths(begin),
+                                              end - begin, observer, stop);
 }
 
 RR_KERNEL_CODE_END

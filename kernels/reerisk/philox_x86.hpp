@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "reerisk/lane_paths.hpp"
 #include "reerisk/portability.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
@@ -59,7 +60,7 @@ RR_KERNEL_CODE_BEGIN
 /// copy of the model uses it. W must be even.
 template <int W>
 __attribute__((target("sse2"))) inline void philox_lanes_sse2(std::uint64_t seed,
-                                                               std::uint64_t first_path,
+                                                               LanePaths paths,
                                                                std::uint32_t word2,
                                                                std::uint32_t word3,
                                                                std::uint32_t (&out)[4][W]) {
@@ -69,8 +70,10 @@ __attribute__((target("sse2"))) inline void philox_lanes_sse2(std::uint64_t seed
   const __m128i m0 = _mm_set1_epi64x(0xD2511F53u), m1 = _mm_set1_epi64x(0xCD9E8D57u);
   const __m128i low = _mm_set1_epi64x(0xffffffffu);
   for (int l = 0; l < W; l += 2) {
-    const __m128i path = _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(first_path)),
-                                       _mm_set_epi64x(l + 1, l));
+    const __m128i path =
+        paths.list ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(paths.list + l))
+                   : _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(paths.first)),
+                                   _mm_set_epi64x(l + 1, l));
     __m128i x0 = _mm_and_si128(path, low), x1 = _mm_srli_epi64(path, 32);
     __m128i x2 = _mm_set1_epi64x(word2), x3 = _mm_set1_epi64x(word3);
     std::uint32_t a = k0, b = k1;
@@ -94,7 +97,7 @@ __attribute__((target("sse2"))) inline void philox_lanes_sse2(std::uint64_t seed
 /// philox_lanes<W> with AVX2, four lanes per register. W must be a multiple of 4.
 template <int W>
 __attribute__((target("avx2"))) inline void philox_lanes_avx2(std::uint64_t seed,
-                                                               std::uint64_t first_path,
+                                                               LanePaths paths,
                                                                std::uint32_t word2,
                                                                std::uint32_t word3,
                                                                std::uint32_t (&out)[4][W]) {
@@ -105,8 +108,10 @@ __attribute__((target("avx2"))) inline void philox_lanes_avx2(std::uint64_t seed
   const __m256i low = _mm256_set1_epi64x(0xffffffffu);
   const __m256i evens = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);  // the low words first
   for (int l = 0; l < W; l += 4) {
-    const __m256i path = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(first_path)),
-                                          _mm256_setr_epi64x(l, l + 1, l + 2, l + 3));
+    const __m256i path =
+        paths.list ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(paths.list + l))
+                   : _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(paths.first)),
+                                      _mm256_setr_epi64x(l, l + 1, l + 2, l + 3));
     __m256i x0 = _mm256_and_si256(path, low), x1 = _mm256_srli_epi64(path, 32);
     __m256i x2 = _mm256_set1_epi64x(word2), x3 = _mm256_set1_epi64x(word3);
     std::uint32_t a = k0, b = k1;
@@ -140,7 +145,7 @@ __attribute__((target("avx2"))) inline void philox_lanes_avx2(std::uint64_t seed
 /// philox_lanes<W> with AVX-512F, eight lanes per register. W must be a multiple of 8.
 template <int W>
 __attribute__((target("avx512f"))) inline void philox_lanes_avx512(std::uint64_t seed,
-                                                                    std::uint64_t first_path,
+                                                                    LanePaths paths,
                                                                     std::uint32_t word2,
                                                                     std::uint32_t word3,
                                                                     std::uint32_t (&out)[4][W]) {
@@ -150,9 +155,11 @@ __attribute__((target("avx512f"))) inline void philox_lanes_avx512(std::uint64_t
   const __m512i m0 = _mm512_set1_epi64(0xD2511F53u), m1 = _mm512_set1_epi64(0xCD9E8D57u);
   const __m512i low = _mm512_set1_epi64(0xffffffffu);
   for (int l = 0; l < W; l += 8) {
-    const __m512i path = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first_path)),
-                                          _mm512_setr_epi64(l, l + 1, l + 2, l + 3, l + 4, l + 5,
-                                                            l + 6, l + 7));
+    const __m512i path =
+        paths.list ? _mm512_loadu_si512(paths.list + l)
+                   : _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(paths.first)),
+                                      _mm512_setr_epi64(l, l + 1, l + 2, l + 3, l + 4, l + 5,
+                                                        l + 6, l + 7));
     __m512i x0 = _mm512_and_si512(path, low), x1 = _mm512_srli_epi64(path, 32);
     __m512i x2 = _mm512_set1_epi64(word2), x3 = _mm512_set1_epi64(word3);
     std::uint32_t a = k0, b = k1;

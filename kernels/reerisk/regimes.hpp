@@ -36,10 +36,10 @@ RR_HD_INLINE std::int32_t pick(double u, int n, Weight weight) {
 /// The regime chain's step into month @p month (at its first day, after day 0) for every lane;
 /// @p weight, where not null, takes the likelihood ratio of the drawn transition.
 template <int W, class Simd = SimdGeneric>
-RR_HD_INLINE void step_chain(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void step_chain(const ModelSpec& spec, std::uint64_t seed, LanePaths paths,
                              std::int32_t month, std::int32_t* regime, double* weight) {
   double u[W];
-  first_uniform_lanes<W, Simd>(seed, first_path, Purpose::kRegimeStep, 0,
+  first_uniform_lanes<W, Simd>(seed, paths, Purpose::kRegimeStep, 0,
                                static_cast<std::uint32_t>(month), u);
   for (int l = 0; l < W; ++l) {
     const RegimeSpec& cur = spec.regimes[regime[l]];
@@ -51,11 +51,11 @@ RR_HD_INLINE void step_chain(const ModelSpec& spec, std::uint64_t seed, std::uin
 /// Event @p e on its day for every lane: a lane not yet in its regime jumps with its
 /// probability; @p weight, where not null, takes the likelihood ratio of the draw.
 template <int W, class Simd = SimdGeneric>
-RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path, int e,
+RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, LanePaths paths, int e,
                               std::int32_t* regime, double* weight) {
   const EventSpec& ev = spec.events[e];
   double u[W];  // bernoulli(p) is u < p for the stream's first uniform, u in (0, 1)
-  first_uniform_lanes<W, Simd>(seed, first_path, Purpose::kEvent, static_cast<std::uint32_t>(e),
+  first_uniform_lanes<W, Simd>(seed, paths, Purpose::kEvent, static_cast<std::uint32_t>(e),
                                0, u);
   for (int l = 0; l < W; ++l) {
     if (regime[l] == ev.to_regime) continue;  // nothing drawn: no weight
@@ -71,18 +71,18 @@ RR_HD_INLINE void apply_event(const ModelSpec& spec, std::uint64_t seed, std::ui
 // A call on the GPU (RR_HD_COLD), as nvcc kept it when it was a PathModel member: it runs only
 // on day 0, month starts and event days.
 template <class Simd = SimdGeneric, int W, class Cap>
-RR_HD_COLD void update_regime(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path,
+RR_HD_COLD void update_regime(const ModelSpec& spec, std::uint64_t seed, LanePaths paths,
                                 std::int32_t t, std::int32_t month, bool month_start,
                                 std::int32_t& next_event, PathState<W, Cap>& st) {
   std::int32_t before[W];
   for (int l = 0; l < W; ++l) before[l] = st.regime[l];
   // The weights of these draws were taken at day 0 (weigh_paths).
   if (t > 0 && month_start) {  // day 0's: init()
-    step_chain<W, Simd>(spec, seed, first_path, month, st.regime, nullptr);
+    step_chain<W, Simd>(spec, seed, paths, month, st.regime, nullptr);
   }
   while (next_event < spec.n_events && spec.events[next_event].day <= t) {
     if (spec.events[next_event].day == t) {
-      apply_event<W, Simd>(spec, seed, first_path, next_event, st.regime, nullptr);
+      apply_event<W, Simd>(spec, seed, paths, next_event, st.regime, nullptr);
     }
     ++next_event;
   }
@@ -91,12 +91,12 @@ RR_HD_COLD void update_regime(const ModelSpec& spec, std::uint64_t seed, std::ui
       const RegimeSpec& reg = spec.regimes[st.regime[l]];
       ++st.episode[l];
       st.approval_share[l] =
-          reg.licensing ? sample(reg.approval, seed, first_path + l, Purpose::kApprovalShare,
+          reg.licensing ? sample(reg.approval, seed, paths[l], Purpose::kApprovalShare,
                                  0, st.episode[l])
                         : 1.0;
       for (int m = 0; m < spec.n_materials; ++m) {
         st.price_premium[m][l] =
-            reg.licensing ? sample(reg.price_premium[m], seed, first_path + l,
+            reg.licensing ? sample(reg.price_premium[m], seed, paths[l],
                                    Purpose::kPricePremium, m, st.episode[l])
                           : 1.0;
       }

@@ -15,6 +15,7 @@
 #include <Random123/uniform.hpp>
 
 #include "reerisk/float_math.hpp"
+#include "reerisk/lane_paths.hpp"
 #include "reerisk/philox_x86.hpp"
 #include "reerisk/portability.hpp"
 
@@ -199,7 +200,7 @@ class Stream {
 };
 
 /// Philox4x32-10 of @p W counters that differ only in the path index (counter words 0 and 1
-/// are the path first_path + l of lane l; words 2 and 3 are shared), keyed by @p seed: for each
+/// are lane l's path paths[l]; words 2 and 3 are shared), keyed by @p seed: for each
 /// lane the block `Stream(seed, path, ...)` would produce at the same counter, bit for bit
 /// (tests/kernels/test_rng.cpp checks it against Random123). The rounds are written out lane by
 /// lane, structure of arrays, so the CPU compiler runs W lanes' 32x32->64 multiplies in SIMD
@@ -211,7 +212,7 @@ class Stream {
 /// GPU thread) keeps 32-bit words, whose product is one wide multiply there. Both give the same
 /// bits.
 template <int W>
-RR_HD_INLINE void philox_lanes(std::uint64_t seed, std::uint64_t first_path, std::uint32_t word2,
+RR_HD_INLINE void philox_lanes(std::uint64_t seed, LanePaths paths, std::uint32_t word2,
                                std::uint32_t word3, std::uint32_t (&out)[4][W]) {
   using Word = typename std::conditional<(W > 1), std::uint64_t, std::uint32_t>::type;
   constexpr std::uint64_t kLow = 0xffffffffu;
@@ -219,7 +220,7 @@ RR_HD_INLINE void philox_lanes(std::uint64_t seed, std::uint64_t first_path, std
   const std::uint32_t k1 = static_cast<std::uint32_t>(seed >> 32);
   RR_SIMD_LANES
   for (int l = 0; l < W; ++l) {
-    const std::uint64_t path = first_path + static_cast<std::uint64_t>(l);
+    const std::uint64_t path = paths[l];
     Word x0 = static_cast<std::uint32_t>(path), x1 = static_cast<std::uint32_t>(path >> 32);
     Word x2 = word2, x3 = word3;
     std::uint32_t a = k0, b = k1;
@@ -244,34 +245,34 @@ RR_HD_INLINE void philox_lanes(std::uint64_t seed, std::uint64_t first_path, std
 
 /// philox_lanes<W> with the instructions @p Simd allows: the same bits whichever it takes.
 template <int W, class Simd>
-RR_HD_INLINE void philox_lanes_for(std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void philox_lanes_for(std::uint64_t seed, LanePaths paths,
                                    std::uint32_t word2, std::uint32_t word3,
                                    std::uint32_t (&out)[4][W]) {
 #if RR_HAVE_X86_PHILOX
   if constexpr (std::is_same<Simd, SimdAvx512>::value && W % 8 == 0) {
-    philox_lanes_avx512<W>(seed, first_path, word2, word3, out);
+    philox_lanes_avx512<W>(seed, paths, word2, word3, out);
     return;
   } else if constexpr ((std::is_same<Simd, SimdAvx512>::value ||
                         std::is_same<Simd, SimdAvx2>::value) && W % 4 == 0) {
-    philox_lanes_avx2<W>(seed, first_path, word2, word3, out);
+    philox_lanes_avx2<W>(seed, paths, word2, word3, out);
     return;
   } else if constexpr (!std::is_same<Simd, SimdGeneric>::value && W % 2 == 0) {
-    philox_lanes_sse2<W>(seed, first_path, word2, word3, out);
+    philox_lanes_sse2<W>(seed, paths, word2, word3, out);
     return;
   }
 #endif
-  philox_lanes<W>(seed, first_path, word2, word3, out);
+  philox_lanes<W>(seed, paths, word2, word3, out);
 }
 
-/// For each lane l, the first uniform of the stream (seed, first_path + l, purpose, entity,
+/// For each lane l, the first uniform of the stream (seed, paths[l], purpose, entity,
 /// step): what `Stream(...).uniform()` returns as its first draw, for W paths at once (one
 /// philox_lanes block). The month starts draw their Bernoulli and uniform decisions this way.
 template <int W, class Simd = SimdGeneric>
-RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, LanePaths paths,
                                       Purpose purpose, std::uint32_t entity, std::uint32_t step,
                                       double (&u)[W]) {
   std::uint32_t word[4][W];
-  philox_lanes_for<W, Simd>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  philox_lanes_for<W, Simd>(seed, paths, stream_word2(purpose, entity, 0), step, word);
   RR_SIMD_LANES
   for (int l = 0; l < W; ++l) u[l] = r123::u01fixedpt<double>(word[0][l]);
 }
@@ -298,14 +299,14 @@ RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)
   }
 }
 
-/// For each lane l, the first normal of the stream (seed, first_path + l, purpose, entity, step),
+/// For each lane l, the first normal of the stream (seed, paths[l], purpose, entity, step),
 /// what `Stream(...).normal()` returns as its first draw, for W paths at once.
 template <int W, class Simd = SimdGeneric>
-RR_HD_INLINE void first_normal_lanes(std::uint64_t seed, std::uint64_t first_path,
+RR_HD_INLINE void first_normal_lanes(std::uint64_t seed, LanePaths paths,
                                      Purpose purpose, std::uint32_t entity, std::uint32_t step,
                                      double (&z)[W]) {
   std::uint32_t word[4][W];
-  philox_lanes_for<W, Simd>(seed, first_path, stream_word2(purpose, entity, 0), step, word);
+  philox_lanes_for<W, Simd>(seed, paths, stream_word2(purpose, entity, 0), step, word);
   normals_from_words<W>(word[0], z);
 }
 

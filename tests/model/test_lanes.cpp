@@ -3,6 +3,7 @@
 // path's outcome. The tallies are compared bit for bit with one full-capacity path at a time,
 // on the shipped baseline and on a variant that takes the other code paths of allocation
 // (pro rata, and eligibility that depends on the regime).
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "reerisk/capacity.hpp"
+#include "reerisk/cpu_isa.hpp"
 #include "reerisk/path_model.hpp"
 #include "support/test_support.hpp"
 
@@ -60,6 +62,33 @@ TEST(LaneTest, ProRataAndRegimeDependentEligibilityToo) {
   const auto l = test::load(text);
   ASSERT_EQ(l.spec->eligibility[1][0], kEligibleByRegime);
   expect_same_outcomes(l);
+}
+
+// A list of paths in any order (lane_paths.hpp: what `reerisk size` re-runs) gives each path
+// the outcome it has in a range, in every block width and in every copy of the model this CPU
+// runs (their Philox loads the lanes' path indices from the list instead of adding the lane).
+TEST(LaneTest, AListOfPathsInAnyOrderGivesTheRangesOutcomes) {
+  const auto l = test::load(baseline_text());
+  const std::uint64_t first = (std::uint64_t(1) << 32) - 40, n = 77;
+  const auto range = tally<1, FullCapacity>(l, first, n);
+  std::vector<std::uint64_t> list(n);
+  for (std::uint64_t i = 0; i < n; ++i) list[i] = first + (i * 29) % n;  // 29 is prime to 77
+  ASSERT_FALSE(std::is_sorted(list.begin(), list.end()));
+  const auto listed = [&](auto width) {
+    std::vector<std::uint64_t> t(l.layout.size, 0);
+    run_paths_in_blocks<decltype(width)::value, NullObserver, NeverStop>(
+        *l.spec, l.layout, t.data(), 42, LanePaths::of(list.data()), n, NullObserver(),
+        NeverStop());
+    return t;
+  };
+  EXPECT_EQ(listed(std::integral_constant<int, 1>()), range) << "1 lane";
+  EXPECT_EQ(listed(std::integral_constant<int, 8>()), range) << "8 lanes";
+  EXPECT_EQ(listed(std::integral_constant<int, 64>()), range) << "64 lanes";
+  for (CpuIsa isa : cpu_isas_available()) {
+    std::vector<std::uint64_t> t(l.layout.size, 0);
+    run_path_list_cpu(isa, *l.spec, l.layout, t.data(), 42, list.data(), n, PathEndHook());
+    EXPECT_EQ(t, range) << cpu_isa_name(isa);
+  }
 }
 
 TEST(LaneTest, AScenarioBeyondTheCompactStateIsToldSo) {
