@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "io/size_file.hpp"
 #include "run/engine.hpp"
+#include "run/path_outcomes.hpp"
 #include "run/stockpile_search.hpp"
 #include "scenario/model_spec_builder.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -124,19 +125,29 @@ int run_size_command(const SizeCommandOptions& o) {
             << backend.name << " (" << backend.device << ")\n";
   const std::string started = utc_now();
   int evaluations = 0;
-  const SizeResult r = size_stockpile(
-      *spec, req, ro.n_paths,
-      [&](const ModelSpec& trial) {
-        return run_paths(trial, backend, ro).tally;
-      },
-      [&](const SizeEvaluation& e) {
-        if (o.quiet) return;
-        std::cerr << "reerisk: evaluation " << ++evaluations << ": cover days";
-        for (std::size_t m = 0; m < e.cover_days.size(); ++m) {
-          std::cerr << " " << sc.materials[m].name << "=" << e.cover_days[m];
-        }
-        std::cerr << "\n";
-      });
+  const auto progress = [&](const SizeEvaluation& e) {
+    if (o.quiet) return;
+    std::cerr << "reerisk: evaluation " << ++evaluations << ": cover days";
+    for (std::size_t m = 0; m < e.cover_days.size(); ++m) {
+      std::cerr << " " << sc.materials[m].name << "=" << e.cover_days[m];
+    }
+    std::cerr << "\n";
+  };
+  // On the CPU each evaluation re-runs only the paths whose outcome it does not know yet; a
+  // GPU runs whole evaluations (its kernel takes ranges of paths, not lists).
+  const SizeResult r =
+      backend.cuda
+          ? size_stockpile(
+                *spec, req, ro.n_paths,
+                [&](const ModelSpec& trial) { return run_paths(trial, backend, ro).tally; },
+                progress)
+          : size_stockpile_by_path(
+                *spec, req, ro.n_paths,
+                [&](const ModelSpec& trial, const std::vector<std::uint64_t>& paths) {
+                  return first_stockouts_of_paths(trial, ro.seed, paths, ro.threads,
+                                                  &g_stop_signal);
+                },
+                progress);
 
   char buf[512];
   std::snprintf(buf, sizeof buf, "\n%-6s %-22s %-26s %-24s %-24s %-24s\n", "mat",
@@ -184,6 +195,18 @@ int run_size_command(const SizeCommandOptions& o) {
                 r.curve.size(), static_cast<unsigned long long>(r.n_paths), r.evaluated_days,
                 r.wall_seconds);
   out << buf;
+  if (r.by_path) {
+    std::snprintf(buf, sizeof buf,
+                  "paths simulated: %.2f x %llu (whole runs: %zu x); each evaluation re-ran "
+                  "only the paths whose outcome it did not know, then every path ran at the "
+                  "answer and one day below%s\n",
+                  static_cast<double>(r.paths_simulated) / static_cast<double>(r.n_paths),
+                  static_cast<unsigned long long>(r.n_paths), r.curve.size(),
+                  r.monotone ? ""
+                             : ", where a path contradicted the monotone rule, so the search "
+                               "was redone with whole runs");
+    out << buf;
+  }
   out << "a run at the answer: --set 'stockpile.cover_days={ " << set_line << " }'\n";
   if (unreachable) {
     for (std::size_t m = 0; m < r.materials.size(); ++m) {

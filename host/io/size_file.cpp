@@ -28,6 +28,16 @@ void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, cons
               "within_days) meets risk_target for every named segment, searched on the same "
               "paths (common random numbers) by alternating regula falsi and bisection; the "
               "interval: the covers at which the risk's 95% Wilson bounds meet the target");
+  attr_scalar(file, "paths_simulated", H5T_NATIVE_UINT64, r.paths_simulated);
+  attr_string(file, "evaluation",
+              !r.by_path ? "whole runs: every path at every cover"
+              : r.monotone
+                  ? "by path: each evaluation re-ran only the paths whose outcome at its cover "
+                    "was not known from covers tried below and above (a path out at a cover "
+                    "is out at every smaller one); every path re-ran at the answer, none "
+                    "contradicting that rule"
+                  : "whole runs: a path re-run at the answer contradicted the monotone rule, so "
+                    "the search was redone with every path at every cover");
 
   GroupWriter g(file);
   std::vector<std::string> mats, segs;

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -62,15 +63,54 @@ struct Search {
 
 double value_of(const Proportion& p, int k) { return k == 0 ? p.p : (k == 1 ? p.lo : p.hi); }
 
-}  // namespace
+/// The window's days: 0 .. within-1.
+std::int32_t window_days(const ModelSpec& spec, const SizeRequest& req) {
+  return req.within_days > 0 ? std::min(req.within_days, spec.horizon_days) : spec.horizon_days;
+}
 
-SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::uint64_t n_paths,
-                          const std::function<std::vector<std::uint64_t>(const ModelSpec&)>& run_one,
-                          const std::function<void(const SizeEvaluation&)>& on_evaluation) {
+/// The (segment, material) cells the search counts: a named segment and a material it uses.
+struct Cell {
+  int s = 0, m = 0;
+};
+std::vector<Cell> counted_cells(const ModelSpec& spec, const SizeRequest& req) {
+  std::vector<Cell> cells;
+  for (int s : req.segments) {
+    for (int m = 0; m < spec.n_materials; ++m) {
+      if (spec.demand_t[m][s] > 0.0) cells.push_back({s, m});
+    }
+  }
+  return cells;
+}
+
+/// What an evaluation at @p cover (per material) runs: @p spec with those stockpiles, to the
+/// first month start on or after day @p within, without the materials no named segment uses.
+std::unique_ptr<ModelSpec> trial_spec(const ModelSpec& spec, const std::vector<std::int32_t>& cover,
+                                      std::int32_t within, const std::vector<MaterialSize>& materials) {
+  auto trial = std::make_unique<ModelSpec>(spec);
+  for (int m = 0; m < spec.n_materials; ++m) {
+    trial->stockpile_ceiling_t[m] = stockpile_ceiling_t(spec, m, cover[m]);
+  }
+  stop_at_month_end(*trial, within);
+  for (int m = 0; m < spec.n_materials; ++m) {
+    if (!materials[m].needed) leave_out_material(*trial, m);
+  }
+  return trial;
+}
+
+/// Counts, for a trial spec (the window's month end, the unused materials left out) and the
+/// covers it holds, the paths out within the window: [segment][material], for the named
+/// segments and the materials they use (0 elsewhere).
+using OutCounter = std::function<std::vector<std::uint64_t>(const ModelSpec& trial,
+                                                            const std::vector<std::int32_t>& cover)>;
+
+/// The search of size_stockpile, whatever counts the paths out at each cover.
+SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint64_t n_paths,
+                        const OutCounter& count_out,
+                        const std::function<void(const SizeEvaluation&)>& on_evaluation) {
   const auto t0 = std::chrono::steady_clock::now();
   const int M = spec.n_materials, S = spec.n_segments;
   const TallyLayout L(spec);
-  const std::int32_t within = req.within_days > 0 ? std::min(req.within_days, L.H) : L.H;
+  const std::int32_t within = window_days(spec, req);
   SizeResult result;
   result.n_paths = n_paths;
   result.materials.resize(M);
@@ -88,27 +128,17 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
   // cache[m][cover] = the material's risk at that cover (from whichever run tried it).
   std::vector<std::map<std::int32_t, Proportion>> cache(M);
   auto evaluate = [&](const std::vector<std::int32_t>& cover) {
-    auto trial = std::make_unique<ModelSpec>(spec);
-    for (int m = 0; m < M; ++m) trial->stockpile_ceiling_t[m] = stockpile_ceiling_t(spec, m, cover[m]);
-    stop_at_month_end(*trial, within);
-    for (int m = 0; m < M; ++m) {
-      if (!result.materials[m].needed) leave_out_material(*trial, m);
-    }
+    const auto trial = trial_spec(spec, cover, within, result.materials);
     result.evaluated_days = trial->horizon_days;
-    const TallyLayout T(*trial);
-    const std::vector<std::uint64_t> tally = run_one(*trial);
+    const std::vector<std::uint64_t> out_count = count_out(*trial, cover);
     SizeEvaluation e;
     e.cover_days = cover;
     e.risk.assign(M, Proportion{});
     e.segment_risk.assign(static_cast<std::size_t>(S) * M, Proportion{});
-    const std::uint64_t n = tally[T.paths];
     for (int m = 0; m < M; ++m) {
       for (int s : req.segments) {
         if (!(spec.demand_t[m][s] > 0.0)) continue;
-        const std::uint64_t* first = &tally[T.first_stockout + T.sm(s, m) * (T.H + 1)];
-        std::uint64_t out = 0;
-        for (std::int32_t t = 0; t < within; ++t) out += first[t];
-        const Proportion p = wilson(out, n);
+        const Proportion p = wilson(out_count[static_cast<std::size_t>(s) * M + m], n_paths);
         e.segment_risk[static_cast<std::size_t>(s) * M + m] = p;
         Proportion& worst = e.risk[m];
         worst.lo = std::max(worst.lo, p.lo);
@@ -222,6 +252,133 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
+}
+
+}  // namespace
+
+SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::uint64_t n_paths,
+                          const std::function<std::vector<std::uint64_t>(const ModelSpec&)>& run_one,
+                          const std::function<void(const SizeEvaluation&)>& on_evaluation) {
+  const std::int32_t within = window_days(spec, req);
+  const std::vector<Cell> cells = counted_cells(spec, req);
+  SizeResult r = search_sizes(
+      spec, req, n_paths,
+      [&](const ModelSpec& trial, const std::vector<std::int32_t>&) {
+        const TallyLayout T(trial);
+        const std::vector<std::uint64_t> tally = run_one(trial);
+        std::vector<std::uint64_t> out(static_cast<std::size_t>(T.S) * T.M, 0);
+        for (const Cell& c : cells) {
+          const std::uint64_t* first = &tally[T.first_stockout + T.sm(c.s, c.m) * (T.H + 1)];
+          for (std::int32_t t = 0; t < within; ++t) out[T.sm(c.s, c.m)] += first[t];
+        }
+        return out;
+      },
+      on_evaluation);
+  r.paths_simulated = r.n_paths * r.curve.size();
+  return r;
+}
+
+SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
+                                  std::uint64_t n_paths, const PathRunner& run_listed,
+                                  const std::function<void(const SizeEvaluation&)>& on_evaluation) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int M = spec.n_materials;
+  const std::size_t SM = static_cast<std::size_t>(spec.n_segments) * M;
+  const std::int32_t within = window_days(spec, req);
+  const std::vector<Cell> cells = counted_cells(spec, req);
+  const std::size_t C = cells.size();
+  // What each path's outcome is known to be, per cell: out at every cover <= lo, and not out
+  // at every cover >= hi (the largest cover tried where it was out, the smallest where not).
+  constexpr std::int32_t kNone = std::numeric_limits<std::int32_t>::max();
+  std::vector<std::int32_t> lo(n_paths * C, -1), hi(n_paths * C, kNone);
+  std::uint64_t simulated = 0;
+  std::vector<std::uint64_t> all(n_paths);
+  for (std::uint64_t p = 0; p < n_paths; ++p) all[p] = p;
+  // Runs @p paths at @p cover and records each one's outcome per cell.
+  const auto observe = [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover,
+                           const std::vector<std::uint64_t>& paths, bool* contradicted) {
+    const std::vector<std::int32_t> first = run_listed(trial, paths);
+    simulated += paths.size();
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const std::uint64_t p = paths[i];
+      for (std::size_t c = 0; c < C; ++c) {
+        const std::int32_t at = cover[cells[c].m];
+        const bool out = first[i * SM + static_cast<std::size_t>(cells[c].s) * M + cells[c].m] < within;
+        std::int32_t& l = lo[p * C + c];
+        std::int32_t& h = hi[p * C + c];
+        if (contradicted && ((out && h <= at) || (!out && l >= at))) *contradicted = true;
+        if (out) l = std::max(l, at);
+        else h = std::min(h, at);
+      }
+    }
+  };
+  SizeResult r = search_sizes(
+      spec, req, n_paths,
+      [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover) {
+        std::vector<std::uint64_t> unknown;
+        for (std::uint64_t p = 0; p < n_paths; ++p) {
+          bool known = true;
+          for (std::size_t c = 0; c < C && known; ++c) {
+            const std::int32_t at = cover[cells[c].m];
+            known = !(lo[p * C + c] < at && at < hi[p * C + c]);
+          }
+          if (!known) unknown.push_back(p);
+        }
+        observe(trial, cover, unknown, nullptr);
+        std::vector<std::uint64_t> out(SM, 0);
+        for (std::size_t c = 0; c < C; ++c) {
+          const std::int32_t at = cover[cells[c].m];
+          std::uint64_t k = 0;
+          for (std::uint64_t p = 0; p < n_paths; ++p) k += lo[p * C + c] >= at;
+          out[static_cast<std::size_t>(cells[c].s) * M + cells[c].m] = k;
+        }
+        return out;
+      },
+      on_evaluation);
+  // Every path again at the answer c and at c - 1, the two covers the answer rests on: their
+  // risks are then whole runs' (the guarantee of size_stockpile), and a path whose outcome at
+  // either contradicts what its record implied sends the search back to whole runs.
+  bool any = false;
+  for (int m = 0; m < M; ++m) {
+    const MaterialSize& ms = r.materials[m];
+    any = any || (ms.needed && ms.reachable && ms.days > 0);
+  }
+  if (any) {
+    bool contradicted = false;
+    for (int below = 1; below >= 0; --below) {
+      std::vector<std::int32_t> cover(M, 0);
+      for (int m = 0; m < M; ++m) {
+        const MaterialSize& ms = r.materials[m];
+        cover[m] = ms.needed && ms.reachable && ms.days > 0 ? ms.days - below : ms.unlimited_days;
+      }
+      observe(*trial_spec(spec, cover, within, r.materials), cover, all, &contradicted);
+    }
+    r.verified = true;
+    if (contradicted) {
+      // Whole runs at every cover tried: the search's points are then each a run's risks.
+      SizeResult exact = search_sizes(
+          spec, req, n_paths,
+          [&](const ModelSpec& t, const std::vector<std::int32_t>&) {
+            const std::vector<std::int32_t> first = run_listed(t, all);
+            simulated += n_paths;
+            std::vector<std::uint64_t> out(SM, 0);
+            for (std::uint64_t p = 0; p < n_paths; ++p) {
+              for (const Cell& c : cells) {
+                const std::size_t at = static_cast<std::size_t>(c.s) * M + c.m;
+                out[at] += first[p * SM + at] < within;
+              }
+            }
+            return out;
+          },
+          on_evaluation);
+      r = std::move(exact);
+      r.monotone = false;
+    }
+  }
+  r.by_path = true;
+  r.paths_simulated = simulated;
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
 }
 
 }  // namespace rr

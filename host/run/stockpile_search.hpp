@@ -58,6 +58,12 @@ struct SizeResult {
   std::uint64_t n_paths = 0;
   std::int32_t evaluated_days = 0;  ///< how far each evaluation ran (stop_at_month_end)
   double wall_seconds = 0.0;
+  /// Paths simulated over the whole search (each to evaluated_days): its cost in runs of the
+  /// window is paths_simulated / n_paths.
+  std::uint64_t paths_simulated = 0;
+  bool by_path = false;   ///< size_stockpile_by_path: only the paths not yet known re-run
+  bool verified = false;  ///< every path re-run at the answer, none contradicting its record
+  bool monotone = true;   ///< false: a path broke the monotone rule; the search re-ran whole
 };
 
 /// The stockpile ceiling in tonnes for @p cover_days of material @p m: cover_days x each
@@ -79,7 +85,7 @@ void stop_at_month_end(ModelSpec& spec, std::int32_t days);
 /// nothing per day.
 void leave_out_material(ModelSpec& spec, int m);
 
-/// Runs the search. Each evaluation runs to the end of the month in which the window ends and
+/// Runs the search with a whole run per evaluation. Each evaluation runs to the end of the month in which the window ends and
 /// leaves out the materials no named segment uses (those get needed = false). @p run_one(spec)
 /// simulates the request's paths of a spec and returns its tally (the engine in the CLI, a
 /// test's runner in tests). @p on_evaluation is told of each evaluation (progress).
@@ -87,5 +93,32 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& request,
                           std::uint64_t n_paths,
                           const std::function<std::vector<std::uint64_t>(const ModelSpec&)>& run_one,
                           const std::function<void(const SizeEvaluation&)>& on_evaluation = {});
+
+/// Simulates the listed paths (ascending) of a spec and returns their first stockout days,
+/// [i][segment][material] (run/path_outcomes.hpp on the CPU).
+using PathRunner = std::function<std::vector<std::int32_t>(const ModelSpec&,
+                                                           const std::vector<std::uint64_t>&)>;
+
+/// The same search, re-running at each cover only the paths whose outcome there is not known.
+///
+/// A path's outcome (out within the window or not, per named segment and material) falls with
+/// the stockpile: on the same draws, a larger stockpile releases the same until the smaller
+/// one is empty, and more after. So a path out at cover c is out at every smaller cover, and
+/// one not out at c is not out at any larger one. Each path keeps, per cell, the largest cover
+/// tried where it was out and the smallest where it was not; an evaluation at cover c re-runs
+/// only the paths with c strictly between the two, and counts the others from them. The first
+/// evaluation (no stockpile) runs every path, the second (an unlimited stockpile) only those
+/// out without one, and each later one the paths whose first-stockout threshold lies inside
+/// the brackets being shrunk: the counts are those whole runs would give, wherever the rule
+/// holds.
+///
+/// The rule is a property of the shipped model that tests check path by path, not a theorem
+/// (the refill competes with the segments for the pools). So, at the end, every path runs
+/// once more at the answer: the risk reported there is a whole run's, and if any path there
+/// contradicts its record the search is redone with whole runs (monotone = false), as
+/// size_stockpile does.
+SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& request,
+                                  std::uint64_t n_paths, const PathRunner& run_listed,
+                                  const std::function<void(const SizeEvaluation&)>& on_evaluation = {});
 
 }  // namespace rr

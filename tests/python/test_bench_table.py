@@ -15,7 +15,8 @@ RATES = {
     "BM_BaselineCpu/2/real_time": 1.6e7,
     "BM_SweepCpu/1/real_time": 7.0e6,
     "BM_CompareCpu/2/real_time": 8.0e6,
-    "BM_SizeCpu/2/iterations:1/real_time": 4.0e6,
+    "BM_SizeCpu/threads:2/by_path:1/iterations:1/real_time": 6.4e6,
+    "BM_SizeCpu/threads:2/by_path:0/iterations:1/real_time": 4.0e6,
     "BM_BaselineCpuIsa/isa:2/threads:1/real_time": 8.0e6,
     "BM_BaselineCpuIsa/isa:1/threads:1/real_time": 6.0e6,
     "BM_BaselineCpuIsa/isa:0/threads:1/real_time": 4.0e6,
@@ -58,9 +59,11 @@ def test_the_table_has_every_row_the_costs_and_one_row_per_copy(tmp_path, monkey
                for line in lines), out
     assert any(line.split()[:3] == ["sweep-20", "cpu", "1"] for line in lines), out
     assert "BM_BaselineGpu" in out and "skipped: no CUDA device" in out
-    # compare and size in runs of one baseline run (2 threads): 1.6e7 / 8e6 and 1.6e7 / 4e6.
+    # compare and size in runs of one baseline run (2 threads): 1.6e7 / 8e6, and 1.6e7 / 6.4e6
+    # by path and 1.6e7 / 4e6 with whole runs.
     assert "compare (baseline vs no-project-vault): 2.00x" in out
-    assert "size (us_auto, 5% within 730 d): 4.00x" in out
+    assert "size (us_auto, 5% within 730 d; by path, as the CLI on the CPU): 2.50x" in out
+    assert "size (the same, whole runs, as on a GPU): 4.00x" in out
     # One row per copy and thread count: path-days/s, x NumPy per core, x the best copy.
     rows = [line.split() for line in lines if line.strip().startswith("x86-64")]
     assert len(rows) == 5, out

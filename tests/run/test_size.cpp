@@ -1,9 +1,11 @@
 // `reerisk size`'s search against a closed form, and a run at its answer against the target.
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "run/path_outcomes.hpp"
 #include "run/stockpile_search.hpp"
 #include "scenario/model_spec_builder.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -174,6 +176,165 @@ TEST(SizeTest, EvaluationsStopAtTheWindowsMonthEndAndFindTheWholeRunsRisks) {
       }
     }
   }
+}
+
+/// The by-path search's runner on the CPU backend.
+PathRunner cpu_paths(std::uint64_t seed) {
+  return [seed](const ModelSpec& s, const std::vector<std::uint64_t>& paths) {
+    return first_stockouts_of_paths(s, seed, paths, 2);
+  };
+}
+
+/// Both searches find the same answer, interval and curve, point by point, where every path's
+/// outcome falls with the cover; the by-path one simulates fewer paths.
+void expect_same_search(const SizeResult& whole, const SizeResult& by_path) {
+  ASSERT_EQ(whole.materials.size(), by_path.materials.size());
+  for (std::size_t m = 0; m < whole.materials.size(); ++m) {
+    EXPECT_EQ(whole.materials[m].days, by_path.materials[m].days) << "material " << m;
+    EXPECT_EQ(whole.materials[m].days_lo, by_path.materials[m].days_lo) << "material " << m;
+    EXPECT_EQ(whole.materials[m].days_hi, by_path.materials[m].days_hi) << "material " << m;
+    EXPECT_EQ(whole.materials[m].risk_at_size.p, by_path.materials[m].risk_at_size.p);
+  }
+  ASSERT_EQ(whole.curve.size(), by_path.curve.size());
+  for (std::size_t i = 0; i < whole.curve.size(); ++i) {
+    EXPECT_EQ(whole.curve[i].cover_days, by_path.curve[i].cover_days) << "evaluation " << i;
+    for (std::size_t k = 0; k < whole.curve[i].segment_risk.size(); ++k) {
+      EXPECT_EQ(whole.curve[i].segment_risk[k].p, by_path.curve[i].segment_risk[k].p)
+          << "evaluation " << i << ", cell " << k;
+    }
+  }
+  EXPECT_TRUE(by_path.by_path);
+  EXPECT_TRUE(by_path.monotone);
+  EXPECT_LT(by_path.paths_simulated, whole.paths_simulated);
+}
+
+// The closed form's scenario (no supply, a random cover), with a refill: re-running only the
+// paths the search does not know gives the whole runs' search, with fewer paths (here nearly
+// every path is out without a stockpile, the least the records can save).
+TEST(SizeTest, ByPathSearchGivesTheWholeRunsSearchOnTheClosedForm) {
+  const auto l = load(minimal_scenario(
+      200, "{ dist = \"lognormal\", median = 56, sigma = 0.35 }", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 2 }\nrefill = true\n"));
+  const std::uint64_t n = 4000;
+  SizeRequest req;
+  req.alpha = 0.05;
+  req.within_days = 120;
+  req.segments = {0};
+  const SizeResult whole = size_stockpile(*l.spec, req, n, [&](const ModelSpec& s) {
+    return test::run_cpu(s, 7, n);
+  });
+  const SizeResult by_path = size_stockpile_by_path(*l.spec, req, n, cpu_paths(7));
+  expect_same_search(whole, by_path);
+  EXPECT_TRUE(by_path.verified);
+}
+
+// A made-up model whose path p runs out below a cover of threshold(p) days: the risk at c is
+// #{p : threshold(p) > c} / n, so the answer is known in closed form; the search must find it
+// and simulate each path only while its threshold lies inside a bracket.
+TEST(SizeTest, ByPathSearchFindsTheThresholdsQuantile) {
+  const auto l = load(minimal_scenario(
+      200, "30", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 2 }\n"));
+  const std::uint64_t n = 1000;
+  const auto threshold = [](std::uint64_t p) { return static_cast<std::int32_t>((p * 7919) % 150); };
+  const double daily = stockpile_ceiling_t(*l.spec, 0, 1.0);
+  std::uint64_t asked = 0;
+  const PathRunner made_up = [&](const ModelSpec& s, const std::vector<std::uint64_t>& paths) {
+    const auto cover = static_cast<std::int32_t>(std::lround(s.stockpile_ceiling_t[0] / daily));
+    std::vector<std::int32_t> first(paths.size(), s.horizon_days);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (cover < threshold(paths[i])) first[i] = 0;
+    }
+    asked += paths.size();
+    return first;
+  };
+  SizeRequest req;
+  req.alpha = 0.1;
+  req.within_days = 100;
+  req.segments = {0};
+  const SizeResult r = size_stockpile_by_path(*l.spec, req, n, made_up);
+  // The smallest c with at most 10% of the thresholds above it: the thresholds are a
+  // permutation of 0..149 repeated (7919 is prime to 150), 100 paths out of 1000 above 134.
+  std::int32_t exact = 0;
+  for (;; ++exact) {
+    std::uint64_t above = 0;
+    for (std::uint64_t p = 0; p < n; ++p) above += threshold(p) > exact;
+    if (static_cast<double>(above) / n <= req.alpha) break;
+  }
+  EXPECT_EQ(r.materials[0].days, exact);
+  EXPECT_TRUE(r.monotone);
+  EXPECT_TRUE(r.verified);
+  EXPECT_EQ(r.paths_simulated, asked);
+  // Whole runs would simulate n paths per evaluation; here the first evaluation runs all, the
+  // unlimited cover those out without a stockpile, the checks at the answer and one day below
+  // all, and the steps between only the paths whose threshold lies in the bracket.
+  EXPECT_LT(asked, n * r.curve.size() / 2);
+}
+
+// A made-up model that breaks the monotone rule: a tenth of the paths swap their outcome at
+// every odd cover. The checks at the answer and one day below catch it, and the search is
+// redone with whole runs, whose answer is then the whole runs' one.
+TEST(SizeTest, ByPathSearchFallsBackToWholeRunsWhenAPathContradictsTheRule) {
+  const auto l = load(minimal_scenario(
+      200, "30", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 2 }\n"));
+  const std::uint64_t n = 1000;
+  const double daily = stockpile_ceiling_t(*l.spec, 0, 1.0);
+  const PathRunner odd = [&](const ModelSpec& s, const std::vector<std::uint64_t>& paths) {
+    const auto cover = static_cast<std::int32_t>(std::lround(s.stockpile_ceiling_t[0] / daily));
+    std::vector<std::int32_t> first(paths.size(), s.horizon_days);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const auto t = static_cast<std::int32_t>((paths[i] * 7919) % 150);
+      const bool swap = paths[i] % 10 == 0 && cover % 2 == 1;
+      if ((cover < t) != swap) first[i] = 0;
+    }
+    return first;
+  };
+  SizeRequest req;
+  req.alpha = 0.1;
+  req.within_days = 100;
+  req.segments = {0};
+  const SizeResult by_path = size_stockpile_by_path(*l.spec, req, n, odd);
+  EXPECT_FALSE(by_path.monotone);
+  const SizeResult whole = size_stockpile(*l.spec, req, n, [&](const ModelSpec& s) {
+    const std::vector<std::uint64_t> all = [&] {
+      std::vector<std::uint64_t> v(n);
+      for (std::uint64_t p = 0; p < n; ++p) v[p] = p;
+      return v;
+    }();
+    const std::vector<std::int32_t> first = odd(s, all);
+    const TallyLayout T(s);
+    std::vector<std::uint64_t> tally(T.size, 0);
+    for (std::int32_t f : first) tally[T.first_stockout + f] += 1;
+    tally[T.paths] = n;
+    return tally;
+  });
+  EXPECT_EQ(by_path.materials[0].days, whole.materials[0].days);
+  EXPECT_EQ(by_path.curve.size(), whole.curve.size());
+}
+
+// On the baseline (licence lots, orders that answer the flows, the refill), for both
+// participants: the by-path search is the whole runs' search.
+TEST(SizeTest, ByPathSearchGivesTheWholeRunsSearchOnTheBaseline) {
+  const Scenario sc = load_scenario_file(std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml");
+  const auto spec = build_model_spec(sc);
+  std::vector<int> participants;
+  for (int s = 0; s < spec->n_segments; ++s) {
+    if (spec->segments[s].stockpile_participant) participants.push_back(s);
+  }
+  const std::uint64_t n = 600;
+  SizeRequest req;
+  req.alpha = 0.05;
+  req.within_days = 365;
+  req.segments = participants;
+  const SizeResult whole = size_stockpile(*spec, req, n, [&](const ModelSpec& s) {
+    return test::run_cpu(s, 3, n);
+  });
+  const SizeResult by_path = size_stockpile_by_path(*spec, req, n, cpu_paths(3));
+  expect_same_search(whole, by_path);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "reerisk/dist.hpp"
 #include "run/engine.hpp"
 #include "run/paired_run.hpp"
+#include "run/path_outcomes.hpp"
 #include "run/stockpile_search.hpp"
 #include "scenario/model_spec_builder.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -123,30 +124,47 @@ void BM_CompareCpu(benchmark::State& state) {
 }
 BENCHMARK(BM_CompareCpu)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/// `reerisk size` of the baseline for us_auto at 5% within 730 days; path_days_per_s counts
-/// one run's path-days, so its ratio to BM_BaselineCpu is the cost in runs.
+/// `reerisk size` of the baseline for us_auto at 5% within 730 days, as the CLI runs it on
+/// the CPU (size_stockpile_by_path: each evaluation re-runs only the paths it does not know;
+/// arg 1) or with whole runs (size_stockpile, as on a GPU; arg 0). path_days_per_s counts one
+/// run's path-days, so its ratio to BM_BaselineCpu is the cost in runs.
 void BM_SizeCpu(benchmark::State& state) {
   const auto spec = rr::build_model_spec(baseline());
   const rr::BackendSelection cpu = cpu_backend();
   const rr::RunOptions o = cpu_options(state, "REERISK_BENCH_CPU_PATHS", 20000);
+  const bool by_path = state.range(1) != 0;
   rr::SizeRequest req;
   req.alpha = 0.05;
   req.within_days = 730;
   req.segments = {1};  // us_auto
-  std::size_t evaluations = 0;
+  rr::SizeResult r;
   for (auto _ : state) {
-    const rr::SizeResult r = rr::size_stockpile(*spec, req, o.n_paths, [&](const rr::ModelSpec& s) {
-      return rr::run_paths(s, cpu, o).tally;
-    });
-    evaluations = r.curve.size();
+    if (by_path) {
+      r = rr::size_stockpile_by_path(*spec, req, o.n_paths,
+                                     [&](const rr::ModelSpec& s, const std::vector<std::uint64_t>& p) {
+                                       return rr::first_stockouts_of_paths(s, o.seed, p, o.threads);
+                                     });
+    } else {
+      r = rr::size_stockpile(*spec, req, o.n_paths, [&](const rr::ModelSpec& s) {
+        return rr::run_paths(s, cpu, o).tally;
+      });
+    }
   }
   state.counters["path_days_per_s"] = benchmark::Counter(
       static_cast<double>(o.n_paths) * spec->horizon_days * state.iterations(),
       benchmark::Counter::kIsRate);
   state.counters["paths"] = static_cast<double>(o.n_paths);
-  state.counters["evaluations"] = static_cast<double>(evaluations);
+  state.counters["evaluations"] = static_cast<double>(r.curve.size());
+  state.counters["window_runs"] = static_cast<double>(r.paths_simulated) / o.n_paths;
+  state.counters["size_days"] = r.materials[0].days;
 }
-BENCHMARK(BM_SizeCpu)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_SizeCpu)
+    ->Args({2, 1})
+    ->Args({2, 0})
+    ->ArgNames({"threads", "by_path"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 /// The shipped baseline on CUDA device 0 (skipped without one), its grid sized for
 /// state.range(0) blocks per multiprocessor (0: all that fit; RunOptions::gpu_blocks_per_sm),

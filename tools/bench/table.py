@@ -137,7 +137,10 @@ def main():
     # Decisions (issue 22's budgets): a comparison and a sizing in runs of one scenario.
     one = [run.get("BM_BaselineCpu/2/real_time") for run in runs]
     for name, label in (("BM_CompareCpu/2/real_time", "compare (baseline vs no-project-vault)"),
-                        ("BM_SizeCpu/2/iterations:1/real_time", "size (us_auto, 5% within 730 d)")):
+                        ("BM_SizeCpu/threads:2/by_path:1/iterations:1/real_time",
+                         "size (us_auto, 5% within 730 d; by path, as the CLI on the CPU)"),
+                        ("BM_SizeCpu/threads:2/by_path:0/iterations:1/real_time",
+                         "size (the same, whole runs, as on a GPU)")):
         got = [run.get(name) for run in runs]
         if any(g is None or isinstance(g, str) for g in got + one):
             continue
