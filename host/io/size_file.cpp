@@ -124,6 +124,11 @@ void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, cons
             "each named segment's risk at that cover (0 for the others)", "");
   g.dataset("curve_segment_risk_lo", H5T_NATIVE_DOUBLE, esm, slo, "1", "lower 95% Wilson bound", "");
   g.dataset("curve_segment_risk_hi", H5T_NATIVE_DOUBLE, esm, shi, "1", "upper 95% Wilson bound", "");
+  std::vector<std::uint64_t> simulated;
+  for (const auto& e : r.curve) simulated.push_back(e.paths_simulated);
+  g.dataset("curve_paths_simulated", H5T_NATIVE_UINT64, {"evaluation"}, simulated, "1",
+            "paths the evaluation simulated: all of them, or (evaluation = by path) those whose "
+            "outcome at its cover was not known from the covers tried below and above", "");
 }
 
 }  // namespace

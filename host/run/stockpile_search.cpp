@@ -46,6 +46,13 @@ void leave_out_material(ModelSpec& spec, int m) {
   }
   spec.stockpile_ceiling_t[m] = 0.0;
   spec.stockpile_max_release_t_per_day[m] = 0.0;
+  // A plant that now makes nothing never starts within the horizon, so that no day computes
+  // its output fraction and no month draws its outages (its draws are keyed by its index).
+  for (int p = 0; p < spec.n_plants; ++p) {
+    bool makes = false;
+    for (int k = 0; k < spec.n_materials; ++k) makes = makes || spec.plants[p].output_t_per_day[k] > 0.0;
+    if (!makes) spec.plants[p].planned_start_day = 1e9;  // round_days saturates there
+  }
 }
 
 namespace {
@@ -100,8 +107,9 @@ std::unique_ptr<ModelSpec> trial_spec(const ModelSpec& spec, const std::vector<s
 /// Counts, for a trial spec (the window's month end, the unused materials left out) and the
 /// covers it holds, the paths out within the window: [segment][material], for the named
 /// segments and the materials they use (0 elsewhere).
-using OutCounter = std::function<std::vector<std::uint64_t>(const ModelSpec& trial,
-                                                            const std::vector<std::int32_t>& cover)>;
+/// It adds the paths it simulated to @p simulated.
+using OutCounter = std::function<std::vector<std::uint64_t>(
+    const ModelSpec& trial, const std::vector<std::int32_t>& cover, std::uint64_t& simulated)>;
 
 /// The search of size_stockpile, whatever counts the paths out at each cover.
 SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint64_t n_paths,
@@ -130,8 +138,8 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
   auto evaluate = [&](const std::vector<std::int32_t>& cover) {
     const auto trial = trial_spec(spec, cover, within, result.materials);
     result.evaluated_days = trial->horizon_days;
-    const std::vector<std::uint64_t> out_count = count_out(*trial, cover);
     SizeEvaluation e;
+    const std::vector<std::uint64_t> out_count = count_out(*trial, cover, e.paths_simulated);
     e.cover_days = cover;
     e.risk.assign(M, Proportion{});
     e.segment_risk.assign(static_cast<std::size_t>(S) * M, Proportion{});
@@ -263,9 +271,10 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
   const std::vector<Cell> cells = counted_cells(spec, req);
   SizeResult r = search_sizes(
       spec, req, n_paths,
-      [&](const ModelSpec& trial, const std::vector<std::int32_t>&) {
+      [&](const ModelSpec& trial, const std::vector<std::int32_t>&, std::uint64_t& simulated) {
         const TallyLayout T(trial);
         const std::vector<std::uint64_t> tally = run_one(trial);
+        simulated += n_paths;
         std::vector<std::uint64_t> out(static_cast<std::size_t>(T.S) * T.M, 0);
         for (const Cell& c : cells) {
           const std::uint64_t* first = &tally[T.first_stockout + T.sm(c.s, c.m) * (T.H + 1)];
@@ -274,7 +283,7 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
         return out;
       },
       on_evaluation);
-  r.paths_simulated = r.n_paths * r.curve.size();
+  for (const SizeEvaluation& e : r.curve) r.paths_simulated += e.paths_simulated;
   return r;
 }
 
@@ -314,7 +323,7 @@ SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
   };
   SizeResult r = search_sizes(
       spec, req, n_paths,
-      [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover) {
+      [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover, std::uint64_t& simulated_here) {
         std::vector<std::uint64_t> unknown;
         for (std::uint64_t p = 0; p < n_paths; ++p) {
           bool known = true;
@@ -325,6 +334,7 @@ SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
           if (!known) unknown.push_back(p);
         }
         observe(trial, cover, unknown, nullptr);
+        simulated_here += unknown.size();
         std::vector<std::uint64_t> out(SM, 0);
         for (std::size_t c = 0; c < C; ++c) {
           const std::int32_t at = cover[cells[c].m];
@@ -358,9 +368,10 @@ SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
       // Whole runs at every cover tried: the search's points are then each a run's risks.
       SizeResult exact = search_sizes(
           spec, req, n_paths,
-          [&](const ModelSpec& t, const std::vector<std::int32_t>&) {
+          [&](const ModelSpec& t, const std::vector<std::int32_t>&, std::uint64_t& simulated_here) {
             const std::vector<std::int32_t> first = run_listed(t, all);
             simulated += n_paths;
+            simulated_here += n_paths;
             std::vector<std::uint64_t> out(SM, 0);
             for (std::uint64_t p = 0; p < n_paths; ++p) {
               for (const Cell& c : cells) {

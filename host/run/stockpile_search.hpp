@@ -33,6 +33,7 @@ struct SizeEvaluation {
   std::vector<std::int32_t> cover_days;  ///< [material]
   std::vector<Proportion> risk;          ///< [material]: the worst named segment's P
   std::vector<Proportion> segment_risk;  ///< [segment][material] of the named segments
+  std::uint64_t paths_simulated = 0;     ///< all paths, or (by path) those not yet known
 };
 
 /// Per material: the answer and its 95% interval (test inversion of the Wilson intervals).
@@ -78,7 +79,7 @@ double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days);
 void stop_at_month_end(ModelSpec& spec, std::int32_t days);
 
 /// Empties material @p m from @p spec: no demand, target or release trigger in any segment, no
-/// China flow, plant output or stockpile. Materials do not interact in the model (own pools,
+/// China flow, plant output or stockpile; a plant left making nothing never starts. Materials do not interact in the model (own pools,
 /// batches, prices and stockpile; the draws of the others are keyed by their own index), so
 /// the other materials' days keep their bits, unless a path ran out of transit nodes (the
 /// `overflow` count), which fewer batches can change; and the emptied material costs next to

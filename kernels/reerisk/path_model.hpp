@@ -380,30 +380,41 @@ class PathModel {
                          State& st) const {
     const int M = spec_.n_materials;
     const std::uint32_t step = static_cast<std::uint32_t>(month);
-    int licensing = 0;
-    for (int l = 0; l < W; ++l) licensing |= spec_.regimes[st.regime[l]].licensing ? 1 : 0;
-    double approval_u[Cap::kMaterials][W];
-    if (licensing) {
-      for (int m = 0; m < M; ++m) {
-        first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kApproval, m, step, approval_u[m]);
-      }
-    }
-
-    double licence_z[Cap::kMaterials][W];
-    if (licensing) {
-      for (int m = 0; m < M; ++m) {
-        draw_licence_normals<Simd>(spec_, seed_, paths, Purpose::kLicenceDays, m, step,
-                                   approval_u[m], st.approval_share, st, licence_z[m]);
-      }
-    }
-
     if (spec_.any_demand_response) respond_to_prices(spec_, month, st);
     double requested[Cap::kMaterials][W], approved[Cap::kMaterials][W], smuggled[Cap::kMaterials][W];
     std::int32_t licence[Cap::kMaterials][W];  ///< days from the request to the export
     const std::int32_t month_days =
         (month + 1 < spec_.n_months ? spec_.month_start_day[month + 1] : spec_.last_month_end_day) - t;
+    // A material no lane asks China for this month (one without China flow: `reerisk size`
+    // leaves materials out so) approves, licenses and leaks nothing whatever its draws, which
+    // are keyed by material and so are skipped without moving any other draw.
+    bool asked[Cap::kMaterials];
     for (int m = 0; m < M; ++m) {
       request_china_batch(spec_, m, month_days, st, requested[m]);
+      int any = 0;
+      for (int l = 0; l < W; ++l) any |= requested[m][l] > 0.0;
+      asked[m] = any != 0;
+    }
+
+    int licensing = 0;
+    for (int l = 0; l < W; ++l) licensing |= spec_.regimes[st.regime[l]].licensing ? 1 : 0;
+    double approval_u[Cap::kMaterials][W];
+    double licence_z[Cap::kMaterials][W];
+    if (licensing) {
+      for (int m = 0; m < M; ++m) {
+        if (!asked[m]) continue;
+        first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kApproval, m, step, approval_u[m]);
+        draw_licence_normals<Simd>(spec_, seed_, paths, Purpose::kLicenceDays, m, step,
+                                   approval_u[m], st.approval_share, st, licence_z[m]);
+      }
+    }
+
+    for (int m = 0; m < M; ++m) {
+      if (!asked[m]) {
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) approved[m][l] = 0.0;
+        continue;
+      }
       double throttle[W];
       draw_throttles<Simd>(spec_, seed_, paths, Purpose::kThrottle, m, step, st, throttle);
       RR_SIMD_LANES
@@ -412,7 +423,7 @@ class PathModel {
     // Each lane's China nodes keep their order within a bucket and material, so enqueueing
     // the lots here, before the smuggled batches, sums the pools alike.
     for (int m = 0; m < M; ++m) {
-      if (spec_.licence_lots[m] > 1) {
+      if (spec_.licence_lots[m] > 1 && asked[m]) {
         license_lots_lanes<Simd>(spec_, seed_, st, paths, t, m, step, approved[m]);
       }
     }
@@ -423,7 +434,7 @@ class PathModel {
       ++st.months_in_regime[st.regime[l]][l];
       for (int m = 0; m < M; ++m) {
         licence[m][l] = 0;
-        if (reg.licensing && spec_.licence_lots[m] <= 1) {  // lots were licensed above
+        if (reg.licensing && spec_.licence_lots[m] <= 1 && asked[m]) {  // lots: licensed above
           if (approval_u[m][l] < st.approval_share[l]) {
             licence[m][l] = licence_lead_days(seed_, reg.licence_days, licence_z[m][l], path,
                                               Purpose::kLicenceDays, m, step);

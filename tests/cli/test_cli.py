@@ -889,6 +889,13 @@ class DecisionsTest(unittest.TestCase):
                 self.assertLessEqual(f["stockpile_size_days_lo"][j], days)
                 self.assertGreaterEqual(f["stockpile_size_days_hi"][j], days)
                 self.assertLessEqual(f["risk_at_size"][j], 0.05)
+                # On the CPU the search re-ran only the paths it did not know, and every path at
+                # the answer and one day below, none contradicting its record.
+                self.assertTrue(f.attrs["evaluation"].startswith("by path"), f.attrs["evaluation"])
+                curve = f["curve_paths_simulated"][()]
+                self.assertEqual(curve[0], 3000)  # no stockpile: every path
+                self.assertLess(curve[1:].max(), 3000)
+                self.assertEqual(f.attrs["paths_simulated"], curve.sum() + 2 * 3000)
             # A run at the answer meets the target on the same paths; 10% less does not.
             def risk(setting):
                 res = os.path.join(d, "run.h5")

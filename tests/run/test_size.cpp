@@ -206,6 +206,17 @@ void expect_same_search(const SizeResult& whole, const SizeResult& by_path) {
   EXPECT_TRUE(by_path.by_path);
   EXPECT_TRUE(by_path.monotone);
   EXPECT_LT(by_path.paths_simulated, whole.paths_simulated);
+  // The first evaluation (no stockpile) knows nothing yet; every later one knows something.
+  EXPECT_EQ(by_path.curve[0].paths_simulated, by_path.n_paths);
+  std::uint64_t in_curve = 0;
+  for (std::size_t i = 0; i < by_path.curve.size(); ++i) {
+    EXPECT_EQ(whole.curve[i].paths_simulated, whole.n_paths);
+    if (i > 0) {
+      EXPECT_LT(by_path.curve[i].paths_simulated, by_path.n_paths);
+    }
+    in_curve += by_path.curve[i].paths_simulated;
+  }
+  EXPECT_EQ(by_path.paths_simulated, in_curve + 2 * by_path.n_paths);  // and the two checks
 }
 
 // The closed form's scenario (no supply, a random cover), with a refill: re-running only the
