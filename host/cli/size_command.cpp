@@ -198,13 +198,13 @@ int run_size_command(const SizeCommandOptions& o) {
   if (r.by_path) {
     std::snprintf(buf, sizeof buf,
                   "paths simulated: %.2f x %llu (whole runs: %zu x); each evaluation re-ran "
-                  "only the paths whose outcome it did not know, then every path ran at the "
-                  "answer and one day below%s\n",
+                  "only the paths whose outcome it did not know%s\n",
                   static_cast<double>(r.paths_simulated) / static_cast<double>(r.n_paths),
                   static_cast<unsigned long long>(r.n_paths), r.curve.size(),
-                  r.monotone ? ""
-                             : ", where a path contradicted the monotone rule, so the search "
-                               "was redone with whole runs");
+                  !r.monotone ? "; at the answer or one day below a path contradicted the "
+                                "monotone rule, so the search was redone with whole runs"
+                  : r.verified ? ", then every path ran at the answer and one day below"
+                               : " (no answer above 0 days to check)");
     out << buf;
   }
   out << "a run at the answer: --set 'stockpile.cover_days={ " << set_line << " }'\n";

@@ -31,13 +31,17 @@ void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, cons
   attr_scalar(file, "paths_simulated", H5T_NATIVE_UINT64, r.paths_simulated);
   attr_string(file, "evaluation",
               !r.by_path ? "whole runs: every path at every cover"
-              : r.monotone
-                  ? "by path: each evaluation re-ran only the paths whose outcome at its cover "
-                    "was not known from covers tried below and above (a path out at a cover "
-                    "is out at every smaller one); every path re-ran at the answer, none "
-                    "contradicting that rule"
-                  : "whole runs: a path re-run at the answer contradicted the monotone rule, so "
-                    "the search was redone with every path at every cover");
+              : !r.monotone
+                  ? "whole runs: a path re-run at the answer or one day below contradicted the "
+                    "monotone rule, so the search was redone with every path at every cover"
+                  : r.verified
+                      ? "by path: each evaluation re-ran only the paths whose outcome at its "
+                        "cover was not known from covers tried below and above (a path out at a "
+                        "cover is out at every smaller one); then every path ran at the answer "
+                        "and one day below, none contradicting that rule"
+                      : "by path: each evaluation re-ran only the paths whose outcome at its "
+                        "cover was not known from covers tried below and above (a path out at a "
+                        "cover is out at every smaller one); no answer above 0 days to check");
 
   GroupWriter g(file);
   std::vector<std::string> mats, segs;
