@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -17,6 +19,24 @@ namespace {
 using test::load;
 using test::minimal_scenario;
 
+/// The closed form's scenario (below): no supply, demand 1 t/day, a lognormal cover (median 56
+/// days, sigma 0.35) and a stockpile for the one segment that releases up to 2 t/day below 14
+/// days of cover; @p extra is appended to its [stockpile] section.
+test::Loaded closed_form_scenario(const std::string& extra = "") {
+  return load(minimal_scenario(
+      200, "{ dist = \"lognormal\", median = 56, sigma = 0.35 }", 365.0, 0.0,
+      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
+      "max_release_t_per_day = { X = 2 }\n" + extra));
+}
+
+SizeRequest request(double alpha, std::int32_t within_days, std::vector<int> segments) {
+  SizeRequest req;
+  req.alpha = alpha;
+  req.within_days = within_days;
+  req.segments = std::move(segments);
+  return req;
+}
+
 // No supply, demand 1 t/day, cover C ~ lognormal(median 56, sigma 0.35), and a stockpile of K
 // days for the one segment that releases up to 2 t/day whenever its cover falls below 14 days:
 // the segment lives on C + K days, so its first stockout is on day floor(C + K) (docs/model.md
@@ -25,15 +45,9 @@ using test::minimal_scenario;
 // interval of the risk at n paths gives the size a few days' width; the closed form must lie
 // in it (a 95% interval: a 5% false-alarm rate at this fixed seed).
 TEST(SizeTest, ClosedFormWithNoSupplyAndARandomCover) {
-  const auto l = load(minimal_scenario(
-      200, "{ dist = \"lognormal\", median = 56, sigma = 0.35 }", 365.0, 0.0,
-      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
-      "max_release_t_per_day = { X = 2 }\n"));
+  const auto l = closed_form_scenario();
   const std::uint64_t n = 20000;
-  SizeRequest req;
-  req.alpha = 0.05;
-  req.within_days = 120;
-  req.segments = {0};
+  const SizeRequest req = request(0.05, 120, {0});
   const SizeResult r = size_stockpile(*l.spec, req, n, [&](const ModelSpec& s) {
     return test::run_cpu(s, 7, n);
   });
@@ -223,15 +237,9 @@ void expect_same_search(const SizeResult& whole, const SizeResult& by_path) {
 // paths the search does not know gives the whole runs' search, with fewer paths (here nearly
 // every path is out without a stockpile, the least the records can save).
 TEST(SizeTest, ByPathSearchGivesTheWholeRunsSearchOnTheClosedForm) {
-  const auto l = load(minimal_scenario(
-      200, "{ dist = \"lognormal\", median = 56, sigma = 0.35 }", 365.0, 0.0,
-      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
-      "max_release_t_per_day = { X = 2 }\nrefill = true\n"));
+  const auto l = closed_form_scenario("refill = true\n");
   const std::uint64_t n = 4000;
-  SizeRequest req;
-  req.alpha = 0.05;
-  req.within_days = 120;
-  req.segments = {0};
+  const SizeRequest req = request(0.05, 120, {0});
   const SizeResult whole = size_stockpile(*l.spec, req, n, [&](const ModelSpec& s) {
     return test::run_cpu(s, 7, n);
   });
@@ -244,10 +252,7 @@ TEST(SizeTest, ByPathSearchGivesTheWholeRunsSearchOnTheClosedForm) {
 // #{p : threshold(p) > c} / n, so the answer is known in closed form; the search must find it
 // and simulate each path only while its threshold lies inside a bracket.
 TEST(SizeTest, ByPathSearchFindsTheThresholdsQuantile) {
-  const auto l = load(minimal_scenario(
-      200, "30", 365.0, 0.0,
-      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
-      "max_release_t_per_day = { X = 2 }\n"));
+  const auto l = closed_form_scenario();  // only its spec: the runner is made up
   const std::uint64_t n = 1000;
   const auto threshold = [](std::uint64_t p) { return static_cast<std::int32_t>((p * 7919) % 150); };
   const double daily = stockpile_ceiling_t(*l.spec, 0, 1.0);
@@ -261,10 +266,7 @@ TEST(SizeTest, ByPathSearchFindsTheThresholdsQuantile) {
     asked += paths.size();
     return first;
   };
-  SizeRequest req;
-  req.alpha = 0.1;
-  req.within_days = 100;
-  req.segments = {0};
+  const SizeRequest req = request(0.1, 100, {0});
   const SizeResult r = size_stockpile_by_path(*l.spec, req, n, made_up);
   // The smallest c with at most 10% of the thresholds above it: the thresholds are a
   // permutation of 0..149 repeated (7919 is prime to 150), 100 paths out of 1000 above 134.
@@ -288,10 +290,7 @@ TEST(SizeTest, ByPathSearchFindsTheThresholdsQuantile) {
 // every odd cover. The checks at the answer and one day below catch it, and the search is
 // redone with whole runs, whose answer is then the whole runs' one.
 TEST(SizeTest, ByPathSearchFallsBackToWholeRunsWhenAPathContradictsTheRule) {
-  const auto l = load(minimal_scenario(
-      200, "30", 365.0, 0.0,
-      "[stockpile]\nparticipants = [\"seg\"]\ncover_days = 10\nrelease_below_days = 14\n"
-      "max_release_t_per_day = { X = 2 }\n"));
+  const auto l = closed_form_scenario();  // only its spec: the runner is made up
   const std::uint64_t n = 1000;
   const double daily = stockpile_ceiling_t(*l.spec, 0, 1.0);
   const PathRunner odd = [&](const ModelSpec& s, const std::vector<std::uint64_t>& paths) {
@@ -304,10 +303,7 @@ TEST(SizeTest, ByPathSearchFallsBackToWholeRunsWhenAPathContradictsTheRule) {
     }
     return first;
   };
-  SizeRequest req;
-  req.alpha = 0.1;
-  req.within_days = 100;
-  req.segments = {0};
+  const SizeRequest req = request(0.1, 100, {0});
   const SizeResult by_path = size_stockpile_by_path(*l.spec, req, n, odd);
   EXPECT_FALSE(by_path.monotone);
   const SizeResult whole = size_stockpile(*l.spec, req, n, [&](const ModelSpec& s) {
