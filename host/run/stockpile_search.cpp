@@ -89,27 +89,33 @@ std::vector<Cell> counted_cells(const ModelSpec& spec, const SizeRequest& req) {
   return cells;
 }
 
+/// Materials an evaluation simulates: needed ones whose risk it must find (the others' risks at
+/// their covers are known from earlier evaluations).
+using ActiveMaterials = std::vector<char>;
+
 /// What an evaluation at @p cover (per material) runs: @p spec with those stockpiles, to the
-/// first month start on or after day @p within, without the materials no named segment uses.
+/// first month start on or after day @p within, without the materials that are not @p active
+/// (materials do not interact, so the others keep their bits).
 std::unique_ptr<ModelSpec> trial_spec(const ModelSpec& spec, const std::vector<std::int32_t>& cover,
-                                      std::int32_t within, const std::vector<MaterialSize>& materials) {
+                                      std::int32_t within, const ActiveMaterials& active) {
   auto trial = std::make_unique<ModelSpec>(spec);
   for (int m = 0; m < spec.n_materials; ++m) {
     trial->stockpile_ceiling_t[m] = stockpile_ceiling_t(spec, m, cover[m]);
   }
   stop_at_month_end(*trial, within);
   for (int m = 0; m < spec.n_materials; ++m) {
-    if (!materials[m].needed) leave_out_material(*trial, m);
+    if (!active[m]) leave_out_material(*trial, m);
   }
   return trial;
 }
 
-/// Counts, for a trial spec (the window's month end, the unused materials left out) and the
+/// Counts, for a trial spec (the window's month end, the inactive materials left out) and the
 /// covers it holds, the paths out within the window: [segment][material], for the named
-/// segments and the materials they use (0 elsewhere).
-/// It adds the paths it simulated to @p simulated.
+/// segments and the active materials they use (0 elsewhere). It adds the paths it simulated
+/// to @p simulated.
 using OutCounter = std::function<std::vector<std::uint64_t>(
-    const ModelSpec& trial, const std::vector<std::int32_t>& cover, std::uint64_t& simulated)>;
+    const ModelSpec& trial, const std::vector<std::int32_t>& cover, const ActiveMaterials& active,
+    std::uint64_t& simulated)>;
 
 /// The search of size_stockpile, whatever counts the paths out at each cover.
 SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint64_t n_paths,
@@ -133,17 +139,31 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
             ? static_cast<std::int32_t>(std::min(36500.0, std::ceil(L.H * cap / ms.daily_demand_t) + 1))
             : 0;
   }
-  // cache[m][cover] = the material's risk at that cover (from whichever run tried it).
+  // cache[m][cover] = the material's risk at that cover, and tried_in[m][cover] the evaluation
+  // that found it.
   std::vector<std::map<std::int32_t, Proportion>> cache(M);
-  auto evaluate = [&](const std::vector<std::int32_t>& cover) {
-    const auto trial = trial_spec(spec, cover, within, result.materials);
+  std::vector<std::map<std::int32_t, std::size_t>> tried_in(M);
+  // Simulates the @p active materials at @p cover; the others are at covers tried before, whose
+  // risks the evaluation repeats.
+  auto evaluate = [&](const std::vector<std::int32_t>& cover, const ActiveMaterials& active) {
+    const auto trial = trial_spec(spec, cover, within, active);
     result.evaluated_days = trial->horizon_days;
     SizeEvaluation e;
-    const std::vector<std::uint64_t> out_count = count_out(*trial, cover, e.paths_simulated);
+    const std::vector<std::uint64_t> out_count = count_out(*trial, cover, active, e.paths_simulated);
     e.cover_days = cover;
     e.risk.assign(M, Proportion{});
     e.segment_risk.assign(static_cast<std::size_t>(S) * M, Proportion{});
     for (int m = 0; m < M; ++m) {
+      if (!active[m]) {
+        if (!result.materials[m].needed) continue;
+        const SizeEvaluation& before = result.curve[tried_in[m].at(cover[m])];
+        e.risk[m] = before.risk[m];
+        for (int s = 0; s < S; ++s) {
+          e.segment_risk[static_cast<std::size_t>(s) * M + m] =
+              before.segment_risk[static_cast<std::size_t>(s) * M + m];
+        }
+        continue;
+      }
       for (int s : req.segments) {
         if (!(spec.demand_t[m][s] > 0.0)) continue;
         const Proportion p = wilson(out_count[static_cast<std::size_t>(s) * M + m], n_paths);
@@ -154,24 +174,27 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
         worst.p = std::max(worst.p, p.p);
       }
       cache[m][cover[m]] = e.risk[m];
+      tried_in[m][cover[m]] = result.curve.size();
     }
     result.curve.push_back(e);
     if (on_evaluation) on_evaluation(e);
   };
 
   // The two ends: no stockpile, and one no release can exhaust.
-  evaluate(std::vector<std::int32_t>(M, 0));
+  ActiveMaterials needed(M, 0);
+  for (int m = 0; m < M; ++m) needed[m] = result.materials[m].needed;
+  evaluate(std::vector<std::int32_t>(M, 0), needed);
   std::vector<std::int32_t> top(M);
   for (int m = 0; m < M; ++m) top[m] = result.materials[m].unlimited_days;
-  evaluate(top);
+  evaluate(top, needed);
 
   std::vector<std::array<Search, 3>> searches(M);
   std::vector<std::array<std::int32_t, 3>> answer(M, {-1, -1, -1});
   for (int m = 0; m < M; ++m) {
     MaterialSize& ms = result.materials[m];
+    if (!ms.needed) continue;
     ms.risk_without = cache[m].at(0);
     ms.risk_unlimited = cache[m].at(ms.unlimited_days);
-    if (!ms.needed) continue;
     for (int k = 0; k < 3; ++k) {
       const double v0 = value_of(ms.risk_without, k), vu = value_of(ms.risk_unlimited, k);
       if (v0 <= req.alpha) {
@@ -189,9 +212,10 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
   // and fall back to bisection when that stalls.
   for (int run = 0; run < 200; ++run) {
     std::vector<std::int32_t> cover(M, 0);
+    ActiveMaterials active(M, 0);
     bool any = false;
     for (int m = 0; m < M; ++m) {
-      cover[m] = result.materials[m].unlimited_days;  // a cached point: changes nothing
+      cover[m] = result.materials[m].unlimited_days;  // a point tried: not simulated again
       for (int k = 0; k < 3; ++k) {
         Search& s = searches[m][k];
         if (!s.open) continue;
@@ -241,12 +265,13 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
           }
         }
         cover[m] = c;
+        active[m] = 1;
         any = true;
         break;
       }
     }
     if (!any) break;
-    evaluate(cover);
+    evaluate(cover, active);
   }
   for (int m = 0; m < M; ++m) {
     MaterialSize& ms = result.materials[m];
@@ -271,7 +296,8 @@ SizeResult size_stockpile(const ModelSpec& spec, const SizeRequest& req, std::ui
   const std::vector<Cell> cells = counted_cells(spec, req);
   SizeResult r = search_sizes(
       spec, req, n_paths,
-      [&](const ModelSpec& trial, const std::vector<std::int32_t>&, std::uint64_t& simulated) {
+      [&](const ModelSpec& trial, const std::vector<std::int32_t>&, const ActiveMaterials&,
+          std::uint64_t& simulated) {
         const TallyLayout T(trial);
         const std::vector<std::uint64_t> tally = run_one(trial);
         simulated += n_paths;
@@ -303,40 +329,59 @@ SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
   std::uint64_t simulated = 0;
   std::vector<std::uint64_t> all(n_paths);
   for (std::uint64_t p = 0; p < n_paths; ++p) all[p] = p;
-  // Runs @p paths at @p cover and records each one's outcome per cell.
-  const auto observe = [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover,
-                           const std::vector<std::uint64_t>& paths, bool* contradicted) {
-    const std::vector<std::int32_t> first = run_listed(trial, paths);
-    simulated += paths.size();
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      const std::uint64_t p = paths[i];
-      for (std::size_t c = 0; c < C; ++c) {
-        const std::int32_t at = cover[cells[c].m];
-        const bool out = first[i * SM + static_cast<std::size_t>(cells[c].s) * M + cells[c].m] < within;
-        std::int32_t& l = lo[p * C + c];
-        std::int32_t& h = hi[p * C + c];
-        if (contradicted && ((out && h <= at) || (!out && l >= at))) *contradicted = true;
-        if (out) l = std::max(l, at);
-        else h = std::min(h, at);
-      }
+  // Runs @p paths of @p trial 2^20 at a time (the runner's outcomes take 4 bytes per path,
+  // segment and material) and hands each chunk and its outcomes to @p take.
+  const auto run_in_chunks = [&](const ModelSpec& trial, const std::vector<std::uint64_t>& paths,
+                                 const auto& take) {
+    constexpr std::size_t kChunk = std::size_t(1) << 20;
+    for (std::size_t at = 0; at < paths.size(); at += kChunk) {
+      const auto begin = paths.begin() + static_cast<std::ptrdiff_t>(at);
+      const std::vector<std::uint64_t> chunk(
+          begin, begin + static_cast<std::ptrdiff_t>(std::min(kChunk, paths.size() - at)));
+      take(chunk, run_listed(trial, chunk));
+      simulated += chunk.size();
     }
+  };
+  // Runs @p paths at @p cover and records each one's outcome in the cells of the @p active
+  // materials (the others were left out of @p trial).
+  const auto observe = [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover,
+                           const ActiveMaterials& active, const std::vector<std::uint64_t>& paths,
+                           bool* contradicted) {
+    run_in_chunks(trial, paths, [&](const std::vector<std::uint64_t>& chunk,
+                                    const std::vector<std::int32_t>& first) {
+      for (std::size_t i = 0; i < chunk.size(); ++i) {
+        const std::uint64_t p = chunk[i];
+        for (std::size_t c = 0; c < C; ++c) {
+          if (!active[cells[c].m]) continue;
+          const std::int32_t at = cover[cells[c].m];
+          const bool out = first[i * SM + static_cast<std::size_t>(cells[c].s) * M + cells[c].m] < within;
+          std::int32_t& l = lo[p * C + c];
+          std::int32_t& h = hi[p * C + c];
+          if (contradicted && ((out && h <= at) || (!out && l >= at))) *contradicted = true;
+          if (out) l = std::max(l, at);
+          else h = std::min(h, at);
+        }
+      }
+    });
   };
   SizeResult r = search_sizes(
       spec, req, n_paths,
-      [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover, std::uint64_t& simulated_here) {
+      [&](const ModelSpec& trial, const std::vector<std::int32_t>& cover,
+          const ActiveMaterials& active, std::uint64_t& simulated_here) {
         std::vector<std::uint64_t> unknown;
         for (std::uint64_t p = 0; p < n_paths; ++p) {
           bool known = true;
           for (std::size_t c = 0; c < C && known; ++c) {
             const std::int32_t at = cover[cells[c].m];
-            known = !(lo[p * C + c] < at && at < hi[p * C + c]);
+            known = !active[cells[c].m] || !(lo[p * C + c] < at && at < hi[p * C + c]);
           }
           if (!known) unknown.push_back(p);
         }
-        observe(trial, cover, unknown, nullptr);
+        observe(trial, cover, active, unknown, nullptr);
         simulated_here += unknown.size();
         std::vector<std::uint64_t> out(SM, 0);
         for (std::size_t c = 0; c < C; ++c) {
+          if (!active[cells[c].m]) continue;
           const std::int32_t at = cover[cells[c].m];
           std::uint64_t k = 0;
           for (std::uint64_t p = 0; p < n_paths; ++p) k += lo[p * C + c] >= at;
@@ -355,30 +400,34 @@ SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
   }
   if (any) {
     bool contradicted = false;
+    ActiveMaterials checked(M, 0);
+    for (int m = 0; m < M; ++m) {
+      const MaterialSize& ms = r.materials[m];
+      checked[m] = ms.needed && ms.reachable && ms.days > 0;
+    }
     for (int below = 1; below >= 0; --below) {
       std::vector<std::int32_t> cover(M, 0);
-      for (int m = 0; m < M; ++m) {
-        const MaterialSize& ms = r.materials[m];
-        cover[m] = ms.needed && ms.reachable && ms.days > 0 ? ms.days - below : ms.unlimited_days;
-      }
-      observe(*trial_spec(spec, cover, within, r.materials), cover, all, &contradicted);
+      for (int m = 0; m < M; ++m) cover[m] = checked[m] ? r.materials[m].days - below : 0;
+      observe(*trial_spec(spec, cover, within, checked), cover, checked, all, &contradicted);
     }
     r.verified = true;
     if (contradicted) {
       // Whole runs at every cover tried: the search's points are then each a run's risks.
       SizeResult exact = search_sizes(
           spec, req, n_paths,
-          [&](const ModelSpec& t, const std::vector<std::int32_t>&, std::uint64_t& simulated_here) {
-            const std::vector<std::int32_t> first = run_listed(t, all);
-            simulated += n_paths;
+          [&](const ModelSpec& t, const std::vector<std::int32_t>&, const ActiveMaterials& active,
+              std::uint64_t& simulated_here) {
             simulated_here += n_paths;
             std::vector<std::uint64_t> out(SM, 0);
-            for (std::uint64_t p = 0; p < n_paths; ++p) {
-              for (const Cell& c : cells) {
-                const std::size_t at = static_cast<std::size_t>(c.s) * M + c.m;
-                out[at] += first[p * SM + at] < within;
+            run_in_chunks(t, all, [&](const std::vector<std::uint64_t>& chunk,
+                                      const std::vector<std::int32_t>& first) {
+              for (std::size_t i = 0; i < chunk.size(); ++i) {
+                for (const Cell& c : cells) {
+                  const std::size_t at = static_cast<std::size_t>(c.s) * M + c.m;
+                  if (active[c.m]) out[at] += first[i * SM + at] < within;
+                }
               }
-            }
+            });
             return out;
           },
           on_evaluation);

@@ -162,7 +162,14 @@ TEST(SizeTest, EvaluationsStopAtTheWindowsMonthEndAndFindTheWholeRunsRisks) {
         for (int g = 0; g < s.n_segments; ++g) any = any || s.demand_t[m][g] > 0.0;
         with_demand += any;
       }
-      EXPECT_EQ(with_demand, materials_used);
+      // The two ends simulate every material the segments use; a later step only those whose
+      // search it moves (the others' risks at their covers are known).
+      if (horizons.size() <= 2) {
+        EXPECT_EQ(with_demand, materials_used);
+      } else {
+        EXPECT_GE(with_demand, 1);
+        EXPECT_LE(with_demand, materials_used);
+      }
       const auto tally = test::run_cpu(s, 3, n);
       EXPECT_EQ(tally[TallyLayout(s).overflow], 0u);
       return tally;
