@@ -1,5 +1,7 @@
 #include "io/size_file.hpp"
 
+#include <string>
+
 #include "io/hdf5_writer.hpp"
 #include "io/run_attributes.hpp"
 
@@ -29,19 +31,17 @@ void write_contents(hid_t file, const Scenario& sc, const SizeRequest& req, cons
               "paths (common random numbers) by alternating regula falsi and bisection; the "
               "interval: the covers at which the risk's 95% Wilson bounds meet the target");
   attr_scalar(file, "paths_simulated", H5T_NATIVE_UINT64, r.paths_simulated);
+  const std::string by_path =
+      "by path: each evaluation re-ran only the paths whose outcome at its cover was not known "
+      "from covers tried below and above (a path out at a cover is out at every smaller one); ";
   attr_string(file, "evaluation",
               !r.by_path ? "whole runs: every path at every cover"
               : !r.monotone
                   ? "whole runs: a path re-run at the answer or one day below contradicted the "
                     "monotone rule, so the search was redone with every path at every cover"
-                  : r.verified
-                      ? "by path: each evaluation re-ran only the paths whose outcome at its "
-                        "cover was not known from covers tried below and above (a path out at a "
-                        "cover is out at every smaller one); then every path ran at the answer "
-                        "and one day below, none contradicting that rule"
-                      : "by path: each evaluation re-ran only the paths whose outcome at its "
-                        "cover was not known from covers tried below and above (a path out at a "
-                        "cover is out at every smaller one); no answer above 0 days to check");
+              : r.verified ? by_path + "then every path ran at the answer and one day below, "
+                                       "none contradicting that rule"
+                           : by_path + "no answer above 0 days to check");
 
   GroupWriter g(file);
   std::vector<std::string> mats, segs;

@@ -112,14 +112,16 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
       result.wall_seconds > 0
           ? static_cast<double>(done) * spec.horizon_days / result.wall_seconds
           : 0.0;
-  if (result.tally[layout.overflow] > 0) {
-    throw std::runtime_error(
-        std::to_string(result.tally[layout.overflow]) + " path(s) had more than " +
-        std::to_string(kMaxPending) +
-        " batches in transit at once, so their results would be wrong; shorten lead times or "
-        "rebuild with a larger rr::kMaxPending");
-  }
+  check_transit_overflow(result.tally[layout.overflow]);
   return result;
+}
+
+void check_transit_overflow(std::uint64_t overflowed) {
+  if (overflowed == 0) return;
+  throw std::runtime_error(
+      std::to_string(overflowed) + " path(s) had more than " + std::to_string(kMaxPending) +
+      " batches in transit at once, so their results would be wrong; shorten lead times or "
+      "rebuild with a larger rr::kMaxPending");
 }
 
 }  // namespace rr

@@ -64,6 +64,10 @@ struct RunResult {
   double path_days_per_second = 0.0;
 };
 
+/// Throws std::runtime_error when @p overflowed paths (a tally's `overflow` count) had more
+/// batches in transit than a path holds: their results would be wrong.
+void check_transit_overflow(std::uint64_t overflowed);
+
 /// Simulates paths [first_path, first_path + n_paths) of @p spec.
 /// @throws Interrupted when stop_signal is raised, std::runtime_error on backend failure.
 RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,

@@ -155,11 +155,7 @@ PairedResult run_paired(const ModelSpec& a, const ModelSpec& b, const RunOptions
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.path_days_per_second =
       r.wall_seconds > 0 ? 2.0 * static_cast<double>(done) * a.horizon_days / r.wall_seconds : 0;
-  if (r.tally_a[la.overflow] > 0 || r.tally_b[lb.overflow] > 0) {
-    throw std::runtime_error("paths had more than " + std::to_string(kMaxPending) +
-                             " batches in transit at once; shorten lead times or rebuild "
-                             "with a larger rr::kMaxPending");
-  }
+  check_transit_overflow(r.tally_a[la.overflow] + r.tally_b[lb.overflow]);
   return r;
 }
 

@@ -3,13 +3,12 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <stdexcept>
-#include <string>
 
 #include "errors.hpp"
 #include "reerisk/cpu_isa.hpp"
 #include "reerisk/path_model.hpp"
 #include "reerisk/tally_layout.hpp"
+#include "run/engine.hpp"
 
 namespace rr {
 namespace {
@@ -59,11 +58,7 @@ std::vector<std::int32_t> first_stockouts_of_paths(const ModelSpec& spec, std::u
   if (stop && stop->load() != 0) throw Interrupted(stop->load());
   std::uint64_t overflow = 0;
   for (int t = 0; t < nthreads; ++t) overflow += tallies[t * layout.size + layout.overflow];
-  if (overflow > 0) {
-    throw std::runtime_error("paths had more than " + std::to_string(kMaxPending) +
-                             " batches in transit at once; shorten lead times or rebuild "
-                             "with a larger rr::kMaxPending");
-  }
+  check_transit_overflow(overflow);
   return out;
 }
 

@@ -17,7 +17,7 @@ namespace rr {
 /// [i][segment][material] for the i-th listed path (the horizon: never). Each path gives the
 /// bits it gives in any run with @p seed (kernels' reerisk/lane_paths.hpp).
 /// @throws Interrupted when @p stop is raised; std::runtime_error when a path ran out of
-///         transit nodes (as every run does).
+///         transit nodes (check_transit_overflow, as every run).
 std::vector<std::int32_t> first_stockouts_of_paths(const ModelSpec& spec, std::uint64_t seed,
                                                    const std::vector<std::uint64_t>& paths,
                                                    int threads,

@@ -393,18 +393,13 @@ SizeResult size_stockpile_by_path(const ModelSpec& spec, const SizeRequest& req,
   // Every path again at the answer c and at c - 1, the two covers the answer rests on: their
   // risks are then whole runs' (the guarantee of size_stockpile), and a path whose outcome at
   // either contradicts what its record implied sends the search back to whole runs.
-  bool any = false;
+  ActiveMaterials checked(M, 0);
   for (int m = 0; m < M; ++m) {
     const MaterialSize& ms = r.materials[m];
-    any = any || (ms.needed && ms.reachable && ms.days > 0);
+    checked[m] = ms.needed && ms.reachable && ms.days > 0;
   }
-  if (any) {
+  if (std::find(checked.begin(), checked.end(), 1) != checked.end()) {
     bool contradicted = false;
-    ActiveMaterials checked(M, 0);
-    for (int m = 0; m < M; ++m) {
-      const MaterialSize& ms = r.materials[m];
-      checked[m] = ms.needed && ms.reachable && ms.days > 0;
-    }
     for (int below = 1; below >= 0; --below) {
       std::vector<std::int32_t> cover(M, 0);
       for (int m = 0; m < M; ++m) cover[m] = checked[m] ? r.materials[m].days - below : 0;
