@@ -53,6 +53,15 @@ void leave_out_material(ModelSpec& spec, int m) {
     for (int k = 0; k < spec.n_materials; ++k) makes = makes || spec.plants[p].output_t_per_day[k] > 0.0;
     if (!makes) spec.plants[p].planned_start_day = 1e9;  // round_days saturates there
   }
+  // A segment left demanding nothing never reads its daily demand factor: without noise it
+  // draws none (demand_noise.hpp; the others' factors are the same words).
+  spec.any_demand_noise = false;
+  for (int s = 0; s < spec.n_segments; ++s) {
+    bool demands = false;
+    for (int k = 0; k < spec.n_materials; ++k) demands = demands || spec.demand_t[k][s] > 0.0;
+    if (!demands) spec.demand_sigma[s] = spec.demand_drift[s] = 0.0f;
+    spec.any_demand_noise = spec.any_demand_noise || spec.demand_sigma[s] > 0.0f;
+  }
 }
 
 namespace {
@@ -69,6 +78,25 @@ struct Search {
 };
 
 double value_of(const Proportion& p, int k) { return k == 0 ? p.p : (k == 1 ? p.lo : p.hi); }
+
+/// Regula falsi on log(risk) inside the bracket [a, b] whose ends have the values @p risk_a >
+/// @p alpha >= @p risk_b, their Illinois weights @p wa and @p wb: stockout risks fall roughly
+/// exponentially with the cover, and a risk of 0 counts as half a path. Bisection where the
+/// interpolation is undefined; always strictly inside the bracket.
+std::int32_t interpolated_step(std::int32_t a, std::int32_t b, double risk_a, double risk_b,
+                               double wa, double wb, double alpha, std::uint64_t n_paths) {
+  std::int32_t c = a + (b - a) / 2;
+  const double floor = 0.5 / static_cast<double>(std::max<std::uint64_t>(n_paths, 1));
+  const double va = std::log(std::max(risk_a, floor));
+  const double vb = std::log(std::max(risk_b, floor));
+  const double target = std::log(std::max(alpha, floor));
+  const double fa = (va - target) * wa, fb = (vb - target) * wb;
+  if (fa > 0 && fb <= 0 && fa > fb) {
+    const double x = a + fa / (fa - fb) * (b - a);
+    c = std::clamp(static_cast<std::int32_t>(std::lround(x)), a + 1, b - 1);
+  }
+  return c;
+}
 
 /// The window's days: 0 .. within-1.
 std::int32_t window_days(const ModelSpec& spec, const SizeRequest& req) {
@@ -180,10 +208,23 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
     if (on_evaluation) on_evaluation(e);
   };
 
-  // The two ends: no stockpile, and one no release can exhaust.
+  // The two ends: no stockpile, and one no release can exhaust. Between them, the point
+  // estimate's first step, taken as if the unlimited cover's risk were 0 (the step the search
+  // takes when it is): re-running by path, the unlimited cover then simulates only the paths
+  // still out at that step instead of every path out without a stockpile (docs/model.md §9).
   ActiveMaterials needed(M, 0);
   for (int m = 0; m < M; ++m) needed[m] = result.materials[m].needed;
   evaluate(std::vector<std::int32_t>(M, 0), needed);
+  std::vector<std::int32_t> first_step(M, 0);
+  ActiveMaterials stepped(M, 0);
+  for (int m = 0; m < M; ++m) {
+    const MaterialSize& ms = result.materials[m];
+    if (!ms.needed || ms.unlimited_days <= 1 || !(cache[m].at(0).p > req.alpha)) continue;
+    first_step[m] = interpolated_step(0, ms.unlimited_days, cache[m].at(0).p, 0.0, 1.0, 1.0,
+                                      req.alpha, n_paths);
+    stepped[m] = 1;
+  }
+  if (std::find(stepped.begin(), stepped.end(), 1) != stepped.end()) evaluate(first_step, stepped);
   std::vector<std::int32_t> top(M);
   for (int m = 0; m < M; ++m) top[m] = result.materials[m].unlimited_days;
   evaluate(top, needed);
@@ -204,6 +245,8 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
         searches[m][k].b = ms.unlimited_days;
         searches[m][k].open = ms.unlimited_days > 1;
         if (ms.unlimited_days <= 1) answer[m][k] = ms.unlimited_days;
+        // The first step was taken from the whole bracket: the bisection fallback counts it.
+        if (k == 0 && stepped[m]) searches[m][k].width[0] = ms.unlimited_days;
       }
     }
   }
@@ -245,25 +288,15 @@ SizeResult search_sizes(const ModelSpec& spec, const SizeRequest& req, std::uint
           answer[m][k] = s.b;
           continue;
         }
-        std::int32_t c = s.a + (s.b - s.a) / 2;
         // Interpolate unless two steps have not halved the bracket (then bisect, which bounds
         // the count at about twice bisection's).
         const bool slow = s.width[1] > 0 && 2 * (s.b - s.a) > s.width[1];
         s.width[1] = s.width[0];
         s.width[0] = s.b - s.a;
-        if (!slow) {
-          // On log(risk): stockout risks fall roughly exponentially with the cover, and a
-          // risk of 0 counts as half a path.
-          const double floor = 0.5 / static_cast<double>(std::max<std::uint64_t>(n_paths, 1));
-          const double va = std::log(std::max(value_of(cache[m].at(s.a), k), floor));
-          const double vb = std::log(std::max(value_of(cache[m].at(s.b), k), floor));
-          const double target = std::log(std::max(req.alpha, floor));
-          const double fa = (va - target) * s.wa, fb = (vb - target) * s.wb;
-          if (fa > 0 && fb <= 0 && fa > fb) {
-            const double x = s.a + fa / (fa - fb) * (s.b - s.a);
-            c = std::clamp(static_cast<std::int32_t>(std::lround(x)), s.a + 1, s.b - 1);
-          }
-        }
+        const std::int32_t c =
+            slow ? s.a + (s.b - s.a) / 2
+                 : interpolated_step(s.a, s.b, value_of(cache[m].at(s.a), k),
+                                     value_of(cache[m].at(s.b), k), s.wa, s.wb, req.alpha, n_paths);
         cover[m] = c;
         active[m] = 1;
         any = true;

@@ -79,7 +79,8 @@ double stockpile_ceiling_t(const ModelSpec& spec, int m, double cover_days);
 void stop_at_month_end(ModelSpec& spec, std::int32_t days);
 
 /// Empties material @p m from @p spec: no demand, target or release trigger in any segment, no
-/// China flow, plant output or stockpile; a plant left making nothing never starts. Materials do not interact in the model (own pools,
+/// China flow, plant output or stockpile; a plant left making nothing never starts, and a
+/// segment left demanding nothing draws no demand noise. Materials do not interact in the model (own pools,
 /// batches, prices and stockpile; the draws of the others are keyed by their own index), so
 /// the other materials' days keep their bits, unless a path ran out of transit nodes (the
 /// `overflow` count), which fewer batches can change; and the emptied material costs next to
@@ -108,10 +109,10 @@ using PathRunner = std::function<std::vector<std::int32_t>(const ModelSpec&,
 /// one not out at c is not out at any larger one. Each path keeps, per cell, the largest cover
 /// tried where it was out and the smallest where it was not; an evaluation at cover c re-runs
 /// only the paths with c strictly between the two, and counts the others from them. The first
-/// evaluation (no stockpile) runs every path, the second (an unlimited stockpile) only those
-/// out without one, and each later one the paths whose first-stockout threshold lies inside
-/// the brackets being shrunk: the counts are those whole runs would give, wherever the rule
-/// holds.
+/// evaluation (no stockpile) runs every path, the search's first step only those out without
+/// one, the unlimited stockpile those out at the first step, and each later one the paths
+/// whose first-stockout threshold lies inside the brackets being shrunk: the counts are those
+/// whole runs would give, wherever the rule holds.
 ///
 /// The rule is a property of the shipped model that tests check path by path, not a theorem
 /// (the refill competes with the segments for the pools). So, at the end, every path runs

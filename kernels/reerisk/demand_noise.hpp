@@ -23,8 +23,9 @@ static_assert(kMaxSegments % 4 == 0, "demand factors are drawn four segments at 
 /// where z is the s-th normal of the day's demand stream (purpose kDemand, step @p day) of path
 /// paths[l]: the PPND7 inversion of word s % 4 of the stream's block s / 4. @p sigma and
 /// @p drift must be readable (and 0 past n) up to n rounded up to a multiple of four, as are
-/// ModelSpec's arrays, and @p factor must have that many rows; a segment with sigma 0 gets
-/// exactly 1.
+/// ModelSpec's arrays, and @p factor must have that many rows; a segment with sigma 0 (and
+/// drift 0) gets exactly 1 without a draw, and a block of four such segments draws nothing
+/// (the others' normals are the same words whatever their neighbours).
 ///
 /// Philox (philox_lanes), PPND7 (normal_quantile_f) and exp_f have no branches, so the CPU
 /// evaluates W paths' factors in SIMD registers; @p Simd names the instructions Philox may use
@@ -34,17 +35,37 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
                                            std::uint32_t day, int n, const float* sigma,
                                            const float* drift, float (*factor)[W]) {
   for (int base = 0; base < n; base += 4) {
+    const float* sigma4 = sigma + base;
+    const float* drift4 = drift + base;
+    bool noisy[4];
+    int n_noisy = 0;
+    for (int i = 0; i < 4; ++i) {
+      noisy[i] = sigma4[i] != 0.0f || drift4[i] != 0.0f;
+      n_noisy += noisy[i];
+      if (noisy[i]) continue;
+      for (int l = 0; l < W; ++l) factor[base + i][l] = 1.0f;
+    }
+    if (n_noisy == 0) continue;
     std::uint32_t word[4][W];
     philox_lanes_for<W, Simd>(
         seed, paths, stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)),
         day, word);
-    // The four segments inside the lane loop: four independent chains of PPND7, log_f and
-    // exp_f per vector of lanes, which keeps the SIMD units busier than one long chain.
-    const float* sigma4 = sigma + base;
-    const float* drift4 = drift + base;
-    RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      for (int i = 0; i < 4; ++i) {
+    if (n_noisy == 4) {
+      // The four segments inside the lane loop: four independent chains of PPND7, log_f and
+      // exp_f per vector of lanes, which keeps the SIMD units busier than one long chain.
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        for (int i = 0; i < 4; ++i) {
+          const float z = normal_quantile_f(uniform_f_from_word(word[i][l]));
+          factor[base + i][l] = exp_f(sigma4[i] * z - drift4[i]);
+        }
+      }
+      continue;
+    }
+    for (int i = 0; i < 4; ++i) {  // the same arithmetic, segment by segment
+      if (!noisy[i]) continue;
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
         const float z = normal_quantile_f(uniform_f_from_word(word[i][l]));
         factor[base + i][l] = exp_f(sigma4[i] * z - drift4[i]);
       }

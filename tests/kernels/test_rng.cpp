@@ -474,5 +474,39 @@ TEST(DemandNoiseTest, LanesMatchOnePathAtATime) {
   }
 }
 
+// Segments without noise draw nothing (demand_noise.hpp): every subset of six segments left
+// noisy gives each of them the factor it has when all are, and the others exactly 1, in lanes
+// and one path at a time.
+TEST(DemandNoiseTest, ASegmentsFactorDoesNotDependOnWhichOthersAreNoisy) {
+  const float all_sigma[6] = {0.3f, 0.2f, 0.1f, 0.3f, 0.05f, 0.2f};
+  const auto factors = [](const float* sig, std::uint64_t first, auto& out) {
+    float sigma[kMaxSegments] = {}, drift[kMaxSegments] = {};
+    for (int s = 0; s < 6; ++s) {
+      sigma[s] = sig[s];
+      drift[s] = 0.5f * sig[s] * sig[s];
+    }
+    constexpr int W = sizeof(out[0]) / sizeof(out[0][0]);
+    lognormal_demand_factors<W>(11, first, 77, 6, sigma, drift, out);
+  };
+  const std::uint64_t first = 1000;
+  float every[kMaxSegments][8];
+  factors(all_sigma, first, every);
+  for (int mask = 0; mask < 64; ++mask) {
+    float sig[6];
+    for (int s = 0; s < 6; ++s) sig[s] = (mask >> s) & 1 ? all_sigma[s] : 0.0f;
+    float lanes[kMaxSegments][8];
+    factors(sig, first, lanes);
+    for (int l = 0; l < 8; ++l) {
+      float one[kMaxSegments][1];
+      factors(sig, first + l, one);
+      for (int s = 0; s < 6; ++s) {
+        const float want = (mask >> s) & 1 ? every[s][l] : 1.0f;
+        EXPECT_EQ(lanes[s][l], want) << "noisy " << mask << " lane " << l << " segment " << s;
+        EXPECT_EQ(one[s][0], want) << "noisy " << mask << " path " << l << " segment " << s;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rr

@@ -148,6 +148,7 @@ TEST(SizeTest, EvaluationsStopAtTheWindowsMonthEndAndFindTheWholeRunsRisks) {
     req.within_days = 200;  // 2027-05-29: the evaluations run to 2027-06-01, day 203
     req.segments = segments;
     std::vector<std::int32_t> horizons;
+    std::vector<int> simulated_materials;  // per evaluation
     int materials_used = 0;
     for (int m = 0; m < L.M; ++m) {
       bool used = false;
@@ -162,19 +163,30 @@ TEST(SizeTest, EvaluationsStopAtTheWindowsMonthEndAndFindTheWholeRunsRisks) {
         for (int g = 0; g < s.n_segments; ++g) any = any || s.demand_t[m][g] > 0.0;
         with_demand += any;
       }
-      // The two ends simulate every material the segments use; a later step only those whose
-      // search it moves (the others' risks at their covers are known).
-      if (horizons.size() <= 2) {
-        EXPECT_EQ(with_demand, materials_used);
-      } else {
-        EXPECT_GE(with_demand, 1);
-        EXPECT_LE(with_demand, materials_used);
-      }
+      simulated_materials.push_back(with_demand);
       const auto tally = test::run_cpu(s, 3, n);
       EXPECT_EQ(tally[TallyLayout(s).overflow], 0u);
       return tally;
     });
     ASSERT_GE(r.curve.size(), 3u);
+    ASSERT_EQ(simulated_materials.size(), r.curve.size());
+    // The two ends (no stockpile, the unlimited cover) simulate every material the segments
+    // use; a step of the search only those whose bracket it moves (the others' risks at their
+    // covers are known).
+    for (std::size_t i = 0; i < r.curve.size(); ++i) {
+      bool none = true, unlimited = true;
+      for (int m = 0; m < L.M; ++m) {
+        if (!r.materials[m].needed) continue;
+        none = none && r.curve[i].cover_days[m] == 0;
+        unlimited = unlimited && r.curve[i].cover_days[m] == r.materials[m].unlimited_days;
+      }
+      if (none || unlimited) {
+        EXPECT_EQ(simulated_materials[i], materials_used) << "evaluation " << i;
+      } else {
+        EXPECT_GE(simulated_materials[i], 1) << "evaluation " << i;
+        EXPECT_LE(simulated_materials[i], materials_used) << "evaluation " << i;
+      }
+    }
     EXPECT_EQ(r.evaluated_days, 203);
     for (std::int32_t h : horizons) EXPECT_EQ(h, 203);
     for (const SizeEvaluation& e : r.curve) {
