@@ -139,10 +139,11 @@ RR_HD_INLINE double license_lots(const ModelSpec& spec, std::uint64_t seed, Path
   return approved;
 }
 
-/// license_lots for the month start, all W lanes at once: for each lane under a licensing
-/// regime (the others keep @p amount), lot i's approval uniform and licence normal are word
-/// i of the lane's streams, as the one-lane function draws them, so the results are the
-/// same bits; the Philox blocks and AS 241's central branch run in SIMD registers. A lane
+/// license_lots for all W lanes at once (a month start, or a pre-start month of the
+/// pipeline): for each lane under a licensing regime (the others keep @p amount), approved
+/// with probability @p q, lot i's approval uniform and licence normal are word i of the lane's
+/// @p approval and @p licence streams, as the one-lane function draws them, so the results are
+/// the same bits; the Philox blocks and AS 241's central branch run in SIMD registers. A lane
 /// whose licence days are neither lognormal nor fixed goes through license_lots. Each lane's
 /// lots are enqueued in lot order (what the pools' sums depend on); the lanes' lots
 /// interleave in the slot lists, which sum lane by lane.
@@ -150,6 +151,7 @@ template <class Simd = SimdGeneric, int W, class Cap>
 RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
                                      PathState<W, Cap>& st, LanePaths paths,
                                      std::int32_t day, int m, std::uint32_t step,
+                                     const double (&q)[W], Purpose approval, Purpose licence,
                                      double (&amount)[W]) {
   const int lots = spec.licence_lots[m];
   bool by_lanes[W];
@@ -159,8 +161,8 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     const DistKind kind = reg.licence_days.kind;
     by_lanes[l] = reg.licensing && (kind == DistKind::kLognormal || kind == DistKind::kFixed);
     if (reg.licensing && !by_lanes[l]) {
-      amount[l] = license_lots(spec, seed, st, l, paths[l], day, m, step, reg, st.approval_share[l],
-                               amount[l], Purpose::kApproval, Purpose::kLicenceDays);
+      amount[l] = license_lots(spec, seed, st, l, paths[l], day, m, step, reg, q[l], amount[l],
+                               approval, licence);
     }
     any |= by_lanes[l];
   }
@@ -175,16 +177,15 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     const int w = i & 3;
     if (w == 0) {
       const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
-      philox_lanes_for<W, Simd>(seed, paths, stream_word2(Purpose::kApproval, m, block), step,
+      philox_lanes_for<W, Simd>(seed, paths, stream_word2(approval, m, block), step,
                                 approval_word);
-      philox_lanes_for<W, Simd>(seed, paths, stream_word2(Purpose::kLicenceDays, m, block),
-                                step, licence_word);
+      philox_lanes_for<W, Simd>(seed, paths, stream_word2(licence, m, block), step,
+                                licence_word);
     }
     // Only the lanes whose lot is approved read their normal: the others skip its tail.
     LaneFlag lot_approved[W];
     for (int l = 0; l < W; ++l) {
-      lot_approved[l] =
-          by_lanes[l] && r123::u01fixedpt<double>(approval_word[w][l]) < st.approval_share[l];
+      lot_approved[l] = by_lanes[l] && r123::u01fixedpt<double>(approval_word[w][l]) < q[l];
     }
     double z[W];
     normals_from_words<W>(licence_word[w], z, lot_approved);

@@ -274,8 +274,9 @@ class PathModel {
       const std::uint32_t step = static_cast<std::uint32_t>(j);
       for (int m = 0; m < spec_.n_materials; ++m) {
         const double baseline = spec_.china_t_per_month[m];
+        const bool lots = spec_.licence_lots[m] > 1;
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
-        if (licensing) {
+        if (licensing && !lots) {
           first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kPipelineApproval, m, step,
                                        approval_u);
           draw_licence_normals<Simd>(spec_, seed_, paths, Purpose::kPipelineLicenceDays, m,
@@ -284,28 +285,33 @@ class PathModel {
         double throttle[W];
         draw_throttles<Simd>(spec_, seed_, paths, Purpose::kPipelineThrottle, m, step, st,
                              throttle);
+        double approved[W];
+        for (int l = 0; l < W; ++l) approved[l] = baseline * throttle[l];
+        // Lots are licensed for all lanes at once, before each lane's smuggled batch (the
+        // order a lane's pools sum in).
+        if (licensing && lots) {
+          license_lots_lanes<Simd>(spec_, seed_, st, paths, day, m, step, q,
+                                   Purpose::kPipelineApproval, Purpose::kPipelineLicenceDays,
+                                   approved);
+        }
         double smuggled[W];
         int any_smuggled = 0;
         for (int l = 0; l < W; ++l) {
           const std::uint64_t path = paths[l];
           const RegimeSpec& reg = spec_.regimes[st.regime[l]];
-          double approved = baseline * throttle[l];
-          std::int32_t licence = 0;
-          if (reg.licensing && spec_.licence_lots[m] > 1) {
-            approved = license_lots(spec_, seed_, st, l, path, day, m, step, reg, q[l], approved,
-                                    Purpose::kPipelineApproval, Purpose::kPipelineLicenceDays);
-          } else {
+          if (!(reg.licensing && lots)) {
+            std::int32_t licence = 0;
             if (reg.licensing) {
               if (approval_u[l] < q[l]) {
                 licence = licence_lead_days(seed_, reg.licence_days, licence_z[l], path,
                                             Purpose::kPipelineLicenceDays, m, step);
               } else {
-                approved = 0.0;
+                approved[l] = 0.0;
               }
             }
-            seed_exports(spec_, st, l, day + licence, m, approved, reg.licensing);
+            seed_exports(spec_, st, l, day + licence, m, approved[l], reg.licensing);
           }
-          const double blocked = baseline - approved > 0.0 ? baseline - approved : 0.0;
+          const double blocked = baseline - approved[l] > 0.0 ? baseline - approved[l] : 0.0;
           smuggled[l] = st.leakage[l] * blocked;
           any_smuggled |= smuggled[l] > 0.0;
         }
@@ -402,7 +408,8 @@ class PathModel {
     double licence_z[Cap::kMaterials][W];
     if (licensing) {
       for (int m = 0; m < M; ++m) {
-        if (!asked[m]) continue;
+        // A material licensed in lots draws its approvals and licence times there.
+        if (!asked[m] || spec_.licence_lots[m] > 1) continue;
         first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kApproval, m, step, approval_u[m]);
         draw_licence_normals<Simd>(spec_, seed_, paths, Purpose::kLicenceDays, m, step,
                                    approval_u[m], st.approval_share, st, licence_z[m]);
@@ -424,7 +431,8 @@ class PathModel {
     // the lots here, before the smuggled batches, sums the pools alike.
     for (int m = 0; m < M; ++m) {
       if (spec_.licence_lots[m] > 1 && asked[m]) {
-        license_lots_lanes<Simd>(spec_, seed_, st, paths, t, m, step, approved[m]);
+        license_lots_lanes<Simd>(spec_, seed_, st, paths, t, m, step, st.approval_share,
+                                 Purpose::kApproval, Purpose::kLicenceDays, approved[m]);
       }
     }
     for (int l = 0; l < W; ++l) {
