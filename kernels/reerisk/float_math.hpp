@@ -1,9 +1,11 @@
 /// @file float_math.hpp
 /// e^x and ln x in single precision without branches, for the demand noise (demand_noise.hpp,
-/// rng.hpp's normal_quantile_f). Hand-written because libm's expf and logf are opaque calls the
-/// compiler cannot vectorise; these are plain arithmetic and bit operations, so the CPU runs
-/// them on all lanes of a PathModel at once and they give the same bits on every lane width.
-/// Both follow Cephes (S. L. Moshier): a Cody–Waite reduction and a minimax polynomial.
+/// rng.hpp's normal_quantile_f), and e^x in double precision for values that are then rounded
+/// to whole days (licensing.hpp, which falls back to libm's exp near a rounding boundary).
+/// Hand-written because libm's exp, expf and logf are opaque calls the compiler cannot
+/// vectorise; these are plain arithmetic and bit operations, so the CPU runs them on all lanes
+/// of a PathModel at once and they give the same bits on every lane width. The single-precision
+/// ones follow Cephes (S. L. Moshier): a Cody–Waite reduction and a minimax polynomial.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,36 @@ RR_HD_INLINE float exp_f(float x) {
       (((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r +
          4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1.0f;
   return p * float_from_bits(static_cast<std::uint32_t>(k + 127) << 23);
+}
+
+/// e^x in double precision for |x| <= 700, within 4 ulp of the exact value (tested against
+/// libm in tests/kernels/test_rng.cpp): a Cody–Waite reduction x = k ln 2 + r with |r| <=
+/// ln 2 / 2 (k rounded by the 1.5 x 2^52 shift, which also leaves k in the low bits), e^r by
+/// its Taylor series to r^13 / 13! (the rest is below 1e-17 relative), and the 2^k scale built
+/// from those bits with 64-bit integer adds and shifts that AVX2 has.
+RR_HD_INLINE double exp_d(double x) {
+  constexpr double kShift = 0x1.8p52;
+  const double shifted = x * 1.4426950408889634 + kShift;  // k + 1.5 x 2^52, rounded to nearest
+  const double k = shifted - kShift;
+  // ln 2 in two parts (Cephes' C1, C2): k C1 is exact for |k| < 2^11.
+  const double r = (x - k * 6.93145751953125e-1) - k * 1.42860682030941723212e-6;
+  double p = 1.0 / 6227020800.0;  // 1 / 13!
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // The low bits of `shifted` hold k (two's complement); k + 1023 shifted into the exponent
+  // field is 2^k, the shift's own high bits falling off the top.
+  return p * double_from_bits((double_bits(shifted) + 1023u) << 52);
 }
 
 /// ln x in single precision, within 2 ulp, for positive normal x (the demand noise takes it of

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "reerisk/dist.hpp"
+#include "reerisk/float_math.hpp"
 #include "reerisk/model_spec.hpp"
 #include "reerisk/path_state.hpp"
 #include "reerisk/portability.hpp"
@@ -85,6 +86,17 @@ RR_HD_INLINE std::int32_t licence_lead_days(std::uint64_t seed, const Dist& days
   return round_days(days.kind == DistKind::kLognormal
                         ? lognormal_at(days, z)
                         : sample(days, seed, path, purpose, m, step));
+}
+
+/// round_days(lognormal_at(@p dist, @p z)) given @p e = exp_d(dist.p1 * z) (float_math.hpp),
+/// which the lanes compute in SIMD: p0 e is within 5 ulp of lognormal_at's p0 exp(p1 z), so
+/// where round_days (monotone) is the same at both ends of p0 e (1 -+ 1e-12) that is its day;
+/// near a day's boundary, or where |p1 z| > 700, libm's exp decides. The same bits either way.
+RR_HD_INLINE std::int32_t lognormal_days(const Dist& dist, double z, double e) {
+  const double v = dist.p0 * e;
+  const std::int32_t day = round_days(v * (1.0 - 1e-12));
+  if (day == round_days(v * (1.0 + 1e-12)) && fabs(dist.p1 * z) <= 700.0) return day;
+  return round_days(lognormal_at(dist, z));
 }
 
 /// The tranches of a batch licensed on day @p licensed (before day 0 for pipeline_at_start):
@@ -167,10 +179,11 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     any |= by_lanes[l];
   }
   if (!any) return;
-  double share[W], approved[W];
+  double share[W], approved[W], sigma[W];
   for (int l = 0; l < W; ++l) {
     share[l] = amount[l] / lots;
     approved[l] = 0.0;
+    sigma[l] = spec.regimes[st.regime[l]].licence_days.p1;  // read for lognormal times only
   }
   std::uint32_t approval_word[4][W], licence_word[4][W];
   for (int i = 0; i < lots; ++i) {
@@ -187,13 +200,20 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     for (int l = 0; l < W; ++l) {
       lot_approved[l] = by_lanes[l] && r123::u01fixedpt<double>(approval_word[w][l]) < q[l];
     }
-    double z[W];
+    double z[W], e[W];
     normals_from_words<W>(licence_word[w], z, lot_approved);
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      const double y = sigma[l] * z[l];
+      e[l] = exp_d(y >= -700.0 && y <= 700.0 ? y : 0.0);  // beyond, lognormal_days asks libm
+    }
     for (int l = 0; l < W; ++l) {
       if (!lot_approved[l]) continue;
       const Dist& days = spec.regimes[st.regime[l]].licence_days;
-      const double wait = days.kind == DistKind::kLognormal ? lognormal_at(days, z[l]) : days.p0;
-      seed_exports(spec, st, l, day + round_days(wait), m, share[l], true);
+      const std::int32_t wait = days.kind == DistKind::kLognormal
+                                    ? lognormal_days(days, z[l], e[l])
+                                    : round_days(days.p0);
+      seed_exports(spec, st, l, day + wait, m, share[l], true);
       approved[l] += share[l];
     }
   }

@@ -94,6 +94,28 @@ RR_HD_INLINE std::uint32_t float_bits(float x) {
 #endif
 }
 
+/// The double whose IEEE-754 bit pattern is @p bits.
+RR_HD_INLINE double double_from_bits(std::uint64_t bits) {
+#if defined(__CUDA_ARCH__)
+  return __longlong_as_double(static_cast<long long>(bits));
+#else
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+#endif
+}
+
+/// The IEEE-754 bit pattern of @p x.
+RR_HD_INLINE std::uint64_t double_bits(double x) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<std::uint64_t>(__double_as_longlong(x));
+#else
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+#endif
+}
+
 /// Adds @p value to a tally counter. On the GPU many threads share one tally, so the add is
 /// atomic, and warp-aggregated: the threads of a warp that add to the same counter at the same
 /// time (the month's regime and price bins, the path count, "never ran out") sum their values
