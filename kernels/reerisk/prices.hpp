@@ -41,14 +41,30 @@ RR_HD_INLINE double price_multiplier(double demand, double supply, double elasti
 
 /// Demand response at the start of month @p month: each responding segment's demand factor
 /// max(floor, P^-elasticity) from its material's price multiplier P of response_lag_months
-/// earlier (1 before the run's first months). No draws.
+/// earlier (1 before the run's first months). No draws. A material the segment does not use
+/// keeps its factor of 1 (only ever multiplied by its demand of 0), and a segment that
+/// responds as an earlier one (elasticity, lag and floor) copies that one's factors.
 template <int W, class Cap>
 RR_HD_INLINE void respond_to_prices(const ModelSpec& spec, std::int32_t month, PathState<W, Cap>& st) {
   for (int s = 0; s < spec.n_segments; ++s) {
     const SegmentSpec& seg = spec.segments[s];
     if (!(seg.response_elasticity > 0.0)) continue;
+    int alike = -1;
+    for (int r = 0; r < s && alike < 0; ++r) {
+      const SegmentSpec& o = spec.segments[r];
+      if (o.response_elasticity == seg.response_elasticity &&
+          o.response_lag_months == seg.response_lag_months &&
+          o.demand_floor_share == seg.demand_floor_share) {
+        alike = r;
+      }
+    }
     const std::int32_t then = month - seg.response_lag_months;
     for (int m = 0; m < spec.n_materials; ++m) {
+      if (!(spec.demand_t[m][s] > 0.0)) continue;
+      if (alike >= 0 && spec.demand_t[m][alike] > 0.0) {
+        for (int l = 0; l < W; ++l) st.demand_scale[m][s][l] = st.demand_scale[m][alike][l];
+        continue;
+      }
       for (int l = 0; l < W; ++l) {
         const double price = then >= 0 ? st.price_history[then % kMaxResponseLag][m][l] : 1.0;
         const double f = price > 1.0 ? pow(price, -seg.response_elasticity) : 1.0;

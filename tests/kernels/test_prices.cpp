@@ -1,6 +1,7 @@
 // The monthly price multiplier and its shortcuts (kernels/reerisk/prices.hpp, docs/model.md §6).
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include <gtest/gtest.h>
 
@@ -37,6 +38,50 @@ TEST(PriceMultiplierTest, ShortcutsGiveTheClampedPower) {
     }
   }
   EXPECT_EQ(price_saturating_ratio(0.001, 10.0), HUGE_VAL);  // no shortcut for tiny elasticities
+}
+
+
+// The demand response (docs/model.md §6 "Market feedback"), hand-worked: three segments of
+// two materials, two of them alike (elasticity, lag, floor) and one not; segment 2 does not use
+// material 1, whose factor stays 1. Prices of three months ago: 4 (NdFeB-like material 0) and
+// 1.5 (material 1), per lane; lane 1's are at 1 (no response).
+TEST(DemandResponseTest, FactorsFollowTheLaggedPriceWithinTheirFloor) {
+  constexpr int kW = 2;
+  auto spec = std::make_unique<ModelSpec>();
+  auto st = std::make_unique<PathState<kW, FullCapacity>>();
+  ModelSpec& s = *spec;
+  s.n_materials = 2;
+  s.n_segments = 3;
+  const double elasticity[3] = {0.5, 0.5, 2.0}, floor_share[3] = {0.6, 0.6, 0.3};
+  for (int g = 0; g < 3; ++g) {
+    s.segments[g].response_elasticity = elasticity[g];
+    s.segments[g].response_lag_months = 3;
+    s.segments[g].demand_floor_share = floor_share[g];
+    for (int m = 0; m < 2; ++m) {
+      s.demand_t[m][g] = g == 2 && m == 1 ? 0.0 : 1.0;
+      for (int l = 0; l < kW; ++l) st->demand_scale[m][g][l] = 1.0;
+    }
+  }
+  const double price[2][kW] = {{4.0, 1.0}, {1.5, 1.0}};
+  for (int m = 0; m < 2; ++m) {
+    for (int l = 0; l < kW; ++l) st->price_history[2][m][l] = price[m][l];  // month 2
+  }
+  respond_to_prices(s, 5, *st);
+  // 4^-0.5 = 0.5 -> the floor 0.6; 1.5^-0.5 = 0.8165; 4^-2 = 0.0625 -> the floor 0.3.
+  const double want[2][3][kW] = {{{0.6, 1.0}, {0.6, 1.0}, {0.3, 1.0}},
+                                 {{std::pow(1.5, -0.5), 1.0}, {std::pow(1.5, -0.5), 1.0}, {1.0, 1.0}}};
+  for (int m = 0; m < 2; ++m) {
+    for (int g = 0; g < 3; ++g) {
+      for (int l = 0; l < kW; ++l) {
+        EXPECT_EQ(st->demand_scale[m][g][l], want[m][g][l]) << "material " << m << " segment " << g << " lane " << l;
+      }
+    }
+  }
+  // Before the lag has passed, every factor is 1.
+  respond_to_prices(s, 2, *st);
+  for (int m = 0; m < 2; ++m) {
+    for (int g = 0; g < 3; ++g) EXPECT_EQ(st->demand_scale[m][g][0], 1.0);
+  }
 }
 
 }  // namespace
