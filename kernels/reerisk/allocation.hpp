@@ -66,10 +66,11 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
     // The level's total need per lane; the first taker's need is the start (0 + need == need
     // for the non-negative needs here, so this is the sum from zero).
     double total[W];
-    int takers = 0;
+    int takers = 0, taker = -1;
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
       if (eligibility[i] == kNeverEligible) continue;
+      taker = i;
       const double* n = need + i * W;
       if (eligibility[i] == kAlwaysEligible) {
         if (takers == 0) {
@@ -92,6 +93,31 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
       ++takers;
     }
     if (takers == 0) continue;
+    if (takers == 1) {
+      // One taker gets its need, or all that is left: min(need, left) exactly, with no
+      // division (need x (left / need) could miss left by an ulp).
+      double* n = need + taker * W;
+      double* got = given + taker * W;
+      if (eligibility[taker] == kAlwaysEligible) {
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double g = n[l] <= left[l] ? n[l] : left[l];
+          got[l] += g;
+          n[l] -= g;
+          left[l] -= g;
+        }
+      } else {
+        const std::int32_t* ok = eligible + taker * W;
+        RR_SIMD_LANES
+        for (int l = 0; l < W; ++l) {
+          const double g = ok[l] ? (n[l] <= left[l] ? n[l] : left[l]) : 0.0;
+          got[l] += g;
+          n[l] -= g;
+          left[l] -= g;
+        }
+      }
+      continue;
+    }
     // Each taker gets need x f: f = 1 when the level is served in full (need x 1 == need
     // exactly), left / total when it shares what is left in proportion to need (< 1, so
     // nobody gets more than its need, and nothing remains). The two edge cases need no test

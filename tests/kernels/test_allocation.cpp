@@ -53,6 +53,21 @@ TEST(AllocationTest, PriorityServesLowerNumbersFirstAndSharesWithinALevel) {
   EXPECT_DOUBLE_EQ(need[3], 40);
 }
 
+// A level with one taker short of its need gets exactly what is left: need x (left / need)
+// would give 2.8978161459048564 for these two numbers, an ulp more than the pool holds.
+TEST(AllocationTest, ALoneTakerGetsExactlyWhatIsLeft) {
+  const double left = 2.897816145904856, want = 4.984513457605456;
+  double need[2] = {want, 7.0};
+  const bool ok[2] = {true, true};
+  const std::int32_t prio[2] = {1, 2};
+  double given[2] = {};
+  EXPECT_EQ(allocate(make_allocation_order(Allocation::kPriority, prio, 2), need, ok, left, given), left);
+  EXPECT_EQ(given[0], left);
+  EXPECT_EQ(need[0], want - left);
+  EXPECT_EQ(given[1], 0.0);  // the next level finds nothing left
+  EXPECT_EQ(need[1], 7.0);
+}
+
 TEST(AllocationTest, NothingToShareOrNoNeed) {
   double need[2] = {0, 0};
   const bool ok[2] = {true, true};
@@ -72,6 +87,8 @@ std::uint64_t bits(double x) {
 
 // The allocation rule written out plainly, one lane, every case tested on its own: what
 // allocate_lanes must give bit for bit (it folds the cases into one select and one division).
+// A level with one segment that may take (eligible always or by regime) gives it
+// min(need, left) exactly; with more, each gets need x f.
 void reference_allocation(const AllocationOrder& order, const std::int8_t* eligibility,
                           const bool* eligible, double* need, double available, double* given,
                           double* handed) {
@@ -81,6 +98,21 @@ void reference_allocation(const AllocationOrder& order, const std::int8_t* eligi
       return eligibility[i] == kAlwaysEligible ||
              (eligibility[i] == kEligibleByRegime && eligible[i]);
     };
+    int may_take = 0;
+    for (int k = order.level_begin[lv]; k < order.level_begin[lv + 1]; ++k) {
+      may_take += eligibility[order.segment[k]] != kNeverEligible;
+    }
+    if (may_take == 1) {
+      for (int k = order.level_begin[lv]; k < order.level_begin[lv + 1]; ++k) {
+        const int i = order.segment[k];
+        if (!takes(i)) continue;
+        const double g = need[i] < left ? need[i] : left;
+        given[i] += g;
+        need[i] -= g;
+        left -= g;
+      }
+      continue;
+    }
     double total = 0.0;
     for (int k = order.level_begin[lv]; k < order.level_begin[lv + 1]; ++k) {
       if (takes(order.segment[k])) total += need[order.segment[k]];
