@@ -72,49 +72,21 @@
 namespace rr {
 RR_KERNEL_CODE_BEGIN
 
-/// The float whose IEEE-754 bit pattern is @p bits.
-RR_HD_INLINE float float_from_bits(std::uint32_t bits) {
-#if defined(__CUDA_ARCH__)
-  return __uint_as_float(bits);
-#else
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-#endif
+/// The value of type @p To with the bit pattern of @p x, as C++20's std::bit_cast (memcpy
+/// of a scalar compiles to a register move on the CPU and the GPU).
+template <class To, class From>
+RR_HD_INLINE To bit_cast_of(const From& x) {
+  static_assert(sizeof(To) == sizeof(From), "a bit cast keeps the size");
+  To y;
+  std::memcpy(&y, &x, sizeof y);
+  return y;
 }
 
-/// The IEEE-754 bit pattern of @p x.
-RR_HD_INLINE std::uint32_t float_bits(float x) {
-#if defined(__CUDA_ARCH__)
-  return __float_as_uint(x);
-#else
-  std::uint32_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  return bits;
-#endif
-}
-
-/// The double whose IEEE-754 bit pattern is @p bits.
-RR_HD_INLINE double double_from_bits(std::uint64_t bits) {
-#if defined(__CUDA_ARCH__)
-  return __longlong_as_double(static_cast<long long>(bits));
-#else
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d;
-#endif
-}
-
-/// The IEEE-754 bit pattern of @p x.
-RR_HD_INLINE std::uint64_t double_bits(double x) {
-#if defined(__CUDA_ARCH__)
-  return static_cast<std::uint64_t>(__double_as_longlong(x));
-#else
-  std::uint64_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  return bits;
-#endif
-}
+/// The float whose IEEE-754 bit pattern is @p bits, and back; the same for doubles.
+RR_HD_INLINE float float_from_bits(std::uint32_t bits) { return bit_cast_of<float>(bits); }
+RR_HD_INLINE std::uint32_t float_bits(float x) { return bit_cast_of<std::uint32_t>(x); }
+RR_HD_INLINE double double_from_bits(std::uint64_t bits) { return bit_cast_of<double>(bits); }
+RR_HD_INLINE std::uint64_t double_bits(double x) { return bit_cast_of<std::uint64_t>(x); }
 
 /// Adds @p value to a tally counter. On the GPU many threads share one tally, so the add is
 /// atomic, and warp-aggregated: the threads of a warp that add to the same counter at the same
