@@ -63,34 +63,13 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
   // dearer than the levels it saves.)
   for (int lv = 0; lv < order.n_levels; ++lv) {
     const int b = order.level_begin[lv], e = order.level_begin[lv + 1];
-    // The level's total need per lane; the first taker's need is the start (0 + need == need
-    // for the non-negative needs here, so this is the sum from zero).
-    double total[W];
+    // The level's takers: a lone one needs no total (below); with more, each gets need x f.
     int takers = 0, taker = -1;
     for (int k = b; k < e; ++k) {
       const int i = order.segment[k];
       if (eligibility[i] == kNeverEligible) continue;
-      taker = i;
-      const double* n = need + i * W;
-      if (eligibility[i] == kAlwaysEligible) {
-        if (takers == 0) {
-          RR_SIMD_LANES
-          for (int l = 0; l < W; ++l) total[l] = n[l];
-        } else {
-          RR_SIMD_LANES
-          for (int l = 0; l < W; ++l) total[l] += n[l];
-        }
-      } else {
-        const std::int32_t* ok = eligible + i * W;
-        if (takers == 0) {
-          RR_SIMD_LANES
-          for (int l = 0; l < W; ++l) total[l] = ok[l] ? n[l] : 0.0;
-        } else {
-          RR_SIMD_LANES
-          for (int l = 0; l < W; ++l) total[l] += ok[l] ? n[l] : 0.0;
-        }
-      }
       ++takers;
+      taker = i;
     }
     if (takers == 0) continue;
     if (takers == 1) {
@@ -117,6 +96,34 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
         }
       }
       continue;
+    }
+    // The level's total need per lane; the first taker's need is the start (0 + need == need
+    // for the non-negative needs here, so this is the sum from zero).
+    double total[W];
+    bool first = true;
+    for (int k = b; k < e; ++k) {
+      const int i = order.segment[k];
+      if (eligibility[i] == kNeverEligible) continue;
+      const double* n = need + i * W;
+      if (eligibility[i] == kAlwaysEligible) {
+        if (first) {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] = n[l];
+        } else {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] += n[l];
+        }
+      } else {
+        const std::int32_t* ok = eligible + i * W;
+        if (first) {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] = ok[l] ? n[l] : 0.0;
+        } else {
+          RR_SIMD_LANES
+          for (int l = 0; l < W; ++l) total[l] += ok[l] ? n[l] : 0.0;
+        }
+      }
+      first = false;
     }
     // Each taker gets need x f: f = 1 when the level is served in full (need x 1 == need
     // exactly), left / total when it shares what is left in proportion to need (< 1, so

@@ -19,6 +19,11 @@ RR_KERNEL_CODE_BEGIN
 
 static_assert(kMaxSegments % 4 == 0, "demand factors are drawn four segments at a time");
 
+/// One lane's factor exp(sigma z - drift) from its word of the stream.
+RR_HD_INLINE float lognormal_factor(std::uint32_t word, float sigma, float drift) {
+  return exp_f(sigma * normal_quantile_f(uniform_f_from_word(word)) - drift);
+}
+
 /// Fills @p factor[s][l] with exp(sigma_s z - drift_s) for segments s < n and lanes l < W,
 /// where z is the s-th normal of the day's demand stream (purpose kDemand, step @p day) of path
 /// paths[l]: the PPND7 inversion of word s % 4 of the stream's block s / 4. @p sigma and
@@ -56,8 +61,7 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
         for (int i = 0; i < 4; ++i) {
-          const float z = normal_quantile_f(uniform_f_from_word(word[i][l]));
-          factor[base + i][l] = exp_f(sigma4[i] * z - drift4[i]);
+          factor[base + i][l] = lognormal_factor(word[i][l], sigma4[i], drift4[i]);
         }
       }
       continue;
@@ -66,8 +70,7 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
       if (!noisy[i]) continue;
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
-        const float z = normal_quantile_f(uniform_f_from_word(word[i][l]));
-        factor[base + i][l] = exp_f(sigma4[i] * z - drift4[i]);
+        factor[base + i][l] = lognormal_factor(word[i][l], sigma4[i], drift4[i]);
       }
     }
   }

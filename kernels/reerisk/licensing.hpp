@@ -88,14 +88,21 @@ RR_HD_INLINE std::int32_t licence_lead_days(std::uint64_t seed, const Dist& days
                         : sample(days, seed, path, purpose, m, step));
 }
 
-/// round_days(lognormal_at(@p dist, @p z)) given @p e = exp_d(dist.p1 * z) (float_math.hpp),
-/// which the lanes compute in SIMD: p0 e is within 5 ulp of lognormal_at's p0 exp(p1 z), so
-/// where round_days (monotone) is the same at both ends of p0 e (1 -+ 1e-12) that is its day;
-/// near a day's boundary, or where |p1 z| > 700, libm's exp decides. The same bits either way.
+/// exp_d(@p sigma x @p z), the lognormal's exponential, branch-free for SIMD lanes; 1 outside
+/// exp_d's domain (and for a NaN), where lognormal_days asks libm instead.
+RR_HD_INLINE double lognormal_exp(double sigma, double z) {
+  const double y = sigma * z;
+  return exp_d(y >= -kExpDRange && y <= kExpDRange ? y : 0.0);
+}
+
+/// round_days(lognormal_at(@p dist, @p z)) given @p e = lognormal_exp(dist.p1, z), which the
+/// lanes compute in SIMD: p0 e is within 5 ulp of lognormal_at's p0 exp(p1 z), so where
+/// round_days (monotone) is the same at both ends of p0 e (1 -+ 1e-12) that is its day; near a
+/// day's boundary, or outside exp_d's domain, libm's exp decides. The same bits either way.
 RR_HD_INLINE std::int32_t lognormal_days(const Dist& dist, double z, double e) {
   const double v = dist.p0 * e;
   const std::int32_t day = round_days(v * (1.0 - 1e-12));
-  if (day == round_days(v * (1.0 + 1e-12)) && fabs(dist.p1 * z) <= 700.0) return day;
+  if (day == round_days(v * (1.0 + 1e-12)) && fabs(dist.p1 * z) <= kExpDRange) return day;
   return round_days(lognormal_at(dist, z));
 }
 
@@ -203,10 +210,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     double z[W], e[W];
     normals_from_words<W>(licence_word[w], z, lot_approved);
     RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      const double y = sigma[l] * z[l];
-      e[l] = exp_d(y >= -700.0 && y <= 700.0 ? y : 0.0);  // beyond, lognormal_days asks libm
-    }
+    for (int l = 0; l < W; ++l) e[l] = lognormal_exp(sigma[l], z[l]);
     for (int l = 0; l < W; ++l) {
       if (!lot_approved[l]) continue;
       const Dist& days = spec.regimes[st.regime[l]].licence_days;

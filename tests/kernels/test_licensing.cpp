@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include "reerisk/float_math.hpp"
 #include "reerisk/licensing.hpp"
 
 namespace rr {
@@ -21,8 +20,7 @@ Dist lognormal(double median, double sigma) {
 }
 
 std::int32_t with_exp_d(const Dist& d, double z) {
-  const double y = d.p1 * z;
-  return lognormal_days(d, z, exp_d(y >= -700.0 && y <= 700.0 ? y : 0.0));
+  return lognormal_days(d, z, lognormal_exp(d.p1, z));
 }
 
 TEST(LicenceDaysTest, TheSimdExpGivesLibmsDays) {
