@@ -525,6 +525,7 @@ class PathModel {
       const double log_cap = log(cap);
       const double saturating = price_saturating_ratio(spec_.price_elasticity[m], cap);
       const std::uint64_t km = static_cast<std::uint64_t>(month) * layout_.M + m;
+      double* price = st.price_history[month % kMaxResponseLag][m];
       for (int l = 0; l < W; ++l) {
         double x = price_multiplier(st.month_demand[m][l], st.month_supply[m][l],
                                     spec_.price_elasticity[m], cap, saturating);
@@ -534,45 +535,62 @@ class PathModel {
           x *= premium;
           x = x < 1.0 ? 1.0 : (x > cap ? cap : x);
         }
-        count(layout_.price_hist + km * kPriceSlots + price_bin(x, cap, log_cap), st, l);
-        st.price_history[month % kMaxResponseLag][m][l] = x;
+        price[l] = x;
         st.month_demand[m][l] = 0.0;
         st.month_supply[m][l] = 0.0;
-        count(layout_.shipped_hist + km * kTonneSlots + tonne_bin(st.shipped[m][l]), st, l);
+      }
+      int price_bin_of[W], shipped_bin_of[W];
+      price_bins_lanes<W>(price, cap, log_cap, price_bin_of);
+      tonne_bins_lanes<W>(st.shipped[m], shipped_bin_of);
+      for (int l = 0; l < W; ++l) {
+        count(layout_.price_hist + km * kPriceSlots + price_bin_of[l], st, l);
+        count(layout_.shipped_hist + km * kTonneSlots + shipped_bin_of[l], st, l);
         add_sum(layout_.shipped_sum + km, to_sum_units(st.shipped[m][l]), st, l);
         st.shipped[m][l] = 0.0;
       }
       for (int s = 0; s < spec_.n_segments; ++s) {
         const std::uint64_t at = layout_.delivered_sum + layout_.sm(s, m) * K + month;
+        const std::uint64_t fill_at = layout_.fill_month_sum + layout_.sm(s, m) * K + month;
+        double* consumed = st.consumed[m][s];
+        double* demanded = st.demanded[m][s];
+        const double* inventory = st.inventory[m][s];
+        double* at_close = st.inventory_at_close[m][s];
+        const std::int32_t* first_line_stop = st.first_line_stop[m][s];
+        std::int32_t* disruption_from = st.disruption_from[m][s];
+        double got[W];
+        std::uint64_t lane_kg[W], lane_fill[W];
         std::uint64_t kg = 0, fill = 0;
+        RR_SIMD_LANES_SUM(kg, fill)
         for (int l = 0; l < W; ++l) {
           // The month's receipts: what it consumed plus the change of inventory.
-          const double got = st.consumed[m][s][l] + st.inventory[m][s][l] - st.inventory_at_close[m][s][l];
-          st.inventory_at_close[m][s][l] = st.inventory[m][s][l];
-          if (spec_.costs) {  // at the month's price multiplier
-            const double multiplier = st.price_history[month % kMaxResponseLag][m][l];
-            st.procurement_usd[s][l] += (got > 0.0 ? got : 0.0) * multiplier * spec_.base_price_usd_per_t[m];
-          }
+          got[l] = consumed[l] + inventory[l] - at_close[l];
+          at_close[l] = inventory[l];
           // Receipts that met the month's demand end a disruption not yet dated by a line stop.
-          const bool met = !(st.demanded[m][s][l] - got > kShortfallEpsilon);
-          if (met && st.first_line_stop[m][s][l] == spec_.horizon_days) {
-            st.disruption_from[m][s][l] = next_month_day;
+          const LaneFlag met = !(demanded[l] - got[l] > kShortfallEpsilon);
+          disruption_from[l] =
+              met & (first_line_stop[l] == spec_.horizon_days) ? next_month_day : disruption_from[l];
+          lane_kg[l] = to_sum_units(consumed[l]);
+          lane_fill[l] = to_fill_units(fill_rate(consumed[l], demanded[l]));
+          kg += lane_kg[l];
+          fill += lane_fill[l];
+          st.consumed_total[m][s][l] += consumed[l];
+          st.demanded_total[m][s][l] += demanded[l];
+          consumed[l] = 0.0;
+          demanded[l] = 0.0;
+        }
+        if (spec_.costs) {  // at the month's price multiplier
+          for (int l = 0; l < W; ++l) {
+            st.procurement_usd[s][l] += (got[l] > 0.0 ? got[l] : 0.0) * price[l] * spec_.base_price_usd_per_t[m];
           }
-          const std::uint64_t lane_kg = to_sum_units(st.consumed[m][s][l]);
-          const std::uint64_t lane_fill = to_fill_units(fill_rate(st.consumed[m][s][l], st.demanded[m][s][l]));
-          kg += lane_kg;
-          fill += lane_fill;
-          if (spec_.importance_sampling) {
-            add_weighted_value(at, lane_kg, st, l);
-            add_weighted_value(layout_.fill_month_sum + layout_.sm(s, m) * K + month, lane_fill, st, l);
+        }
+        if (spec_.importance_sampling) {
+          for (int l = 0; l < W; ++l) {
+            add_weighted_value(at, lane_kg[l], st, l);
+            add_weighted_value(fill_at, lane_fill[l], st, l);
           }
-          st.consumed_total[m][s][l] += st.consumed[m][s][l];
-          st.demanded_total[m][s][l] += st.demanded[m][s][l];
-          st.consumed[m][s][l] = 0.0;
-          st.demanded[m][s][l] = 0.0;
         }
         if (kg) add(at, kg);
-        add(layout_.fill_month_sum + layout_.sm(s, m) * K + month, fill);
+        add(fill_at, fill);
       }
     }
   }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "reerisk/float_math.hpp"
 #include "reerisk/model_spec.hpp"
 #include "reerisk/path_weight.hpp"
 
@@ -177,11 +178,73 @@ RR_HD_INLINE int price_bin(double multiplier, double cap, double log_cap) {
   return 1 + k;
 }
 
+/// How far from a whole number a single-precision estimate of a log-spaced bin position must
+/// lie for its floor to be the double computation's: the estimates below are within 1e-4 bins
+/// of it (log_f's 2 ulp, the float rounding of the argument, the scale and the product), ten
+/// times less than this.
+constexpr float kBinEdgeMargin = 1e-3f;
+
+/// The floor of a bin position estimate @p v (0 <= v < 2^31) when v is at least
+/// kBinEdgeMargin from a whole number, else -1: the caller asks the double computation.
+RR_HD_INLINE int settled_floor(float v) {
+  const int k = static_cast<int>(v);  // truncation: floor for v >= 0; a v below 0 gives -1
+  const float above = v - static_cast<float>(k);
+  return above > kBinEdgeMargin && above < 1.0f - kBinEdgeMargin ? k : -1;
+}
+
+/// tonne_bin for W lanes at once, the same bins: a single-precision logarithm in SIMD
+/// registers, and libm's (tonne_bin) for a lane within kBinEdgeMargin of a bin edge (about
+/// 0.2% of them) or outside [1e-3, 1e27) t. Close_month bins every lane's exports each
+/// month, and log10 was the hottest libm call of the run.
+template <int W>
+RR_HD_INLINE void tonne_bins_lanes(const double* tonnes, int* bin) {
+  constexpr float kBinsPerLn = static_cast<float>(kTonneBinsPerDecade / 2.302585092994045684);
+  int unsettled = 0;
+  RR_SIMD_LANES_ANY(unsettled)
+  for (int l = 0; l < W; ++l) {
+    const double y = tonnes[l] / kTonneLowestEdge;  // tonne_bin's argument of log10
+    const bool estimable = y >= 1.0 && y < 1e30;    // also false for a NaN
+    const int k = settled_floor(log_f(static_cast<float>(estimable ? y : 2.0)) * kBinsPerLn);
+    bin[l] = estimable && k >= 0 ? 2 + (k < kTonneBins ? k : kTonneBins) : -1;
+    unsettled |= bin[l] < 0;
+  }
+  if (unsettled) {
+    for (int l = 0; l < W; ++l) {
+      if (bin[l] < 0) bin[l] = tonne_bin(tonnes[l]);
+    }
+  }
+}
+
+/// price_bin for W lanes' multipliers @p x against one cap, the same bins, as
+/// tonne_bins_lanes does it. A cap so close to 1 that a bin is under 1e-3 of ln x (cap below
+/// e^0.1) leaves every lane inside (1, cap) to libm.
+template <int W>
+RR_HD_INLINE void price_bins_lanes(const double* x, double cap, double log_cap, int* bin) {
+  const double scale = kPriceBins / log_cap;
+  const bool estimable = scale > 0.0 && scale <= 1e3;
+  const float scale_f = static_cast<float>(estimable ? scale : 1.0);
+  int unsettled = 0;
+  RR_SIMD_LANES_ANY(unsettled)
+  for (int l = 0; l < W; ++l) {
+    const bool inside = x[l] > 1.0 && x[l] < cap;
+    const int k = settled_floor(log_f(static_cast<float>(inside ? x[l] : 2.0)) * scale_f);
+    const bool settled = inside && estimable && k >= 0 && k < kPriceBins;
+    bin[l] = x[l] <= 1.0 ? 0 : (x[l] >= cap ? kPriceBins + 1 : (settled ? 1 + k : -1));
+    unsettled |= bin[l] < 0;
+  }
+  if (unsettled) {
+    for (int l = 0; l < W; ++l) {
+      if (bin[l] < 0) bin[l] = price_bin(x[l], cap, log_cap);
+    }
+  }
+}
+
 /// The fill rate met / demanded, 1 when nothing was demanded (nothing was missed).
+/// Written as selects, so that close_month's lanes run it in SIMD.
 RR_HD_INLINE double fill_rate(double met, double demanded) {
-  if (!(demanded > 0.0)) return 1.0;
-  const double f = met / demanded;
-  return f < 1.0 ? (f > 0.0 ? f : 0.0) : 1.0;
+  const bool any = demanded > 0.0;
+  const double f = met / (any ? demanded : 1.0);
+  return any ? (f < 1.0 ? (f > 0.0 ? f : 0.0) : 1.0) : 1.0;
 }
 
 /// Bin of a fill rate in [0, 1] (kFillBins: exactly 1).
