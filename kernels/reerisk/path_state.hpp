@@ -49,7 +49,7 @@ struct PathState {
   struct Transit {
     double tonnes;
     std::uint16_t day;   ///< < kMaxHorizonDays
-    std::int16_t next;   ///< the next node of the list, -1 at its end
+    std::int16_t next;   ///< the next node of the list, -1 at its end (next_of)
     std::uint8_t lane;
     std::uint8_t material;
     std::uint8_t bucket;   ///< a Bucket, kAwaitingExport or kAwaitingExportUnlicensed
@@ -131,6 +131,20 @@ struct PathState {
   /// found without looking at other days or testing each lane (receive_arrivals), and a free
   /// list of the unused nodes.
   Transit transit[W * kMaxPending];
+  /// Where the lists' links live: with many lanes, apart from the nodes (128 KB at 64 lanes,
+  /// beyond L1), in 2 bytes a node that stay in L1, so that walking a day's list waits for
+  /// L1 rather than for the node before; one GPU thread keeps them in its nodes, which cost no
+  /// more bytes for it.
+  static constexpr bool kLinksApart = W > 1;
+  std::int16_t transit_next[kLinksApart ? W * kMaxPending : 1];
+  /// The node after node @p i in its list, -1 at its end.
+  RR_HD_INLINE std::int16_t& next_of(int i) {
+    if constexpr (kLinksApart) {
+      return transit_next[i];
+    } else {
+      return transit[i].next;
+    }
+  }
   static constexpr int kSlots = transit_slots(W);
   static_assert((kSlots & (kSlots - 1)) == 0, "slot = day & (kSlots - 1)");
   std::int16_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty

@@ -30,7 +30,7 @@ template <int W, class Cap>
 RR_HD_INLINE void clear_transit_calendar(PathState<W, Cap>& st) {
   for (int k = 0; k < PathState<W, Cap>::kSlots; ++k) st.slot_head[k] = -1;
   for (int i = 0; i < W * kMaxPending; ++i) {
-    st.transit[i].next = static_cast<std::int16_t>(i + 1 < W * kMaxPending ? i + 1 : -1);
+    st.next_of(i) = static_cast<std::int16_t>(i + 1 < W * kMaxPending ? i + 1 : -1);
   }
   st.free_head = 0;
   for (int l = 0; l < W; ++l) {
@@ -44,12 +44,12 @@ template <int W, class Cap>
 RR_HD_INLINE void transit_link(PathState<W, Cap>& st, std::int16_t i, std::int32_t day) {
   typename PathState<W, Cap>::Transit& tr = st.transit[i];
   tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
-  tr.next = -1;
+  st.next_of(i) = -1;
   const int slot = day & (PathState<W, Cap>::kSlots - 1);  // day >= 0
   if (st.slot_head[slot] < 0) {
     st.slot_head[slot] = i;
   } else {
-    st.transit[st.slot_tail[slot]].next = i;
+    st.next_of(st.slot_tail[slot]) = i;
   }
   st.slot_tail[slot] = i;
 }
@@ -58,7 +58,7 @@ RR_HD_INLINE void transit_link(PathState<W, Cap>& st, std::int16_t i, std::int32
 template <int W, class Cap>
 RR_HD_INLINE void transit_release(PathState<W, Cap>& st, std::int16_t i) {
   --st.n_transit[st.transit[i].lane];
-  st.transit[i].next = st.free_head;
+  st.next_of(i) = st.free_head;
   st.free_head = i;
 }
 
@@ -75,7 +75,7 @@ RR_HD_INLINE void enqueue_batch(const ModelSpec& spec, PathState<W, Cap>& st, in
   ++st.n_transit[l];
   const std::int16_t i = st.free_head;  // never -1: each lane holds at most kMaxPending
   typename PathState<W, Cap>::Transit& tr = st.transit[i];
-  st.free_head = tr.next;
+  st.free_head = st.next_of(i);
   tr.tonnes = tonnes;
   tr.lane = static_cast<std::uint8_t>(l);
   tr.material = static_cast<std::uint8_t>(m);
@@ -92,7 +92,7 @@ RR_HD_INLINE void export_tranches(const ModelSpec& spec, std::int32_t t, std::in
                                   PathState<W, Cap>& st) {
   for (std::int16_t i = head; i >= 0;) {
     typename PathState<W, Cap>::Transit& tr = st.transit[i];
-    const std::int16_t next = tr.next;
+    const std::int16_t next = st.next_of(i);
     const int m = tr.material, l = tr.lane, k = tr.tranche, n = batch_tranches(spec, m);
     const double tonnes = tr.tonnes;
     if (tr.bucket == kAwaitingExportUnlicensed && spec.regimes[st.regime[l]].licensing) {
@@ -135,17 +135,17 @@ RR_HD_INLINE void receive_arrivals(const ModelSpec& spec, std::int32_t t, PathSt
   std::int16_t export_head = -1, export_tail = -1;  // tranches leaving China today
   for (std::int16_t i = st.slot_head[slot]; i >= 0;) {
     typename PathState<W, Cap>::Transit& tr = st.transit[i];
-    const std::int16_t next = tr.next;
+    const std::int16_t next = st.next_of(i);
     if (tr.day == t) {
       if (prev < 0) {
         st.slot_head[slot] = next;
       } else {
-        st.transit[prev].next = next;
+        st.next_of(prev) = next;
       }
       if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
       if (tr.bucket >= kAwaitingExport) {
-        tr.next = -1;
-        if (export_head < 0) export_head = i; else st.transit[export_tail].next = i;
+        st.next_of(i) = -1;
+        if (export_head < 0) export_head = i; else st.next_of(export_tail) = i;
         export_tail = i;
       } else {
         st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
