@@ -192,10 +192,11 @@ RR_HD_INLINE int settled_floor(float v) {
   return above > kBinEdgeMargin && above < 1.0f - kBinEdgeMargin ? k : -1;
 }
 
-/// tonne_bin for W lanes at once, the same bins: a single-precision logarithm in SIMD
-/// registers, and libm's (tonne_bin) for a lane within kBinEdgeMargin of a bin edge (about
-/// 0.2% of them) or outside [1e-3, 1e27) t. Close_month bins every lane's exports each
-/// month, and log10 was the hottest libm call of the run.
+/// tonne_bin for W lanes at once, the same bins: zero and sub-1e-3 tonnages by the same tests,
+/// the rest by a single-precision logarithm in SIMD registers, and libm's (tonne_bin) for a
+/// lane within kBinEdgeMargin of a bin edge (about 0.2% of them) or at 1e27 t or more.
+/// close_month bins every lane's exports each month (nothing in a month without exports),
+/// and log10 was the hottest libm call of the run.
 template <int W>
 RR_HD_INLINE void tonne_bins_lanes(const double* tonnes, int* bin) {
   constexpr float kBinsPerLn = static_cast<float>(kTonneBinsPerDecade / 2.302585092994045684);
@@ -205,7 +206,8 @@ RR_HD_INLINE void tonne_bins_lanes(const double* tonnes, int* bin) {
     const double y = tonnes[l] / kTonneLowestEdge;  // tonne_bin's argument of log10
     const bool estimable = y >= 1.0 && y < 1e30;    // also false for a NaN
     const int k = settled_floor(log_f(static_cast<float>(estimable ? y : 2.0)) * kBinsPerLn);
-    bin[l] = estimable && k >= 0 ? 2 + (k < kTonneBins ? k : kTonneBins) : -1;
+    const int settled = estimable && k >= 0 ? 2 + (k < kTonneBins ? k : kTonneBins) : -1;
+    bin[l] = !(tonnes[l] > 0.0) ? 0 : (tonnes[l] < kTonneLowestEdge ? 1 : settled);
     unsettled |= bin[l] < 0;
   }
   if (unsettled) {
@@ -216,8 +218,8 @@ RR_HD_INLINE void tonne_bins_lanes(const double* tonnes, int* bin) {
 }
 
 /// price_bin for W lanes' multipliers @p x against one cap, the same bins, as
-/// tonne_bins_lanes does it. A cap so close to 1 that a bin is under 1e-3 of ln x (cap below
-/// e^0.1) leaves every lane inside (1, cap) to libm.
+/// tonne_bins_lanes does it. A cap below e^0.1, whose bins are narrower than 1e-3 in ln x,
+/// leaves every lane inside (1, cap) to libm.
 template <int W>
 RR_HD_INLINE void price_bins_lanes(const double* x, double cap, double log_cap, int* bin) {
   const double scale = kPriceBins / log_cap;
