@@ -95,15 +95,26 @@ RR_HD_INLINE double lognormal_exp(double sigma, double z) {
   return exp_d(y >= -kExpDRange && y <= kExpDRange ? y : 0.0);
 }
 
-/// round_days(lognormal_at(@p dist, @p z)) given @p e = lognormal_exp(dist.p1, z), which the
-/// lanes compute in SIMD: p0 e is within 5 ulp of lognormal_at's p0 exp(p1 z), so where
-/// round_days (monotone) is the same at both ends of p0 e (1 -+ 1e-12) that is its day; near a
-/// day's boundary, or outside exp_d's domain, libm's exp decides. The same bits either way.
-RR_HD_INLINE std::int32_t lognormal_days(const Dist& dist, double z, double e) {
-  const double v = dist.p0 * e;
+/// round_days(lognormal_at) of a lognormal with median @p median and sigma @p sigma at @p z,
+/// given @p e = lognormal_exp(sigma, z), which the lanes compute in SIMD: median e is within
+/// 5 ulp of lognormal_at's median exp(sigma z), so where round_days (monotone) is the same at
+/// both ends of median e (1 -+ 1e-12) that is its day, and @p settled is set; near a day's
+/// boundary, or outside exp_d's domain, it is not, and libm's exp decides (lognormal_days).
+/// Selects only, so that lanes evaluate it in SIMD.
+RR_HD_INLINE std::int32_t settled_lognormal_day(double median, double sigma, double z, double e,
+                                                LaneFlag& settled) {
+  const double v = median * e;
   const std::int32_t day = round_days(v * (1.0 - 1e-12));
-  if (day == round_days(v * (1.0 + 1e-12)) && fabs(dist.p1 * z) <= kExpDRange) return day;
-  return round_days(lognormal_at(dist, z));
+  settled = (day == round_days(v * (1.0 + 1e-12))) & (fabs(sigma * z) <= kExpDRange);
+  return day;
+}
+
+/// round_days(lognormal_at(@p dist, @p z)) given @p e = lognormal_exp(dist.p1, z): the
+/// settled day, or libm's (settled_lognormal_day). The same bits either way.
+RR_HD_INLINE std::int32_t lognormal_days(const Dist& dist, double z, double e) {
+  LaneFlag settled;
+  const std::int32_t day = settled_lognormal_day(dist.p0, dist.p1, z, e, settled);
+  return settled ? day : round_days(lognormal_at(dist, z));
 }
 
 /// The tranches of a batch licensed on day @p licensed (before day 0 for pipeline_at_start):
@@ -186,11 +197,17 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     any |= by_lanes[l];
   }
   if (!any) return;
-  double share[W], approved[W], sigma[W];
+  double share[W], approved[W], median[W], sigma[W];
+  LaneFlag lognormal[W];
+  std::int32_t fixed_days[W];
   for (int l = 0; l < W; ++l) {
     share[l] = amount[l] / lots;
     approved[l] = 0.0;
-    sigma[l] = spec.regimes[st.regime[l]].licence_days.p1;  // read for lognormal times only
+    const Dist& days = spec.regimes[st.regime[l]].licence_days;  // read for by_lanes only
+    median[l] = days.p0;
+    sigma[l] = days.p1;
+    lognormal[l] = days.kind == DistKind::kLognormal;
+    fixed_days[l] = round_days(days.p0);
   }
   std::uint32_t approval_word[4][W], licence_word[4][W];
   for (int i = 0; i < lots; ++i) {
@@ -207,23 +224,114 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     for (int l = 0; l < W; ++l) {
       lot_approved[l] = by_lanes[l] && r123::u01fixedpt<double>(approval_word[w][l]) < q[l];
     }
-    double z[W], e[W];
+    double z[W];
     normals_from_words<W>(licence_word[w], z, lot_approved);
+    // Each lane's wait in SIMD; libm decides the rare lognormal day near a boundary.
+    std::int32_t wait[W];
+    LaneFlag settled[W];
     RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) e[l] = lognormal_exp(sigma[l], z[l]);
+    for (int l = 0; l < W; ++l) {
+      LaneFlag exact;
+      const std::int32_t d =
+          settled_lognormal_day(median[l], sigma[l], z[l], lognormal_exp(sigma[l], z[l]), exact);
+      wait[l] = lognormal[l] ? d : fixed_days[l];
+      settled[l] = exact | (lognormal[l] ^ 1);
+    }
     for (int l = 0; l < W; ++l) {
       if (!lot_approved[l]) continue;
-      const Dist& days = spec.regimes[st.regime[l]].licence_days;
-      const std::int32_t wait = days.kind == DistKind::kLognormal
-                                    ? lognormal_days(days, z[l], e[l])
-                                    : round_days(days.p0);
-      seed_exports(spec, st, l, day + wait, m, share[l], true);
+      const Dist& licence_days = spec.regimes[st.regime[l]].licence_days;
+      const std::int32_t days =
+          settled[l] ? wait[l] : round_days(lognormal_at(licence_days, z[l]));
+      seed_exports(spec, st, l, day + days, m, share[l], true);
       approved[l] += share[l];
     }
   }
   for (int l = 0; l < W; ++l) {
     if (by_lanes[l]) amount[l] = approved[l];
   }
+}
+
+/// pipeline_at_start: false only when no lane's China batch of material @p m requested on the
+/// pre-start day @p day (< 0) can still be waiting for export or at sea on day 0, whatever its
+/// throttle, so that seed_pipeline may skip the month's draws (each keyed by its purpose,
+/// material and month: the other months' draws keep their bits). A batch licensed w days after
+/// @p day lands its last tranche on day + w + offset + shipping; it is seeded if that is >= 0.
+/// Without licensing w is 0; with it, w is the licence time of an approved lot (approval and
+/// licence words as license_lots_lanes and the one-lot draws of seed_pipeline read them,
+/// approval share @p q). The lognormal's days rise with the lot's licence word, so the largest
+/// approved word of each regime bounds them (with a margin for AS 241's and exp's roundings);
+/// other families (sample() lane by lane) are never ruled out.
+template <class Simd = SimdGeneric, int W, class Cap>
+RR_HD_INLINE bool pre_start_batch_may_reach_day0(const ModelSpec& spec, std::uint64_t seed,
+                                                 const PathState<W, Cap>& st, LanePaths paths,
+                                                 std::int32_t day, int m, std::uint32_t step,
+                                                 const double (&q)[W], Purpose approval,
+                                                 Purpose licence) {
+  const int n = batch_tranches(spec, m);
+  const std::int32_t landed = day + shipment_offset_days(n - 1, n) + spec.shipping_days[m];
+  LaneFlag lognormal[W];
+  int any_lognormal = 0;
+  for (int l = 0; l < W; ++l) {
+    const RegimeSpec& reg = spec.regimes[st.regime[l]];
+    const Dist& days = reg.licence_days;
+    const bool by_word = reg.licensing && days.kind == DistKind::kLognormal;
+    lognormal[l] = by_word ? 1 : 0;
+    any_lognormal |= by_word;
+    if (by_word) {
+      if (!(days.p1 >= 0.0)) return true;  // days falling with the word: no bound from the top
+      continue;
+    }
+    std::int32_t wait = 0;
+    if (reg.licensing) {
+      if (days.kind != DistKind::kFixed) return true;
+      wait = round_days(days.p0);
+    }
+    if (static_cast<std::int64_t>(landed) + wait >= 0) return true;
+  }
+  if (!any_lognormal) return false;
+  // Each lane's largest approved licence word (in SIMD), then each regime's.
+  std::uint32_t lane_top[W];
+  LaneFlag lane_approved[W];
+  RR_SIMD_LANES
+  for (int l = 0; l < W; ++l) {
+    lane_top[l] = 0;
+    lane_approved[l] = 0;
+  }
+  const int lots = spec.licence_lots[m] > 1 ? spec.licence_lots[m] : 1;
+  std::uint32_t approval_word[4][W], licence_word[4][W];
+  for (int i = 0; i < lots; ++i) {
+    const int w = i & 3;
+    if (w == 0) {
+      const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
+      philox_lanes_for<W, Simd>(seed, paths, stream_word2(approval, m, block), step,
+                                approval_word);
+      philox_lanes_for<W, Simd>(seed, paths, stream_word2(licence, m, block), step,
+                                licence_word);
+    }
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      const LaneFlag approved =
+          lognormal[l] & (r123::u01fixedpt<double>(approval_word[w][l]) < q[l]);
+      const std::uint32_t word = licence_word[w][l];
+      lane_top[l] = approved & (word > lane_top[l]) ? word : lane_top[l];
+      lane_approved[l] |= approved;
+    }
+  }
+  std::uint32_t top[kMaxRegimes] = {};
+  bool approved_any[kMaxRegimes] = {};
+  for (int l = 0; l < W; ++l) {
+    if (!lane_approved[l]) continue;
+    const int r = st.regime[l];
+    top[r] = lane_top[l] > top[r] ? lane_top[l] : top[r];
+    approved_any[r] = true;
+  }
+  for (int r = 0; r < spec.n_regimes; ++r) {
+    if (!approved_any[r]) continue;
+    const double z = normal_quantile(r123::u01fixedpt<double>(top[r]));
+    const double most_days = lognormal_at(spec.regimes[r].licence_days, z) * (1.0 + 1e-6) + 1.0;
+    if (!(most_days + landed < 0.0)) return true;  // also for a NaN
+  }
+  return false;
 }
 
 RR_KERNEL_CODE_END

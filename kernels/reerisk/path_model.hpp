@@ -273,6 +273,14 @@ class PathModel {
       const std::int32_t day = spec_.pipeline_month_start_day[j];
       const std::uint32_t step = static_cast<std::uint32_t>(j);
       for (int m = 0; m < spec_.n_materials; ++m) {
+        // Most of the 24 months' batches landed before day 0: a month none of whose batches
+        // can be in transit then seeds nothing, and its draws are not made (the same bits).
+        if (day + spec_.smuggling_delay_days < 0 &&
+            !pre_start_batch_may_reach_day0<Simd>(spec_, seed_, st, paths, day, m, step, q,
+                                                  Purpose::kPipelineApproval,
+                                                  Purpose::kPipelineLicenceDays)) {
+          continue;
+        }
         const double baseline = spec_.china_t_per_month[m];
         const bool lots = spec_.licence_lots[m] > 1;
         double approval_u[W] = {}, licence_z[W] = {};  // read only where drawn
