@@ -184,7 +184,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
                                      const double (&q)[W], Purpose approval, Purpose licence,
                                      double (&amount)[W]) {
   const int lots = spec.licence_lots[m];
-  bool by_lanes[W];
+  LaneFlag by_lanes[W];
   int any = 0;
   for (int l = 0; l < W; ++l) {
     const RegimeSpec& reg = spec.regimes[st.regime[l]];
@@ -221,8 +221,9 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     }
     // Only the lanes whose lot is approved read their normal: the others skip its tail.
     LaneFlag lot_approved[W];
+    RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
-      lot_approved[l] = by_lanes[l] && r123::u01fixedpt<double>(approval_word[w][l]) < q[l];
+      lot_approved[l] = by_lanes[l] & (r123::u01fixedpt<double>(approval_word[w][l]) < q[l]);
     }
     double z[W];
     normals_from_words<W>(licence_word[w], z, lot_approved);
@@ -237,8 +238,15 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
       wait[l] = lognormal[l] ? d : fixed_days[l];
       settled[l] = exact | (lognormal[l] ^ 1);
     }
+    // The approved lanes, listed without a branch per lane (about one in five is not).
+    int approved_lane[W];
+    int n_approved = 0;
     for (int l = 0; l < W; ++l) {
-      if (!lot_approved[l]) continue;
+      approved_lane[n_approved] = l;
+      n_approved += lot_approved[l];
+    }
+    for (int k = 0; k < n_approved; ++k) {
+      const int l = approved_lane[k];
       const Dist& licence_days = spec.regimes[st.regime[l]].licence_days;
       const std::int32_t days =
           settled[l] ? wait[l] : round_days(lognormal_at(licence_days, z[l]));

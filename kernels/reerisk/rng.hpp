@@ -292,9 +292,17 @@ RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)
     tails |= !(fabs(q) <= 0.425);
   }
   if (tails) {
+    // The lanes in a tail, listed without a branch per lane (a lane is in one at random).
+    int tail_lane[W];
+    int n_tails = 0;
     for (int l = 0; l < W; ++l) {
       const double p = r123::u01fixedpt<double>(word[l]);
-      if (!(fabs(p - 0.5) <= 0.425) && (!needed || needed[l])) z[l] = normal_quantile(p);
+      tail_lane[n_tails] = l;
+      n_tails += !(fabs(p - 0.5) <= 0.425) & (needed ? needed[l] != 0 : true);
+    }
+    for (int k = 0; k < n_tails; ++k) {
+      const int l = tail_lane[k];
+      z[l] = normal_quantile(r123::u01fixedpt<double>(word[l]));
     }
   }
 }
