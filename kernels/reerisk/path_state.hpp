@@ -42,9 +42,11 @@ RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
 using LaneFlag = std::int32_t;
 
 /// Everything W paths carry from day to day; per-path values are indexed [...][lane], arrays
-/// are sized by the capacity Cap (capacity.hpp).
+/// are sized by the capacity Cap (capacity.hpp). With many lanes the state starts on a cache
+/// line, and its lane arrays with it (cpu_paths.cpp checks their offsets): a SIMD load never
+/// straddles two lines. One GPU thread keeps its natural alignment.
 template <int W, class Cap = FullCapacity>
-struct PathState {
+struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   /// A batch in transit: a node of its slot's list (or of the free list), 16 bytes.
   struct Transit {
     double tonnes;
