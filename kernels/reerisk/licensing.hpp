@@ -169,6 +169,20 @@ RR_HD_INLINE double license_lots(const ModelSpec& spec, std::uint64_t seed, Path
   return approved;
 }
 
+/// Lot i's approval and licence words are word i % 4 of block i / 4 of their streams (purposes
+/// @p approval and @p licence, entity @p m, step @p step): loads both blocks at the first lot
+/// of each, for W lanes.
+template <class Simd, int W>
+RR_HD_INLINE void load_lot_words(std::uint64_t seed, LanePaths paths, Purpose approval,
+                                 Purpose licence, int m, std::uint32_t step, int i,
+                                 std::uint32_t (&approval_word)[4][W],
+                                 std::uint32_t (&licence_word)[4][W]) {
+  if ((i & 3) != 0) return;
+  const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
+  philox_lanes_for<W, Simd>(seed, paths, stream_word2(approval, m, block), step, approval_word);
+  philox_lanes_for<W, Simd>(seed, paths, stream_word2(licence, m, block), step, licence_word);
+}
+
 /// license_lots for all W lanes at once (a month start, or a pre-start month of the
 /// pipeline): for each lane under a licensing regime (the others keep @p amount), approved
 /// with probability @p q, lot i's approval uniform and licence normal are word i of the lane's
@@ -212,13 +226,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
   std::uint32_t approval_word[4][W], licence_word[4][W];
   for (int i = 0; i < lots; ++i) {
     const int w = i & 3;
-    if (w == 0) {
-      const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
-      philox_lanes_for<W, Simd>(seed, paths, stream_word2(approval, m, block), step,
-                                approval_word);
-      philox_lanes_for<W, Simd>(seed, paths, stream_word2(licence, m, block), step,
-                                licence_word);
-    }
+    load_lot_words<Simd>(seed, paths, approval, licence, m, step, i, approval_word, licence_word);
     // Only the lanes whose lot is approved read their normal: the others skip its tail.
     LaneFlag lot_approved[W];
     RR_SIMD_LANES
@@ -309,13 +317,7 @@ RR_HD_INLINE bool pre_start_batch_may_reach_day0(const ModelSpec& spec, std::uin
   std::uint32_t approval_word[4][W], licence_word[4][W];
   for (int i = 0; i < lots; ++i) {
     const int w = i & 3;
-    if (w == 0) {
-      const std::uint32_t block = static_cast<std::uint32_t>(i >> 2);
-      philox_lanes_for<W, Simd>(seed, paths, stream_word2(approval, m, block), step,
-                                approval_word);
-      philox_lanes_for<W, Simd>(seed, paths, stream_word2(licence, m, block), step,
-                                licence_word);
-    }
+    load_lot_words<Simd>(seed, paths, approval, licence, m, step, i, approval_word, licence_word);
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
       const LaneFlag approved =
