@@ -158,20 +158,32 @@ struct TallyLayout {
   RR_HD std::uint64_t sm(int s, int m) const { return static_cast<std::uint64_t>(s) * M + m; }
 };
 
+/// tonne_bin's bins below the log-spaced ones: 0 for no tonnes (or a NaN), 1 under
+/// kTonneLowestEdge; -1 for a tonnage the logarithm bins.
+RR_HD_INLINE int tonne_bin_below_edges(double tonnes) {
+  return !(tonnes > 0.0) ? 0 : (tonnes < kTonneLowestEdge ? 1 : -1);
+}
+
 /// Bin of a non-negative tonnage in the log-spaced tonnage histogram.
 RR_HD_INLINE int tonne_bin(double tonnes) {
-  if (!(tonnes > 0.0)) return 0;
-  if (tonnes < kTonneLowestEdge) return 1;
+  const int below = tonne_bin_below_edges(tonnes);
+  if (below >= 0) return below;
   const int k = static_cast<int>(floor(log10(tonnes / kTonneLowestEdge) * kTonneBinsPerDecade));
   if (k >= kTonneBins) return kTonneBins + 2;
   return 2 + (k < 0 ? 0 : k);
 }
 
+/// price_bin's end bins: 0 at 1 or below, kPriceBins + 1 at the cap or above; -1 for a
+/// multiplier inside (1, cap), which the logarithm bins.
+RR_HD_INLINE int price_bin_ends(double multiplier, double cap) {
+  return multiplier <= 1.0 ? 0 : (multiplier >= cap ? kPriceBins + 1 : -1);
+}
+
 /// Bin of a price multiplier in [1, cap]; @p log_cap is log(cap), which a caller binning many
 /// multipliers against the same cap computes once.
 RR_HD_INLINE int price_bin(double multiplier, double cap, double log_cap) {
-  if (multiplier <= 1.0) return 0;
-  if (multiplier >= cap) return kPriceBins + 1;
+  const int end = price_bin_ends(multiplier, cap);
+  if (end >= 0) return end;
   int k = static_cast<int>(floor(log(multiplier) / log_cap * kPriceBins));
   if (k < 0) k = 0;
   if (k >= kPriceBins) k = kPriceBins - 1;
@@ -192,8 +204,8 @@ RR_HD_INLINE int settled_floor(float v) {
   return above > kBinEdgeMargin && above < 1.0f - kBinEdgeMargin ? k : -1;
 }
 
-/// tonne_bin for W lanes at once, the same bins: zero and sub-1e-3 tonnages by the same tests,
-/// the rest by a single-precision logarithm in SIMD registers, and libm's (tonne_bin) for a
+/// tonne_bin for W lanes at once, the same bins: zero and sub-1e-3 tonnages by
+/// tonne_bin_below_edges, the rest by a single-precision logarithm in SIMD registers, and libm's (tonne_bin) for a
 /// lane within kBinEdgeMargin of a bin edge (about 0.2% of them) or at 1e27 t or more.
 /// close_month bins every lane's exports each month (nothing in a month without exports),
 /// and log10 was the hottest libm call of the run.
@@ -207,7 +219,8 @@ RR_HD_INLINE void tonne_bins_lanes(const double* tonnes, int* bin) {
     const bool estimable = y >= 1.0 && y < 1e30;    // also false for a NaN
     const int k = settled_floor(log_f(static_cast<float>(estimable ? y : 2.0)) * kBinsPerLn);
     const int settled = estimable && k >= 0 ? 2 + (k < kTonneBins ? k : kTonneBins) : -1;
-    bin[l] = !(tonnes[l] > 0.0) ? 0 : (tonnes[l] < kTonneLowestEdge ? 1 : settled);
+    const int below = tonne_bin_below_edges(tonnes[l]);
+    bin[l] = below >= 0 ? below : settled;
     unsettled |= bin[l] < 0;
   }
   if (unsettled) {
@@ -231,7 +244,8 @@ RR_HD_INLINE void price_bins_lanes(const double* x, double cap, double log_cap, 
     const bool inside = x[l] > 1.0 && x[l] < cap;
     const int k = settled_floor(log_f(static_cast<float>(inside ? x[l] : 2.0)) * scale_f);
     const bool settled = inside && estimable && k >= 0 && k < kPriceBins;
-    bin[l] = x[l] <= 1.0 ? 0 : (x[l] >= cap ? kPriceBins + 1 : (settled ? 1 + k : -1));
+    const int end = price_bin_ends(x[l], cap);
+    bin[l] = end >= 0 ? end : (settled ? 1 + k : -1);
     unsettled |= bin[l] < 0;
   }
   if (unsettled) {
