@@ -24,6 +24,44 @@ RR_HD_INLINE float lognormal_factor(std::uint32_t word, float sigma, float drift
   return exp_f(sigma * normal_quantile_f(uniform_f_from_word(word)) - drift);
 }
 
+/// lognormal_factor for four segments' words and W > 1 lanes, written as three passes over
+/// all of them (central branch; tail logarithm and branch; division and exp_f) instead of one
+/// pass whose every element is a chain of ~25 dependent multiplies and adds (log_f, PPND7's
+/// polynomials, the division, exp_f's polynomial): a short chain per element lets the CPU
+/// overlap many elements, where a long one left it waiting on latency (without FMA, which
+/// -ffp-contract=off forbids, every Horner step is a multiply then an add). Each element gets
+/// exactly lognormal_factor's arithmetic, so the bits are the same.
+template <int W>
+RR_HD_INLINE void lognormal_factors_in_passes(const std::uint32_t (&word)[4][W], const float* sigma4,
+                                              const float* drift4, float (*factor)[W]) {
+  float q[4][W], central_num[4][W], central_den[4][W], tail_arg[4][W];
+  for (int i = 0; i < 4; ++i) {
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      const float p = uniform_f_from_word(word[i][l]);
+      q[i][l] = p - 0.5f;
+      ppnd7_central_f(q[i][l], central_num[i][l], central_den[i][l]);
+      tail_arg[i][l] = ppnd7_tail_argument_f(p, q[i][l]);
+    }
+  }
+  float tail_num[4][W], tail_den[4][W];
+  for (int i = 0; i < 4; ++i) {
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      ppnd7_tail_f(ppnd7_tail_r_f(tail_arg[i][l]), tail_num[i][l], tail_den[i][l]);
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    const float sigma = sigma4[i], drift = drift4[i];
+    RR_SIMD_LANES
+    for (int l = 0; l < W; ++l) {
+      const float z = ppnd7_select_f(q[i][l], central_num[i][l], central_den[i][l],
+                                     tail_num[i][l], tail_den[i][l]);
+      factor[i][l] = exp_f(sigma * z - drift);
+    }
+  }
+}
+
 /// Fills @p factor[s][l] with exp(sigma_s z - drift_s) for segments s < n and lanes l < W,
 /// where z is the s-th normal of the day's demand stream (purpose kDemand, step @p day) of path
 /// paths[l]: the PPND7 inversion of word s % 4 of the stream's block s / 4. @p sigma and
@@ -55,15 +93,8 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
     philox_lanes_for<W, Simd>(
         seed, paths, stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)),
         day, word);
-    if (n_noisy == 4) {
-      // The four segments inside the lane loop: four independent chains of PPND7, log_f and
-      // exp_f per vector of lanes, which keeps the SIMD units busier than one long chain.
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) {
-        for (int i = 0; i < 4; ++i) {
-          factor[base + i][l] = lognormal_factor(word[i][l], sigma4[i], drift4[i]);
-        }
-      }
+    if (n_noisy == 4 && W > 1) {
+      lognormal_factors_in_passes<W>(word, sigma4, drift4, factor + base);
       continue;
     }
     for (int i = 0; i < 4; ++i) {  // the same arithmetic, segment by segment

@@ -111,37 +111,57 @@ RR_HD_INLINE float uniform_f_from_word(std::uint32_t word) {
   return static_cast<float>(static_cast<std::int32_t>((word >> 8) | 1u)) * 0x1p-24f;
 }
 
-/// Standard normal quantile in single precision: Wichura's PPND7 (the AS 241 companion,
-/// accurate to about 1e-7). The daily demand noise uses it: one draw per segment per day is the
-/// hottest random number of the model, a demand factor needs no more than float precision,
-/// and on the GPU float arithmetic is several times cheaper than double. Both branches of
-/// PPND7 (|q| <= 0.425 and the tails, with log_f) are evaluated and one is selected, so the
-/// CPU runs all lanes of the demand noise in SIMD registers (for 15% of draws the tail is the
-/// one taken: too many to redo lane by lane).
-RR_HD_INLINE float normal_quantile_f(float p) {
-  const float q = p - 0.5f;
-  const float c = 0.180625f - q * q;  // central branch
-  const float central_num =
-      q * (((5.9109374720e+1f * c + 1.5929113202e+2f) * c + 5.0434271938e+1f) * c +
-           3.3871327179e+0f);
-  const float central_den =
-      ((6.7187563600e+1f * c + 7.8757757664e+1f) * c + 1.7895169469e+1f) * c + 1.0f;
-  const float r = sqrtf(-log_f(q < 0.0f ? p : 1.0f - p));  // tails
-  const float a = r - 1.6f;  // r <= 5
-  const float near_num =
-      ((1.7023821103e-1f * a + 1.3067284816e+0f) * a + 2.7568153900e+0f) * a + 1.4234372777e+0f;
-  const float near_den = (1.2021132975e-1f * a + 7.3700164250e-1f) * a + 1.0f;
-  const float b = r - 5.0f;  // r > 5
-  const float far_num =
-      ((1.7337203997e-2f * b + 4.2868294337e-1f) * b + 3.0812263860e+0f) * b + 6.6579051150e+0f;
-  const float far_den = (1.2258202635e-2f * b + 2.4197894225e-1f) * b + 1.0f;
-  // One division for whichever rational function applies: -(x / y) == (-x) / y exactly.
-  const float tail_num = r <= 5.0f ? near_num : far_num;
-  const float tail_den = r <= 5.0f ? near_den : far_den;
+// PPND7 (normal_quantile_f) in pieces.
+
+/// PPND7's central branch at q = p - 1/2, as a numerator and a denominator.
+RR_HD_INLINE void ppnd7_central_f(float q, float& num, float& den) {
+  const float c = 0.180625f - q * q;
+  num = q * (((5.9109374720e+1f * c + 1.5929113202e+2f) * c + 5.0434271938e+1f) * c +
+             3.3871327179e+0f);
+  den = ((6.7187563600e+1f * c + 7.8757757664e+1f) * c + 1.7895169469e+1f) * c + 1.0f;
+}
+
+/// The value PPND7's tails take the logarithm of: min(p, 1 - p), where q = p - 1/2.
+RR_HD_INLINE float ppnd7_tail_argument_f(float p, float q) { return q < 0.0f ? p : 1.0f - p; }
+
+/// PPND7's tail branch for r = sqrt(-ln min(p, 1 - p)) <= 5, as a numerator and a denominator
+/// of |z|.
+RR_HD_INLINE void ppnd7_tail_f(float r, float& num, float& den) {
+  const float a = r - 1.6f;
+  num = ((1.7023821103e-1f * a + 1.3067284816e+0f) * a + 2.7568153900e+0f) * a + 1.4234372777e+0f;
+  den = (1.2021132975e-1f * a + 7.3700164250e-1f) * a + 1.0f;
+}
+
+/// r of ppnd7_tail_f from the tail argument @p t.
+RR_HD_INLINE float ppnd7_tail_r_f(float t) { return sqrtf(-log_f(t)); }
+
+/// z from the branches' numerators and denominators: one division for whichever applies
+/// (-(x / y) == (-x) / y exactly).
+RR_HD_INLINE float ppnd7_select_f(float q, float central_num, float central_den, float tail_num,
+                                  float tail_den) {
   const bool central = fabsf(q) <= 0.425f;
   const float num = central ? central_num : (q < 0.0f ? -tail_num : tail_num);
   const float den = central ? central_den : tail_den;
   return num / den;
+}
+
+/// Standard normal quantile in single precision: Wichura's PPND7 (the AS 241 companion,
+/// accurate to about 1e-7), for p on the uniforms' grid (uniform_f_from_word: [2^-24,
+/// 1 - 2^-24]). The daily demand noise uses it: one draw per segment per day is the hottest
+/// random number of the model, a demand factor needs no more than float precision, and on the
+/// GPU float arithmetic is several times cheaper than double. Both branches of PPND7
+/// (|q| <= 0.425 and the tails, with log_f) are evaluated and one is selected, so the CPU runs
+/// all lanes of the demand noise in SIMD registers (for 15% of draws the tail is the one taken:
+/// too many to redo lane by lane). On the grid r = sqrt(-ln min(p, 1 - p)) <= 4.08, so PPND7's
+/// third rational function (r > 5, p below 1.4e-11) is never needed and is left out
+/// (tests/kernels/test_rng.cpp compares every point of the grid with the full PPND7). Its
+/// pieces above are also evaluated stage by stage over many lanes (demand_noise.hpp).
+RR_HD_INLINE float normal_quantile_f(float p) {
+  const float q = p - 0.5f;
+  float central_num, central_den, tail_num, tail_den;
+  ppnd7_central_f(q, central_num, central_den);
+  ppnd7_tail_f(ppnd7_tail_r_f(ppnd7_tail_argument_f(p, q)), tail_num, tail_den);
+  return ppnd7_select_f(q, central_num, central_den, tail_num, tail_den);
 }
 
 /// Counter word 2 of a stream's block (Stream's layout): purpose, entity and block number.

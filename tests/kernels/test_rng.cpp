@@ -364,6 +364,44 @@ TEST(RngTest, SinglePrecisionNormalQuantileTracksTheDoubleOne) {
   }
 }
 
+// Wichura's PPND7 as published, with its third rational function for r > 5: the reference
+// normal_quantile_f must equal wherever its uniforms can fall.
+float full_ppnd7(float p) {
+  const float q = p - 0.5f;
+  if (std::fabs(q) <= 0.425f) {
+    const float c = 0.180625f - q * q;
+    return q * (((5.9109374720e+1f * c + 1.5929113202e+2f) * c + 5.0434271938e+1f) * c +
+                3.3871327179e+0f) /
+           (((6.7187563600e+1f * c + 7.8757757664e+1f) * c + 1.7895169469e+1f) * c + 1.0f);
+  }
+  const float r = sqrtf(-log_f(q < 0.0f ? p : 1.0f - p));
+  float num, den;
+  if (r <= 5.0f) {
+    const float a = r - 1.6f;
+    num = ((1.7023821103e-1f * a + 1.3067284816e+0f) * a + 2.7568153900e+0f) * a + 1.4234372777e+0f;
+    den = (1.2021132975e-1f * a + 7.3700164250e-1f) * a + 1.0f;
+  } else {
+    const float b = r - 5.0f;
+    num = ((1.7337203997e-2f * b + 4.2868294337e-1f) * b + 3.0812263860e+0f) * b + 6.6579051150e+0f;
+    den = (1.2258202635e-2f * b + 2.4197894225e-1f) * b + 1.0f;
+  }
+  return q < 0.0f ? (-num) / den : num / den;
+}
+
+// Every point of the uniforms' grid (the 2^23 odd multiples of 2^-24) gives the published
+// PPND7's bits: leaving out the r > 5 branch changes nothing a draw can reach. Below the grid
+// that branch is needed, which shows the test can tell the two apart.
+TEST(RngTest, SinglePrecisionNormalQuantileIsTheFullPpnd7OnTheUniformsGrid) {
+  std::uint32_t differ = 0;
+  for (std::uint32_t k = 0; k < (1u << 23); ++k) {
+    const float p = uniform_f_from_word(k << 9);
+    ASSERT_EQ(p, static_cast<float>(2 * k + 1) * 0x1p-24f);
+    differ += normal_quantile_f(p) != full_ppnd7(p);
+  }
+  EXPECT_EQ(differ, 0u);
+  EXPECT_NE(normal_quantile_f(1e-15f), full_ppnd7(1e-15f));
+}
+
 TEST(RngTest, SinglePrecisionUniformIsRandom123sFixedPoint) {
   for (const std::uint32_t w : {0u, 1u, 255u, 256u, 0x7fffffffu, 0x80000000u, 0xfffffeffu,
                                 0xffffffffu, 0x12345678u, 0xdeadbeefu}) {
@@ -486,6 +524,32 @@ TEST(DemandNoiseTest, LanesMatchOnePathAtATime) {
       EXPECT_EQ(one[s][0], exp_f(sigma[s] * z - drift[s])) << "lane " << l << " segment " << s;
     }
   }
+}
+
+// The many-lane form (lognormal_factors_in_passes, three passes over four segments and 64
+// lanes) gives every element lognormal_factor's bits; its 256,000 draws include some 38,000
+// in PPND7's tails.
+TEST(DemandNoiseTest, ManyLanesInPassesMatchTheOneLaneFactor) {
+  const float sigma[kMaxSegments] = {0.3f, 0.1f, 0.45f, 0.05f};
+  float drift[kMaxSegments] = {};
+  for (int s = 0; s < 4; ++s) drift[s] = 0.5f * sigma[s] * sigma[s];
+  constexpr int W = 64;
+  std::uint32_t mismatches = 0, tails = 0;
+  for (std::uint32_t day = 0; day < 1000; ++day) {
+    const std::uint64_t first = 7 * W * static_cast<std::uint64_t>(day);
+    float lanes[kMaxSegments][W];
+    lognormal_demand_factors<W>(13, first, day, 4, sigma, drift, lanes);
+    std::uint32_t word[4][W];
+    philox_lanes<W>(13, first, stream_word2(Purpose::kDemand, 0, 0), day, word);
+    for (int s = 0; s < 4; ++s) {
+      for (int l = 0; l < W; ++l) {
+        mismatches += lanes[s][l] != lognormal_factor(word[s][l], sigma[s], drift[s]);
+        tails += std::fabs(uniform_f_from_word(word[s][l]) - 0.5f) > 0.425f;
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_GT(tails, 35000u);
 }
 
 // Segments without noise draw nothing (demand_noise.hpp): every subset of six segments left
