@@ -639,7 +639,7 @@ class PathModel {
       for (int b = 0; b < kBuckets; ++b) {
         double* pool = st.pool[b][m];
         double available[W], handed[W];
-        int any = 0;
+        LaneMask any = 0;
         RR_SIMD_LANES_ANY(any)
         for (int l = 0; l < W; ++l) {
           available[l] = pool[l] > 0.0 ? pool[l] : 0.0;
@@ -703,15 +703,20 @@ class PathModel {
           // The double comparison selects the double (a mask of its width, no conversion);
           // the integer flag feeds the integer counters.
           shortfall[l] += short_t > kShortfallEpsilon ? short_t : 0.0;
+          // A spell starts where today is short and yesterday was not (short - both) and
+          // ends where yesterday was and today is not (was - both): no negated comparison,
+          // which the compiler would convert from a double mask a second time.
           const LaneFlag is_short = short_t > kShortfallEpsilon;
+          const LaneFlag short_both = is_short & in_stockout[l];
           stockout_days[l] += is_short;
-          starts += is_short & (in_stockout[l] ^ 1);
-          ends += (is_short ^ 1) & in_stockout[l];
+          starts += is_short - short_both;
+          ends += in_stockout[l] - short_both;
           in_stockout[l] = is_short;
           const LaneFlag is_stop = short_t > slack * demand + kShortfallEpsilon;
+          const LaneFlag stop_both = is_stop & in_line_stop[l];
           line_stop_days[l] += is_stop;
-          stop_starts += is_stop & (in_line_stop[l] ^ 1);
-          stop_ends += (is_stop ^ 1) & in_line_stop[l];
+          stop_starts += is_stop - stop_both;
+          stop_ends += in_line_stop[l] - stop_both;
           in_line_stop[l] = is_stop;
         }
         // With many lanes, adding a zero costs less than a branch the lanes make unpredictable;

@@ -40,6 +40,10 @@ RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
 /// A per-lane yes/no in the vectorised day loop: 0 or 1. (GCC does not vectorise loops that mix
 /// bool arrays with doubles, so lane flags are 32-bit integers.)
 using LaneFlag = std::int32_t;
+/// Whether some lane passed a test of doubles (an "any" reduction over the lanes): as wide as a
+/// double, so that the SIMD comparison's mask reduces without being packed to 32-bit lanes
+/// (several shuffles per vector on AVX2).
+using LaneMask = std::int64_t;
 
 /// Everything W paths carry from day to day; per-path values are indexed [...][lane], arrays
 /// are sized by the capacity Cap (capacity.hpp). With many lanes the state starts on a cache

@@ -30,7 +30,7 @@ RR_HD_INLINE void release_and_refill_stockpile(const ModelSpec& spec, int m, Pat
   // there is nothing to release, which allocates nothing).
   double need[Cap::kSegments * W];
   const double* trigger = spec.release_trigger_t[m];  // 0 for non-participants
-  int asking = 0;
+  LaneMask asking = 0;
   for (int s = 0; s < S; ++s) {
     const double trigger_s = trigger[s];
     // A zero trigger (a gap never above 0) leaves the segment out (release_eligibility).
