@@ -6,7 +6,9 @@
 /// wherever their scenarios ask for the same draw. Each block of paths is simulated under A,
 /// then under B, and the pair's outcomes are tallied together: per segment and material the
 /// histogram of max(first stockout day in A, in B), from which the paths out in both by day t
-/// follow, and the fixed-point sums of the shortfall difference and its square.
+/// follow, and the fixed-point sums of the shortfall difference and its square. When both
+/// scenarios give every segment the same demand noise, B replays the daily demand factors A
+/// drew for a block (SharedDemandFactors) instead of drawing them again: the same bits.
 #pragma once
 
 #include <cstdint>

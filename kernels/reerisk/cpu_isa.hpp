@@ -55,6 +55,8 @@ struct PathEndHook {
   Fn<kPathLanes> wide = nullptr;  ///< whole blocks
   Fn<8> eight = nullptr;          ///< the blocks of 8 after them
   Fn<1> one = nullptr;            ///< the last paths, one at a time
+  /// Demand factors to write or replay (SharedDemandFactors), for whole blocks only.
+  SharedDemandFactors demand;
 
   /// A hook that calls @p recorder.path_end(lane, path, state) for every path; the recorder
   /// must outlive the hook.
@@ -69,6 +71,10 @@ struct PathEndHook {
   }
 
   // The PathModel observer interface.
+  template <int W>
+  SharedDemandFactors shared_demand() const {
+    return W == kPathLanes ? demand : SharedDemandFactors{};
+  }
   void plant_output(int, std::int32_t, int, int, double) const {}
   template <class State>
   void day_end(std::int32_t, const State&) const {}

@@ -44,6 +44,26 @@ RR_KERNEL_CODE_BEGIN
 /// A shortfall above this many tonnes makes a stockout day (docs/model.md §5).
 constexpr double kShortfallEpsilon = 1e-9;
 
+/// One block's daily demand factors kept for a second run of the same paths (`reerisk
+/// compare`, run_paired): [day][segment][lane], written by the first run and read by the
+/// second, so that the second draws none. The factors depend only on the seed, the path, the
+/// day and each segment's noise, so the second run gets the bits it would draw whenever the
+/// two scenarios give every segment the same noise (run_paired shares them only then).
+struct SharedDemandFactors {
+  float* factors = nullptr;  ///< null: draw as usual
+  bool replay = false;       ///< read them (the second run) rather than write them (the first)
+};
+
+/// An observer's SharedDemandFactors for blocks of W lanes (its `shared_demand<W>()`), or none.
+template <int W, class Observer>
+RR_HD_INLINE auto shared_demand_of(const Observer& o, int) -> decltype(o.template shared_demand<W>()) {
+  return o.template shared_demand<W>();
+}
+template <int W, class Observer>
+RR_HD_INLINE SharedDemandFactors shared_demand_of(const Observer&, long) {
+  return {};
+}
+
 /// Observer hooks for tests and per-path traces; the default does nothing and compiles away.
 /// @p lane says which of the model's W paths a call is about.
 struct NullObserver {
@@ -784,11 +804,31 @@ class PathModel {
     }
   }
 
-  /// Daily demand factor per segment, shared by its materials: lognormal with mean 1. One
-  /// stream per path and day; segment s always takes the stream's s-th normal, so a segment's
-  /// noise does not depend on the others' settings (demand_noise.hpp).
+  /// Daily demand factor per segment, shared by its materials: drawn (draw_demand_factors_anew)
+  /// or, in the second run of a compare, replayed from the first's (SharedDemandFactors).
   RR_HD void draw_demand_factors(LanePaths paths, std::int32_t t,
                                  float (*factor)[W]) const {
+    const SharedDemandFactors shared = shared_demand_of<W>(observer_, 0);
+    const int S = spec_.n_segments;
+    float* day = shared.factors ? shared.factors + static_cast<std::int64_t>(t) * S * W : nullptr;
+    if (day && shared.replay) {
+      for (int s = 0; s < S; ++s) {
+        for (int l = 0; l < W; ++l) factor[s][l] = day[s * W + l];
+      }
+      return;
+    }
+    draw_demand_factors_anew(paths, t, factor);
+    if (day) {
+      for (int s = 0; s < S; ++s) {
+        for (int l = 0; l < W; ++l) day[s * W + l] = factor[s][l];
+      }
+    }
+  }
+
+  /// Lognormal with mean 1. One stream per path and day; segment s always takes the stream's
+  /// s-th normal, so a segment's noise does not depend on the others' settings
+  /// (demand_noise.hpp).
+  RR_HD void draw_demand_factors_anew(LanePaths paths, std::int32_t t, float (*factor)[W]) const {
     if (!spec_.any_demand_noise) {
       for (int s = 0; s < spec_.n_segments; ++s) {
         RR_SIMD_LANES

@@ -42,6 +42,24 @@ TEST(CompareTest, EachSideEqualsItsOwnRunAndTheJointTallyIgnoresThreadsAndBatche
   EXPECT_EQ(r1.joint, r2.joint);
 }
 
+// When both scenarios give every segment the same demand noise, B replays the daily demand
+// factors A drew for each whole block instead of drawing them (paired_run.hpp); when they do
+// not, B draws its own. Either way each side is its own run's bits, with a path count that
+// leaves blocks of 8 and single paths after the whole blocks, and at any batch size.
+TEST(CompareTest, EachSideIsItsOwnRunWhetherOrNotTheDemandNoiseIsShared) {
+  const std::string file = std::string(REERISK_SOURCE_DIR) + "/configs/baseline.toml";
+  const Scenario sa = load_scenario_file(file);
+  const auto a = build_model_spec(sa);
+  const std::uint64_t n = 3 * kPathLanes + 8 + 3;
+  const std::vector<std::uint64_t> own_a = test::run_cpu(*a, 9, n);
+  for (const char* set : {"stockpile.cover_days=120", "segment.us_defense.demand_cv=0.2"}) {
+    const auto b = build_model_spec(load_scenario_file(file, {set}));
+    const PairedResult r = run_paired(*a, *b, options(9, n, 2, 2 * kPathLanes + 5));
+    EXPECT_EQ(r.tally_a, own_a) << set;
+    EXPECT_EQ(r.tally_b, test::run_cpu(*b, 9, n)) << set;
+  }
+}
+
 // No supply, cover ~ lognormal(median mA or mB, sigma): the first stockout day is floor(cover)
 // (docs/model.md §5.2), so P(out by day t) = F(t + 1) and the difference is
 // F_B(t + 1) - F_A(t + 1). Both covers come from the same normal draw of each path, so the
