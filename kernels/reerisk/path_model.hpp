@@ -177,6 +177,7 @@ class PathModel {
     const int M = spec_.n_materials;
     for (int m = 0; m < M; ++m) {
       st.stockpile_ceiling[m] = spec_.has_stockpile ? spec_.stockpile_ceiling_t[m] : 0.0;
+      st.stockpile_has_room[m] = 0;  // every lane starts full
     }
     for (int l = 0; l < W; ++l) init_lane(paths[l], l, st);
     if (spec_.importance_sampling) weigh_paths(paths, st);

@@ -158,6 +158,9 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   std::int16_t free_head;
   std::int32_t n_transit[W];  ///< batches in transit per lane, at most kMaxPending
   bool overflow[W];
+  /// Whether some lane's stockpile may be below its ceiling, so that the refill has work: set
+  /// by a release, cleared by a refill that leaves every lane full.
+  std::int32_t stockpile_has_room[Cap::kMaterials];
 };
 
 RR_KERNEL_CODE_END

@@ -52,21 +52,28 @@ RR_HD_INLINE void release_and_refill_stockpile(const ModelSpec& spec, int m, Pat
     for (int l = 0; l < W; ++l) {
       stock[l] = stock[l] - released[l] > 0.0 ? stock[l] - released[l] : 0.0;
     }
+    st.stockpile_has_room[m] = 1;
   }
-  if (spec.stockpile_refill) {
+  // With every lane full the refill takes 0 everywhere (x - 0 and x + 0 are x), so it is
+  // skipped: the vault is full on most days of most blocks.
+  if (spec.stockpile_refill && st.stockpile_has_room[m]) {
     // A lane with no room before the non-China take has none after it either (it took 0),
     // so each bucket's test of the room is the whole condition.
     const double ceiling = st.stockpile_ceiling[m];
+    LaneMask room_left = 0;
     for (int b = kNonChina; b >= kChinaLegal; --b) {
       double* pool = st.pool[b][m];
-      RR_SIMD_LANES
+      room_left = 0;
+      RR_SIMD_LANES_ANY(room_left)
       for (int l = 0; l < W; ++l) {
         const double room = ceiling - stock[l];
         const double take = room > 0.0 ? (pool[l] < room ? pool[l] : room) : 0.0;
         pool[l] -= take;
         stock[l] += take;
+        room_left |= stock[l] < ceiling;
       }
     }
+    st.stockpile_has_room[m] = room_left != 0;
   }
 }
 

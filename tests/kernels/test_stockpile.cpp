@@ -31,6 +31,7 @@ struct Stockpile {
     const std::int32_t priority[2] = {0, 0};
     s.allocation_order = make_allocation_order(Allocation::kProRata, priority, 2);
     st->stockpile_ceiling[0] = 100.0;
+    st->stockpile_has_room[0] = 1;  // the cases set stocks below the ceiling themselves
     for (int l = 0; l < kW; ++l) {
       for (int b = 0; b < kBuckets; ++b) st->pool[b][0][l] = 0.0;
       st->inventory[0][1][l] = 0.0;  // empty, but not a participant: gets nothing
@@ -82,6 +83,41 @@ TEST(StockpileTest, RefillsUpToTheCeilingFromTheNonChinaPoolFirst) {
     EXPECT_EQ(st.pool[kSmuggled][0][l], 9.0) << "lane " << l;
     EXPECT_EQ(st.inventory[0][0][l], 20.0) << "lane " << l;
   }
+}
+
+// The refill's bookkeeping (stockpile_has_room): a release sets it, a refill that leaves some
+// lane below the ceiling keeps it, one that fills every lane clears it; while it is clear the
+// pools are not touched.
+TEST(StockpileTest, TheRefillRunsWhileSomeLaneHasRoom) {
+  Stockpile s(true);
+  State& st = *s.st;
+  const auto day = [&](double lane1_inventory, double nonchina) {
+    for (int l = 0; l < kW; ++l) {
+      st.inventory[0][0][l] = l == 1 ? lane1_inventory : 20.0;  // trigger 10
+      st.pool[kNonChina][0][l] = nonchina;
+    }
+    s.run();
+  };
+  for (int l = 0; l < kW; ++l) st.stockpile[0][l] = 100.0;
+  st.stockpile_has_room[0] = 0;
+  day(20.0, 5.0);  // all full, no release: nothing bought
+  EXPECT_EQ(st.stockpile_has_room[0], 0);
+  for (int l = 0; l < kW; ++l) EXPECT_EQ(st.pool[kNonChina][0][l], 5.0) << "lane " << l;
+  day(8.0, 5.0);  // lane 1 releases 2 t and buys them back at once
+  EXPECT_EQ(st.stockpile[0][1], 100.0);
+  EXPECT_EQ(st.pool[kNonChina][0][1], 3.0);
+  EXPECT_EQ(st.pool[kNonChina][0][0], 5.0);
+  EXPECT_EQ(st.stockpile_has_room[0], 0);
+  day(8.0, 0.0);  // released, nothing to buy: room left
+  EXPECT_EQ(st.stockpile[0][1], 98.0);
+  EXPECT_EQ(st.stockpile_has_room[0], 1);
+  day(20.0, 0.5);  // no release; 0.5 t bought, still short
+  EXPECT_EQ(st.stockpile[0][1], 98.5);
+  EXPECT_EQ(st.stockpile_has_room[0], 1);
+  day(20.0, 5.0);  // full again
+  EXPECT_EQ(st.stockpile[0][1], 100.0);
+  EXPECT_EQ(st.pool[kNonChina][0][1], 3.5);
+  EXPECT_EQ(st.stockpile_has_room[0], 0);
 }
 
 TEST(StockpileTest, WithoutRefillThePoolsAreLeftAlone) {
