@@ -67,14 +67,43 @@ RR_HD_INLINE void deliver_plant_output(const ModelSpec& spec, std::int32_t t, in
     if (t < st.plant_first_day[p]) continue;
     const PlantSpec& pl = spec.plants[p];
     const double nameplate = pl.output_t_per_day[m];
+    for (int l = 0; l < W; ++l) {
+      if (fraction[p][l] > 0.0) observer.plant_output(l, t, p, m, nameplate * fraction[p][l]);
+    }
+    // A plant with at most one offtaker (every plant of the shipped scenarios) in one pass
+    // over the lanes, with the arithmetic of the general passes below.
+    if (spec.n_offtakers[p] == 0) {
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        const double out = nameplate * fraction[p][l];
+        const double r = out > 0.0 ? out : 0.0;
+        pool_nonchina[l] += r;
+        month_supply[l] += r;
+      }
+      continue;
+    }
+    if (spec.n_offtakers[p] == 1) {
+      const int s = spec.offtakers[p][0];
+      const double share = pl.offtake[s];
+      double* taker = inventory + s * W;
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        const double out = nameplate * fraction[p][l];
+        const double x = out * share;
+        taker[l] += x;
+        offtake_today[l] += x;
+        const double rest = out - x;
+        const double r = rest > 0.0 ? rest : 0.0;
+        pool_nonchina[l] += r;
+        month_supply[l] += r;
+      }
+      continue;
+    }
     double out[W], rest[W];
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
       out[l] = nameplate * fraction[p][l];
       rest[l] = out[l];
-    }
-    for (int l = 0; l < W; ++l) {
-      if (fraction[p][l] > 0.0) observer.plant_output(l, t, p, m, out[l]);
     }
     for (int j = 0; j < spec.n_offtakers[p]; ++j) {
       const int s = spec.offtakers[p][j];
