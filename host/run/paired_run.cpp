@@ -152,11 +152,12 @@ PairedResult run_paired(const ModelSpec& a, const ModelSpec& b, const RunOptions
         if (stopped()) continue;
         const std::uint64_t begin = first + block * kPathLanes;
         const std::uint64_t end = std::min(begin + kPathLanes, first + n);
-        const bool whole = share_demand && end - begin == kPathLanes;
+        // A block of fewer paths runs in blocks of 8 and single paths, which PathEndHook
+        // leaves to draw their own factors.
         simulate_block(isa, a, la, &slots_a[slot * la.size], options.seed, begin, end, &oa,
-                       whole ? write : SharedDemandFactors{});
+                       share_demand ? write : SharedDemandFactors{});
         simulate_block(isa, b, lb, &slots_b[slot * lb.size], options.seed, begin, end, &ob,
-                       whole ? replay : SharedDemandFactors{});
+                       share_demand ? replay : SharedDemandFactors{});
         tally_pairs(lp, end - begin, oa, ob, &slots_j[slot * lp.size]);
       }
     }

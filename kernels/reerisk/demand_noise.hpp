@@ -93,9 +93,11 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
     philox_lanes_for<W, Simd>(
         seed, paths, stream_word2(Purpose::kDemand, 0, static_cast<std::uint32_t>(base / 4)),
         day, word);
-    if (n_noisy == 4 && W > 1) {
-      lognormal_factors_in_passes<W>(word, sigma4, drift4, factor + base);
-      continue;
+    if constexpr (W > 1) {
+      if (n_noisy == 4) {
+        lognormal_factors_in_passes<W>(word, sigma4, drift4, factor + base);
+        continue;
+      }
     }
     for (int i = 0; i < 4; ++i) {  // the same arithmetic, segment by segment
       if (!noisy[i]) continue;

@@ -48,6 +48,14 @@ RR_HD_INLINE void plant_fractions_today(const ModelSpec& spec, std::int32_t t,
   }
 }
 
+/// What a plant's offtakers left of its output (@p rest, none when they took it all) goes to
+/// the non-China bucket and the month's supply.
+RR_HD_INLINE void deliver_rest(double rest, double& pool_nonchina, double& month_supply) {
+  const double r = rest > 0.0 ? rest : 0.0;
+  pool_nonchina += r;
+  month_supply += r;
+}
+
 /// Day @p t's output of material @p m by the plants that make it (@p fraction from
 /// plant_fractions_today): each offtaker's share straight to its inventory, the rest to the
 /// non-China bucket (and the month's supply). @p offtake_today receives the offtake per lane.
@@ -75,10 +83,7 @@ RR_HD_INLINE void deliver_plant_output(const ModelSpec& spec, std::int32_t t, in
     if (spec.n_offtakers[p] == 0) {
       RR_SIMD_LANES
       for (int l = 0; l < W; ++l) {
-        const double out = nameplate * fraction[p][l];
-        const double r = out > 0.0 ? out : 0.0;
-        pool_nonchina[l] += r;
-        month_supply[l] += r;
+        deliver_rest(nameplate * fraction[p][l], pool_nonchina[l], month_supply[l]);
       }
       continue;
     }
@@ -92,10 +97,7 @@ RR_HD_INLINE void deliver_plant_output(const ModelSpec& spec, std::int32_t t, in
         const double x = out * share;
         taker[l] += x;
         offtake_today[l] += x;
-        const double rest = out - x;
-        const double r = rest > 0.0 ? rest : 0.0;
-        pool_nonchina[l] += r;
-        month_supply[l] += r;
+        deliver_rest(out - x, pool_nonchina[l], month_supply[l]);
       }
       continue;
     }
@@ -117,11 +119,7 @@ RR_HD_INLINE void deliver_plant_output(const ModelSpec& spec, std::int32_t t, in
       }
     }
     RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      const double r = rest[l] > 0.0 ? rest[l] : 0.0;
-      pool_nonchina[l] += r;
-      month_supply[l] += r;
-    }
+    for (int l = 0; l < W; ++l) deliver_rest(rest[l], pool_nonchina[l], month_supply[l]);
   }
 }
 

@@ -63,7 +63,7 @@ RR_HD_INLINE void release_and_refill_stockpile(const ModelSpec& spec, int m, Pat
     LaneMask room_left = 0;
     for (int b = kNonChina; b >= kChinaLegal; --b) {
       double* pool = st.pool[b][m];
-      room_left = 0;
+      room_left = 0;  // the last (China-legal) pass leaves the day's stocks
       RR_SIMD_LANES_ANY(room_left)
       for (int l = 0; l < W; ++l) {
         const double room = ceiling - stock[l];
