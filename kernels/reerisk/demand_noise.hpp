@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "reerisk/float_math.hpp"
+#include "reerisk/lane_lists.hpp"
 #include "reerisk/model_spec.hpp"
 #include "reerisk/philox_x86.hpp"
 #include "reerisk/portability.hpp"
@@ -24,41 +25,51 @@ RR_HD_INLINE float lognormal_factor(std::uint32_t word, float sigma, float drift
   return exp_f(sigma * normal_quantile_f(uniform_f_from_word(word)) - drift);
 }
 
-/// lognormal_factor for four segments' words and W > 1 lanes, written as three passes over
-/// all of them (central branch; tail logarithm and branch; division and exp_f) instead of one
-/// pass whose every element is a chain of ~25 dependent multiplies and adds (log_f, PPND7's
-/// polynomials, the division, exp_f's polynomial): a short chain per element lets the CPU
+/// lognormal_factor for four segments' words and W > 1 lanes, in passes over all of them
+/// instead of one pass whose every element is a chain of ~25 dependent multiplies and adds
+/// (log_f, PPND7's polynomials, the division, exp_f): a short chain per element lets the CPU
 /// overlap many elements, where a long one left it waiting on latency (without FMA, which
-/// -ffp-contract=off forbids, every Horner step is a multiply then an add). Each element gets
-/// exactly lognormal_factor's arithmetic, so the bits are the same.
-template <int W>
+/// -ffp-contract=off forbids, every Horner step is a multiply then an add). PPND7's tail
+/// (log_f, a square root, its rational function), which 15% of draws take, runs only on
+/// those: they are listed (list_flagged, in @p Simd's instructions), gathered, evaluated
+/// densely and put back, so the SIMD work of the tail is a sixth of evaluating it everywhere. Each element gets exactly lognormal_factor's
+/// arithmetic (ppnd7_select_f's division for whichever branch applies), so the bits are the
+/// same.
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void lognormal_factors_in_passes(const std::uint32_t (&word)[4][W], const float* sigma4,
                                               const float* drift4, float (*factor)[W]) {
-  float q[4][W], central_num[4][W], central_den[4][W], tail_arg[4][W];
-  for (int i = 0; i < 4; ++i) {
-    RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      const float p = uniform_f_from_word(word[i][l]);
-      q[i][l] = p - 0.5f;
-      ppnd7_central_f(q[i][l], central_num[i][l], central_den[i][l]);
-      tail_arg[i][l] = ppnd7_tail_argument_f(p, q[i][l]);
-    }
+  constexpr int kN = 4 * W;
+  const std::uint32_t* words = &word[0][0];
+  float q[kN], z[kN], tail_arg[kN];
+  std::int32_t in_tail[kN];
+  RR_SIMD_LANES
+  for (int k = 0; k < kN; ++k) {  // the central branch everywhere, and which draws need the tail
+    const float p = uniform_f_from_word(words[k]);
+    q[k] = p - 0.5f;
+    float num, den;
+    ppnd7_central_f(q[k], num, den);
+    z[k] = num / den;
+    tail_arg[k] = ppnd7_tail_argument_f(p, q[k]);
+    in_tail[k] = !ppnd7_is_central_f(q[k]);
   }
-  float tail_num[4][W], tail_den[4][W];
-  for (int i = 0; i < 4; ++i) {
-    RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      ppnd7_tail_f(ppnd7_tail_r_f(tail_arg[i][l]), tail_num[i][l], tail_den[i][l]);
-    }
+  std::int32_t tail_at[kN + 16];
+  const int n_tail = list_flagged<kN, Simd>(in_tail, tail_at);
+  float tail_q[kN], tail_t[kN], tail_z[kN];
+  for (int j = 0; j < n_tail; ++j) {
+    tail_q[j] = q[tail_at[j]];
+    tail_t[j] = tail_arg[tail_at[j]];
   }
+  RR_SIMD_LANES
+  for (int j = 0; j < n_tail; ++j) {
+    float num, den;
+    ppnd7_tail_f(ppnd7_tail_r_f(tail_t[j]), num, den);
+    tail_z[j] = (tail_q[j] < 0.0f ? -num : num) / den;
+  }
+  for (int j = 0; j < n_tail; ++j) z[tail_at[j]] = tail_z[j];
   for (int i = 0; i < 4; ++i) {
     const float sigma = sigma4[i], drift = drift4[i];
     RR_SIMD_LANES
-    for (int l = 0; l < W; ++l) {
-      const float z = ppnd7_select_f(q[i][l], central_num[i][l], central_den[i][l],
-                                     tail_num[i][l], tail_den[i][l]);
-      factor[i][l] = exp_f(sigma * z - drift);
-    }
+    for (int l = 0; l < W; ++l) factor[i][l] = exp_f(sigma * z[i * W + l] - drift);
   }
 }
 
@@ -95,7 +106,7 @@ RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
         day, word);
     if constexpr (W > 1) {
       if (n_noisy == 4) {
-        lognormal_factors_in_passes<W>(word, sigma4, drift4, factor + base);
+        lognormal_factors_in_passes<W, Simd>(word, sigma4, drift4, factor + base);
         continue;
       }
     }

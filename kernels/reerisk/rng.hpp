@@ -135,11 +135,14 @@ RR_HD_INLINE void ppnd7_tail_f(float r, float& num, float& den) {
 /// r of ppnd7_tail_f from the tail argument @p t.
 RR_HD_INLINE float ppnd7_tail_r_f(float t) { return sqrtf(-log_f(t)); }
 
+/// Whether PPND7 takes its central branch at q = p - 1/2.
+RR_HD_INLINE bool ppnd7_is_central_f(float q) { return fabsf(q) <= 0.425f; }
+
 /// z from the branches' numerators and denominators: one division for whichever applies
 /// (-(x / y) == (-x) / y exactly).
 RR_HD_INLINE float ppnd7_select_f(float q, float central_num, float central_den, float tail_num,
                                   float tail_den) {
-  const bool central = fabsf(q) <= 0.425f;
+  const bool central = ppnd7_is_central_f(q);
   const float num = central ? central_num : (q < 0.0f ? -tail_num : tail_num);
   const float den = central ? central_den : tail_den;
   return num / den;
