@@ -165,8 +165,8 @@ RR_HD_INLINE void sample_lanes(DistOf dist_of, std::uint64_t seed, LanePaths pat
   std::uint32_t word[4][W];
   philox_lanes_for<W, Simd>(seed, paths, stream_word2(purpose, entity, 0), step, word);
   double z[2][W];  // the gammas' candidate normals: words 0 and 2
-  normals_from_words<W>(word[0], z[0]);
-  normals_from_words<W>(word[2], z[1]);
+  normals_from_words<W, Simd>(word[0], z[0]);
+  normals_from_words<W, Simd>(word[2], z[1]);
   std::int32_t slow[W];
   int any_slow = 0;
   RR_SIMD_LANES_ANY(any_slow)

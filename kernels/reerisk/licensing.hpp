@@ -234,7 +234,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
       lot_approved[l] = by_lanes[l] & (r123::u01fixedpt<double>(approval_word[w][l]) < q[l]);
     }
     double z[W];
-    normals_from_words<W>(licence_word[w], z, lot_approved);
+    normals_from_words<W, Simd>(licence_word[w], z, lot_approved);
     // Each lane's wait in SIMD; libm decides the rare lognormal day near a boundary.
     std::int32_t wait[W];
     LaneFlag settled[W];
@@ -246,13 +246,9 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
       wait[l] = lognormal[l] ? d : fixed_days[l];
       settled[l] = exact | (lognormal[l] ^ 1);
     }
-    // The approved lanes, listed without a branch per lane (about one in five is not).
-    int approved_lane[W];
-    int n_approved = 0;
-    for (int l = 0; l < W; ++l) {
-      approved_lane[n_approved] = l;
-      n_approved += lot_approved[l];
-    }
+    // The approved lanes (about one in five is not), listed in Simd's instructions.
+    std::int32_t approved_lane[W + 16];
+    const int n_approved = list_flagged<W, Simd>(lot_approved, approved_lane);
     for (int k = 0; k < n_approved; ++k) {
       const int l = approved_lane[k];
       const Dist& licence_days = spec.regimes[st.regime[l]].licence_days;

@@ -15,6 +15,7 @@
 #include <Random123/uniform.hpp>
 
 #include "reerisk/float_math.hpp"
+#include "reerisk/lane_lists.hpp"
 #include "reerisk/lane_paths.hpp"
 #include "reerisk/philox_x86.hpp"
 #include "reerisk/portability.hpp"
@@ -304,25 +305,26 @@ RR_HD_INLINE void first_uniform_lanes(std::uint64_t seed, LanePaths paths,
 /// @p word[l] (Stream::normal()'s value for that word): the central branch for all lanes at
 /// once, then the tails (about 15% of lanes, with a logarithm) lane by lane. Where @p needed
 /// is given, a lane whose flag is 0 gets no tail, and its z is not to be read.
-template <int W>
+template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void normals_from_words(const std::uint32_t (&word)[W], double (&z)[W],
                                      const std::int32_t* needed = nullptr) {
+  std::int32_t in_tail[W];
   int tails = 0;
   RR_SIMD_LANES_ANY(tails)
   for (int l = 0; l < W; ++l) {
     const double q = r123::u01fixedpt<double>(word[l]) - 0.5;
     z[l] = normal_quantile_central(q);
-    tails |= !(fabs(q) <= 0.425);
+    in_tail[l] = !(fabs(q) <= 0.425);
+    tails |= in_tail[l];
   }
   if (tails) {
-    // The lanes in a tail, listed without a branch per lane (a lane is in one at random).
-    int tail_lane[W];
-    int n_tails = 0;
-    for (int l = 0; l < W; ++l) {
-      const double p = r123::u01fixedpt<double>(word[l]);
-      tail_lane[n_tails] = l;
-      n_tails += !(fabs(p - 0.5) <= 0.425) & (needed ? needed[l] != 0 : true);
+    if (needed) {
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) in_tail[l] &= needed[l] != 0;
     }
+    // The lanes in a tail (a lane is in one at random), listed in Simd's instructions.
+    std::int32_t tail_lane[W + 16];
+    const int n_tails = list_flagged<W, Simd>(in_tail, tail_lane);
     for (int k = 0; k < n_tails; ++k) {
       const int l = tail_lane[k];
       z[l] = normal_quantile(r123::u01fixedpt<double>(word[l]));
@@ -338,7 +340,7 @@ RR_HD_INLINE void first_normal_lanes(std::uint64_t seed, LanePaths paths,
                                      double (&z)[W]) {
   std::uint32_t word[4][W];
   philox_lanes_for<W, Simd>(seed, paths, stream_word2(purpose, entity, 0), step, word);
-  normals_from_words<W>(word[0], z);
+  normals_from_words<W, Simd>(word[0], z);
 }
 
 RR_KERNEL_CODE_END

@@ -154,8 +154,10 @@ TEST(RngTest, LaneDrawsMatchOnePathAtATime) {
 }
 
 // The licence lots ask normals_from_words only for the lanes whose lot is approved: each of
-// those lanes, tail or not, must get the normal an unmasked call gives.
-TEST(RngTest, NormalsFromWordsGiveEveryNeededLaneItsNormal) {
+// those lanes, tail or not, must get the normal an unmasked call gives, whichever SIMD form
+// lists the tails (lane_lists.hpp).
+template <class Simd>
+void expect_every_needed_lane_gets_its_normal() {
   constexpr int W = 64;
   std::uint32_t word[W];
   std::int32_t needed[W];
@@ -165,8 +167,8 @@ TEST(RngTest, NormalsFromWordsGiveEveryNeededLaneItsNormal) {
   }
   word[W - 1] = 0xffffffffu;  // the far upper tail
   double all[W], masked[W];
-  normals_from_words<W>(word, all);
-  normals_from_words<W>(word, masked, needed);
+  normals_from_words<W, Simd>(word, all);
+  normals_from_words<W, Simd>(word, masked, needed);
   int needed_tails = 0;
   for (int l = 0; l < W; ++l) {
     EXPECT_EQ(all[l], normal_quantile(r123::u01fixedpt<double>(word[l]))) << "lane " << l;
@@ -175,6 +177,14 @@ TEST(RngTest, NormalsFromWordsGiveEveryNeededLaneItsNormal) {
     needed_tails += std::fabs(all[l]) > 1.44;  // beyond AS 241's central branch (|q| > 0.425)
   }
   EXPECT_GE(needed_tails, 6);
+}
+
+TEST(RngTest, NormalsFromWordsGiveEveryNeededLaneItsNormal) {
+  expect_every_needed_lane_gets_its_normal<SimdGeneric>();
+#if RR_HAVE_X86_PHILOX
+  if (__builtin_cpu_supports("avx2")) expect_every_needed_lane_gets_its_normal<SimdAvx2>();
+  if (__builtin_cpu_supports("avx512f")) expect_every_needed_lane_gets_its_normal<SimdAvx512>();
+#endif
 }
 
 TEST(RngTest, SameKeyGivesSameDrawsEveryTime) {
