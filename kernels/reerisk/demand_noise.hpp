@@ -82,8 +82,9 @@ RR_HD_INLINE void lognormal_factors_in_passes(const std::uint32_t (&word)[4][W],
 /// (the others' normals are the same words whatever their neighbours).
 ///
 /// Philox (philox_lanes), PPND7 (normal_quantile_f) and exp_f have no branches, so the CPU
-/// evaluates W paths' factors in SIMD registers; @p Simd names the instructions Philox may use
-/// beyond what the compiler finds (philox_x86.hpp), which changes no bit.
+/// evaluates W paths' factors in SIMD registers; @p Simd names the instructions Philox and the
+/// listing of PPND7's tail draws may use beyond what the compiler finds (philox_x86.hpp,
+/// lane_lists.hpp), which changes no bit.
 template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void lognormal_demand_factors(std::uint64_t seed, LanePaths paths,
                                            std::uint32_t day, int n, const float* sigma,

@@ -153,13 +153,13 @@ RR_HD_INLINE float ppnd7_select_f(float q, float central_num, float central_den,
 /// accurate to about 1e-7), for p on the uniforms' grid (uniform_f_from_word: [2^-24,
 /// 1 - 2^-24]). The daily demand noise uses it: one draw per segment per day is the hottest
 /// random number of the model, a demand factor needs no more than float precision, and on the
-/// GPU float arithmetic is several times cheaper than double. Both branches of PPND7
-/// (|q| <= 0.425 and the tails, with log_f) are evaluated and one is selected, so the CPU runs
-/// all lanes of the demand noise in SIMD registers (for 15% of draws the tail is the one taken:
-/// too many to redo lane by lane). On the grid r = sqrt(-ln min(p, 1 - p)) <= 4.08, so PPND7's
-/// third rational function (r > 5, p below 1.4e-11) is never needed and is left out
-/// (tests/kernels/test_rng.cpp compares every point of the grid with the full PPND7). Its
-/// pieces above are also evaluated stage by stage over many lanes (demand_noise.hpp).
+/// GPU float arithmetic is several times cheaper than double. Here both branches of PPND7
+/// (|q| <= 0.425 and the tails, with log_f) are evaluated and one is selected, without a branch
+/// (one GPU thread, and a CPU path run on its own); CPU lanes evaluate the same pieces
+/// above in passes, the tail only on the draws that take it (demand_noise.hpp). On the grid
+/// r = sqrt(-ln min(p, 1 - p)) <= 4.08, so PPND7's third rational function (r > 5, p below
+/// 1.4e-11) is never needed and is left out (tests/kernels/test_rng.cpp compares every point
+/// of the grid with the full PPND7).
 RR_HD_INLINE float normal_quantile_f(float p) {
   const float q = p - 0.5f;
   float central_num, central_den, tail_num, tail_den;

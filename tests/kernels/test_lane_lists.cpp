@@ -4,14 +4,15 @@
 #include <vector>
 
 #include "reerisk/lane_lists.hpp"
+#include "support/test_support.hpp"
 
 namespace rr {
 namespace {
 
 // list_flagged's SIMD forms list the same indices, in the same order, as the scalar loop: for
 // no flag, every flag, one flag at each position, and random flags at densities from 1% to
-// 99%, on 256 elements (the demand noise's four segments of 64 lanes). A form this CPU cannot
-// run is skipped.
+// 99%, on 256 elements (the demand noise's four segments of 64 lanes). Forms this CPU cannot
+// run are left out (for_each_simd_form).
 template <class Simd>
 void expect_listing_matches_the_scalar_one() {
   constexpr int kN = 256;
@@ -42,15 +43,7 @@ void expect_listing_matches_the_scalar_one() {
 }
 
 TEST(LaneListsTest, EachSimdFormListsWhatTheScalarLoopLists) {
-  expect_listing_matches_the_scalar_one<SimdGeneric>();
-#if RR_HAVE_X86_PHILOX
-  if (__builtin_cpu_supports("avx2")) {
-    expect_listing_matches_the_scalar_one<SimdAvx2>();
-  } else {
-    GTEST_SKIP() << "this CPU has no AVX2";
-  }
-  if (__builtin_cpu_supports("avx512f")) expect_listing_matches_the_scalar_one<SimdAvx512>();
-#endif
+  test::for_each_simd_form([](auto simd) { expect_listing_matches_the_scalar_one<decltype(simd)>(); });
 }
 
 // The scalar loop itself, on a hand-made case: the flagged indices in order, and their count.

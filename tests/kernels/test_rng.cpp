@@ -180,11 +180,7 @@ void expect_every_needed_lane_gets_its_normal() {
 }
 
 TEST(RngTest, NormalsFromWordsGiveEveryNeededLaneItsNormal) {
-  expect_every_needed_lane_gets_its_normal<SimdGeneric>();
-#if RR_HAVE_X86_PHILOX
-  if (__builtin_cpu_supports("avx2")) expect_every_needed_lane_gets_its_normal<SimdAvx2>();
-  if (__builtin_cpu_supports("avx512f")) expect_every_needed_lane_gets_its_normal<SimdAvx512>();
-#endif
+  test::for_each_simd_form([](auto simd) { expect_every_needed_lane_gets_its_normal<decltype(simd)>(); });
 }
 
 TEST(RngTest, SameKeyGivesSameDrawsEveryTime) {
@@ -565,11 +561,7 @@ void expect_many_lanes_match_the_one_lane_factor() {
 }
 
 TEST(DemandNoiseTest, ManyLanesInPassesMatchTheOneLaneFactor) {
-  expect_many_lanes_match_the_one_lane_factor<SimdGeneric>();
-#if RR_HAVE_X86_PHILOX
-  if (__builtin_cpu_supports("avx2")) expect_many_lanes_match_the_one_lane_factor<SimdAvx2>();
-  if (__builtin_cpu_supports("avx512f")) expect_many_lanes_match_the_one_lane_factor<SimdAvx512>();
-#endif
+  test::for_each_simd_form([](auto simd) { expect_many_lanes_match_the_one_lane_factor<decltype(simd)>(); });
 }
 
 // Segments without noise draw nothing (demand_noise.hpp): every subset of six segments left

@@ -11,6 +11,7 @@
 
 #include "run/engine.hpp"
 #include "reerisk/model_spec.hpp"
+#include "reerisk/philox_x86.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/summary.hpp"
 #include "reerisk/tally_layout.hpp"
@@ -42,6 +43,19 @@ double ks_critical(std::size_t n, double alpha);
 
 /// KS statistic of samples against a continuous CDF.
 double ks_statistic(std::vector<double> samples, const std::function<double(double)>& cdf);
+
+/// Calls @p check with a value of each SIMD form (philox_x86.hpp's tags) that this build and
+/// CPU can run: SimdGeneric always, SimdAvx2 and SimdAvx512 where the CPU has them, so that a
+/// test of a kernel helper covers the instructions of every copy of the model this machine
+/// runs. @p check takes the tag by value: `[](auto simd) { f<decltype(simd)>(); }`.
+template <class Check>
+void for_each_simd_form(const Check& check) {
+  check(SimdGeneric{});
+#if RR_HAVE_X86_PHILOX
+  if (__builtin_cpu_supports("avx2")) check(SimdAvx2{});
+  if (__builtin_cpu_supports("avx512f")) check(SimdAvx512{});
+#endif
+}
 
 /// A scenario text with one material "X" and one segment "seg", for known-answer cases.
 /// The @p extra text is appended (plants, smuggling, ...).
