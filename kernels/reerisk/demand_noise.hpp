@@ -32,9 +32,8 @@ RR_HD_INLINE float lognormal_factor(std::uint32_t word, float sigma, float drift
 /// -ffp-contract=off forbids, every Horner step is a multiply then an add). PPND7's tail
 /// (log_f, a square root, its rational function), which 15% of draws take, runs only on
 /// those: they are listed (list_flagged, in @p Simd's instructions), gathered, evaluated
-/// densely and put back, so the SIMD work of the tail is a sixth of evaluating it everywhere. Each element gets exactly lognormal_factor's
-/// arithmetic (ppnd7_select_f's division for whichever branch applies), so the bits are the
-/// same.
+/// densely and put back. Each element gets exactly lognormal_factor's arithmetic (the division
+/// of ppnd7_select_f for whichever branch applies), so the bits are the same.
 template <int W, class Simd = SimdGeneric>
 RR_HD_INLINE void lognormal_factors_in_passes(const std::uint32_t (&word)[4][W], const float* sigma4,
                                               const float* drift4, float (*factor)[W]) {

@@ -2,10 +2,11 @@
 /// The list of the elements whose flag is set, in order (a stream compaction), for the CPU
 /// copies of the model: a vector pass over many lanes flags the few elements that need a
 /// costly branch (PPND7's tail in the demand noise, 15% of draws), and the branch then runs
-/// densely on the listed ones only. g++ does not vectorise a compaction, and its scalar loop
-/// (a store and an add per element, chained through the count) cost about as much as the
-/// branch it saved, so the x86 copies list eight (AVX2, with a table of the 256 index
-/// patterns) or sixteen (AVX-512, `vpcompressd`) elements per instruction group.
+/// densely on the listed ones only. g++ does not vectorise a compaction, and in the AVX-512
+/// copy its scalar loop (a store and an add per element, chained through the count) cost more
+/// than the tail it saved (BENCHMARKS.md, twenty-seventh session), so the x86 copies list
+/// eight (AVX2, with a table of the 256 index patterns) or sixteen (AVX-512, `vpcompressd`)
+/// elements per group of a few instructions.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,8 @@ __attribute__((target("avx2,popcnt"))) inline int list_flagged_avx2(const std::i
   for (int k = 0; k < n; k += 8) {
     const __m256i f = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(flag + k));
     // 0 - 1 sets the sign bit that movemask reads
-    const int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_sub_epi32(_mm256_setzero_si256(), f)));
+    const __m256i sign = _mm256_sub_epi32(_mm256_setzero_si256(), f);
+    const int m = _mm256_movemask_ps(_mm256_castsi256_ps(sign));
     const __m128i positions =
         _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kSetBitPositions.row[m]));
     const __m256i index = _mm256_add_epi32(_mm256_cvtepu8_epi32(positions), _mm256_set1_epi32(k));
