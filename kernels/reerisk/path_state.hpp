@@ -132,10 +132,11 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   double shipped[Cap::kMaterials][W];  ///< this month's licensed exports from China
   double china_on_order[Cap::kMaterials][W];  ///< approved China tonnes not yet arrived
 
-  /// The block's batches in transit, shared by its lanes: a calendar of kSlots lists
-  /// (transit_slots), each in the order its batches were shipped, so that a day's arrivals are
-  /// found without looking at other days or testing each lane (receive_arrivals), and a free
-  /// list of the unused nodes.
+  /// The block's batches in transit, shared by its lanes: two calendars of kSlots lists
+  /// (transit_slots), one of the batches at sea or smuggled and one of the tranches waiting to
+  /// leave China, each list in the order its batches were shipped, so that a day's arrivals
+  /// and exports are found without looking at other days or testing each lane
+  /// (receive_arrivals), and a free list of the unused nodes.
   Transit transit[W * kMaxPending];
   /// Where the lists' links live: with many lanes, apart from the nodes (128 KB at 64 lanes,
   /// beyond L1), in 2 bytes a node that stay in L1, so that walking a day's list waits for
@@ -153,8 +154,13 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   }
   static constexpr int kSlots = transit_slots(W);
   static_assert((kSlots & (kSlots - 1)) == 0, "slot = day & (kSlots - 1)");
-  std::int16_t slot_head[kSlots];  ///< first node of each slot's list, -1 when empty
-  std::int16_t slot_tail[kSlots];  ///< last node (read only when the list is not empty)
+  /// Which calendar a node's list is in: kAtSea (a Bucket) or kLeavingChina (kAwaitingExport
+  /// and kAwaitingExportUnlicensed). Kept apart, the day's walk of arrivals does not branch on
+  /// each node's kind, a branch the interleaved kinds made hard to predict.
+  enum Calendar : int { kAtSea = 0, kLeavingChina = 1, kCalendars = 2 };
+  static RR_HD_INLINE int calendar_of(int bucket) { return bucket >= kAwaitingExport ? kLeavingChina : kAtSea; }
+  std::int16_t slot_head[kCalendars][kSlots];  ///< first node of each slot's list, -1 when empty
+  std::int16_t slot_tail[kCalendars][kSlots];  ///< last node (read only when the list is not empty)
   std::int16_t free_head;
   std::int32_t n_transit[W];  ///< batches in transit per lane, at most kMaxPending
   bool overflow[W];

@@ -28,7 +28,9 @@ RR_HD_INLINE int batch_tranches(const ModelSpec& spec, int m) {
 /// a batch or having overflowed.
 template <int W, class Cap>
 RR_HD_INLINE void clear_transit_calendar(PathState<W, Cap>& st) {
-  for (int k = 0; k < PathState<W, Cap>::kSlots; ++k) st.slot_head[k] = -1;
+  for (int c = 0; c < PathState<W, Cap>::kCalendars; ++c) {
+    for (int k = 0; k < PathState<W, Cap>::kSlots; ++k) st.slot_head[c][k] = -1;
+  }
   for (int i = 0; i < W * kMaxPending; ++i) {
     st.next_of(i) = static_cast<std::int16_t>(i + 1 < W * kMaxPending ? i + 1 : -1);
   }
@@ -39,19 +41,47 @@ RR_HD_INLINE void clear_transit_calendar(PathState<W, Cap>& st) {
   }
 }
 
-/// Appends node @p i to the list of its @p day's slot.
+/// Appends node @p i to the list of its @p day's slot, in the calendar of its bucket.
 template <int W, class Cap>
 RR_HD_INLINE void transit_link(PathState<W, Cap>& st, std::int16_t i, std::int32_t day) {
   typename PathState<W, Cap>::Transit& tr = st.transit[i];
   tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
   st.next_of(i) = -1;
   const int slot = day & (PathState<W, Cap>::kSlots - 1);  // day >= 0
-  if (st.slot_head[slot] < 0) {
-    st.slot_head[slot] = i;
+  std::int16_t* head = st.slot_head[PathState<W, Cap>::calendar_of(tr.bucket)];
+  std::int16_t* tail = st.slot_tail[PathState<W, Cap>::calendar_of(tr.bucket)];
+  if (head[slot] < 0) {
+    head[slot] = i;
   } else {
-    st.next_of(st.slot_tail[slot]) = i;
+    st.next_of(tail[slot]) = i;
   }
-  st.slot_tail[slot] = i;
+  tail[slot] = i;
+}
+
+/// Takes the nodes of calendar @p c due on day @p t out of its slot's list and returns them as
+/// a list (next_of) in their order, -1 when none is due; later laps stay.
+template <int W, class Cap>
+RR_HD_INLINE std::int16_t take_due(PathState<W, Cap>& st, int c, std::int32_t t) {
+  const int slot = t & (PathState<W, Cap>::kSlots - 1);
+  std::int16_t prev = -1, due_head = -1, due_tail = -1;
+  for (std::int16_t i = st.slot_head[c][slot]; i >= 0;) {
+    const std::int16_t next = st.next_of(i);
+    if (st.transit[i].day == t) {
+      if (prev < 0) {
+        st.slot_head[c][slot] = next;
+      } else {
+        st.next_of(prev) = next;
+      }
+      if (st.slot_tail[c][slot] == i) st.slot_tail[c][slot] = prev;
+      st.next_of(i) = -1;
+      if (due_head < 0) due_head = i; else st.next_of(due_tail) = i;
+      due_tail = i;
+    } else {
+      prev = i;
+    }
+    i = next;
+  }
+  return due_head;
 }
 
 /// Returns node @p i to the free list.
@@ -126,39 +156,39 @@ RR_HD_INLINE void export_tranches(const ModelSpec& spec, std::int32_t t, std::in
 }
 
 /// China and smuggled batches arriving today go to their pool buckets, each lane's in the
-/// order they were shipped: today's slot of the transit calendar holds them, and the batches
-/// of days kSlots, 2 kSlots, ... ahead, which stay.
+/// order they were shipped; then the tranches leaving China today (export_tranches). Today's
+/// slot of each calendar holds them, and the batches of days kSlots, 2 kSlots, ... ahead,
+/// which stay.
 template <int W, class Cap>
 RR_HD_INLINE void receive_arrivals(const ModelSpec& spec, std::int32_t t, PathState<W, Cap>& st) {
-  const int slot = t & (PathState<W, Cap>::kSlots - 1);
+  using State = PathState<W, Cap>;
+  const int slot = t & (State::kSlots - 1);
   std::int16_t prev = -1;
-  std::int16_t export_head = -1, export_tail = -1;  // tranches leaving China today
-  for (std::int16_t i = st.slot_head[slot]; i >= 0;) {
-    typename PathState<W, Cap>::Transit& tr = st.transit[i];
+  for (std::int16_t i = st.slot_head[State::kAtSea][slot]; i >= 0;) {
+    typename State::Transit& tr = st.transit[i];
     const std::int16_t next = st.next_of(i);
     if (tr.day == t) {
       if (prev < 0) {
-        st.slot_head[slot] = next;
+        st.slot_head[State::kAtSea][slot] = next;
       } else {
         st.next_of(prev) = next;
       }
-      if (st.slot_tail[slot] == i) st.slot_tail[slot] = prev;
-      if (tr.bucket >= kAwaitingExport) {
-        st.next_of(i) = -1;
-        if (export_head < 0) export_head = i; else st.next_of(export_tail) = i;
-        export_tail = i;
-      } else {
-        st.pool[tr.bucket][tr.material][tr.lane] += tr.tonnes;
-        st.month_supply[tr.material][tr.lane] += tr.tonnes;
-        if (tr.bucket == kChinaLegal) st.china_on_order[tr.material][tr.lane] -= tr.tonnes;
-        transit_release(st, i);
-      }
+      if (st.slot_tail[State::kAtSea][slot] == i) st.slot_tail[State::kAtSea][slot] = prev;
+      const int m = tr.material, l = tr.lane;
+      const double tonnes = tr.tonnes;
+      st.pool[tr.bucket][m][l] += tonnes;
+      st.month_supply[m][l] += tonnes;
+      // Only China-legal batches were on order; x - 0 is x, so the others pass unchanged
+      // without a branch on the interleaved buckets.
+      st.china_on_order[m][l] -= tr.bucket == kChinaLegal ? tonnes : 0.0;
+      transit_release(st, i);
     } else {
       prev = i;
     }
     i = next;
   }
-  if (export_head >= 0) export_tranches(spec, t, export_head, st);
+  const std::int16_t leaving = take_due(st, State::kLeavingChina, t);
+  if (leaving >= 0) export_tranches(spec, t, leaving, st);
 }
 
 RR_KERNEL_CODE_END

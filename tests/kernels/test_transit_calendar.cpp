@@ -83,6 +83,40 @@ TEST(TransitCalendarTest, TranchesLeaveChinaOneAfterTheOtherAndSailForTheShippin
   EXPECT_EQ(st.pool[kChinaLegal][0][1], 0.0);  // the other lane has nothing
 }
 
+// Batches at sea and tranches waiting to leave China are filed in two calendars. A day with
+// both, interleaved as they were scheduled and each kind with a later lap in the same slot:
+// the arrivals reach the pool first, in their order, then the tranches leave (with no
+// shipping days, landing after the arrivals), and both later laps stay.
+TEST(TransitCalendarTest, ArrivalsComeBeforeTodaysExportsAndLaterLapsOfBothWait) {
+  Calendar c;
+  c.spec->shipping_days[0] = 0;  // a tranche that leaves lands the same day
+  State& st = *c.st;
+  const int lap = State::kSlots;
+  st.china_on_order[0][0] = 4.5;
+  enqueue_batch(*c.spec, st, 0, 9, 0, kAwaitingExport, 0x1p-52);
+  enqueue_batch(*c.spec, st, 0, 9, 0, kChinaLegal, 1.0);
+  enqueue_batch(*c.spec, st, 0, 9 + lap, 0, kAwaitingExport, 2.0);
+  enqueue_batch(*c.spec, st, 0, 9 + lap, 0, kChinaLegal, 1.0);
+  enqueue_batch(*c.spec, st, 0, 9, 0, kSmuggled, 3.0);
+  enqueue_batch(*c.spec, st, 0, 9, 0, kChinaLegal, 0x1p-53);
+  EXPECT_EQ(st.n_transit[0], 6);
+  c.receive(9);
+  // The sums tell the orders apart: 1 + 2^-53 rounds to 1 (a tie, to even), so the arrivals
+  // then the export give 1 + 2^-52, and the export first would give 1 + 2^-51.
+  const double china = (1.0 + 0x1p-53) + 0x1p-52;
+  ASSERT_NE(china, (0x1p-52 + 1.0) + 0x1p-53);
+  EXPECT_EQ(st.pool[kChinaLegal][0][0], china);
+  EXPECT_EQ(st.pool[kSmuggled][0][0], 3.0);
+  EXPECT_EQ(st.shipped[0][0], 0x1p-52);
+  EXPECT_EQ(st.month_supply[0][0], ((1.0 + 3.0) + 0x1p-53) + 0x1p-52);
+  EXPECT_EQ(st.china_on_order[0][0], ((4.5 - 1.0) - 0x1p-53) - 0x1p-52);  // smuggled: not on order
+  EXPECT_EQ(st.n_transit[0], 2);  // both later laps
+  c.receive(9 + lap);
+  EXPECT_EQ(st.pool[kChinaLegal][0][0], (china + 1.0) + 2.0);
+  EXPECT_EQ(st.shipped[0][0], 0x1p-52 + 2.0);
+  EXPECT_EQ(st.n_transit[0], 0);
+}
+
 TEST(TransitCalendarTest, UnlicensedGoodsStillInChinaWhenLicensingHoldsAreHeld) {
   Calendar c(4);
   State& st = *c.st;
