@@ -178,6 +178,9 @@ class PathModel {
     for (int m = 0; m < M; ++m) {
       st.stockpile_ceiling[m] = spec_.has_stockpile ? spec_.stockpile_ceiling_t[m] : 0.0;
       st.stockpile_has_room[m] = 0;  // every lane starts full
+      if constexpr (State::kSpellsApart) {
+        for (int s = 0; s < spec_.n_segments; ++s) st.any_in_spell[m][s] = 0;
+      }
     }
     for (int l = 0; l < W; ++l) init_lane(paths[l], l, st);
     if (spec_.importance_sampling) weigh_paths(paths, st);
@@ -705,13 +708,11 @@ class PathModel {
         const double slack = 1.0 - spec_.segments[s].line_stop_fill;
         int starts = 0, ends = 0;  // stockout spells starting today, and ended yesterday
         int stop_starts = 0, stop_ends = 0;  // the same for line stops
-        if (spec_.importance_sampling) {  // yesterday's flags, for the weighted spell counts
-          for (int l = 0; l < W; ++l) {
-            was_short[l] = in_stockout[l];
-            was_stopped[l] = in_line_stop[l];
-          }
-        }
-        RR_SIMD_LANES_SUM(starts, ends, stop_starts, stop_ends)
+        // The day's consumption, in doubles; the spell bookkeeping below reads its demand and
+        // shortage.
+        double day_demand[W], day_short[W];
+        LaneMask any_short = 0;
+        RR_SIMD_LANES_ANY(any_short)
         for (int l = 0; l < W; ++l) {
           const double demand = mean_s * demand_factor[s][l] * scale[l];
           demand_total[l] += demand;
@@ -721,9 +722,27 @@ class PathModel {
           inventory[s * W + l] = have - used;
           consumed[l] += used;
           const double short_t = demand - used;
-          // The double comparison selects the double (a mask of its width, no conversion);
-          // the integer flag feeds the integer counters.
           shortfall[l] += short_t > kShortfallEpsilon ? short_t : 0.0;
+          day_demand[l] = demand;
+          day_short[l] = short_t;
+          any_short |= short_t > kShortfallEpsilon;
+        }
+        // Stockout and line-stop spells. On a day no lane is short and none was in a spell,
+        // every flag stays 0 and every counter adds 0, so the pass is skipped: the same bits,
+        // and most of a healthy block's day. (A line stop is a shortage too: its threshold,
+        // slack x demand + epsilon, is at least epsilon.)
+        if (!any_short && !st.spell_open(m, s) && slack >= 0.0) continue;
+        if (spec_.importance_sampling) {  // yesterday's flags, for the weighted spell counts
+          for (int l = 0; l < W; ++l) {
+            was_short[l] = in_stockout[l];
+            was_stopped[l] = in_line_stop[l];
+          }
+        }
+        LaneFlag in_spell = 0;
+        RR_SIMD_LANES_SUM(starts, ends, stop_starts, stop_ends, in_spell)
+        for (int l = 0; l < W; ++l) {
+          const double demand = day_demand[l];
+          const double short_t = day_short[l];
           // A spell starts where today is short and yesterday was not (short - both) and
           // ends where yesterday was and today is not (was - both): no negated comparison,
           // which the compiler would convert from a double mask a second time.
@@ -739,7 +758,9 @@ class PathModel {
           stop_starts += is_stop - stop_both;
           stop_ends += in_line_stop[l] - stop_both;
           in_line_stop[l] = is_stop;
+          in_spell += is_short | is_stop;
         }
+        if constexpr (State::kSpellsApart) st.any_in_spell[m][s] = in_spell != 0;
         // With many lanes, adding a zero costs less than a branch the lanes make unpredictable;
         // one lane (a GPU thread, whose adds are atomics) adds only what is not zero.
         const std::uint64_t at = layout_.sm(s, m) * layout_.H + t;

@@ -167,6 +167,18 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   /// Whether some lane's stockpile may be below its ceiling, so that the refill has work: set
   /// by a release, cleared by a refill that leaves every lane full.
   std::int32_t stockpile_has_room[Cap::kMaterials];
+  /// Whether some lane ended the day in a stockout or line stop of the (material, segment),
+  /// so that tomorrow's spell bookkeeping has work even if no lane is short (spell_open). One
+  /// GPU thread reads its own flags instead, and keeps no copy.
+  static constexpr bool kSpellsApart = W > 1;
+  LaneFlag any_in_spell[kSpellsApart ? Cap::kMaterials : 1][kSpellsApart ? Cap::kSegments : 1];
+  RR_HD_INLINE bool spell_open(int m, int s) const {
+    if constexpr (kSpellsApart) {
+      return any_in_spell[m][s] != 0;
+    } else {
+      return (in_stockout[m][s][0] | in_line_stop[m][s][0]) != 0;
+    }
+  }
 };
 
 RR_KERNEL_CODE_END
