@@ -722,6 +722,7 @@ class PathModel {
           inventory[s * W + l] = have - used;
           consumed[l] += used;
           const double short_t = demand - used;
+          // The double comparison selects the double (a mask of its width, no conversion).
           shortfall[l] += short_t > kShortfallEpsilon ? short_t : 0.0;
           day_demand[l] = demand;
           day_short[l] = short_t;
