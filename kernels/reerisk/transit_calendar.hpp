@@ -48,14 +48,29 @@ RR_HD_INLINE void transit_link(PathState<W, Cap>& st, std::int16_t i, std::int32
   tr.day = static_cast<std::uint16_t>(day);  // 0 <= day < horizon
   st.next_of(i) = -1;
   const int slot = day & (PathState<W, Cap>::kSlots - 1);  // day >= 0
-  std::int16_t* head = st.slot_head[PathState<W, Cap>::calendar_of(tr.bucket)];
-  std::int16_t* tail = st.slot_tail[PathState<W, Cap>::calendar_of(tr.bucket)];
+  const int c = PathState<W, Cap>::calendar_of(tr.bucket);
+  std::int16_t* head = st.slot_head[c];
+  std::int16_t* tail = st.slot_tail[c];
   if (head[slot] < 0) {
     head[slot] = i;
   } else {
     st.next_of(tail[slot]) = i;
   }
   tail[slot] = i;
+}
+
+/// Takes node @p i, which follows @p prev (-1: none) in the list of @p slot of calendar @p c,
+/// out of that list; its own link is left as it was.
+template <int W, class Cap>
+RR_HD_INLINE void transit_unlink(PathState<W, Cap>& st, int c, int slot, std::int16_t prev,
+                                 std::int16_t i) {
+  const std::int16_t next = st.next_of(i);
+  if (prev < 0) {
+    st.slot_head[c][slot] = next;
+  } else {
+    st.next_of(prev) = next;
+  }
+  if (st.slot_tail[c][slot] == i) st.slot_tail[c][slot] = prev;
 }
 
 /// Takes the nodes of calendar @p c due on day @p t out of its slot's list and returns them as
@@ -67,12 +82,7 @@ RR_HD_INLINE std::int16_t take_due(PathState<W, Cap>& st, int c, std::int32_t t)
   for (std::int16_t i = st.slot_head[c][slot]; i >= 0;) {
     const std::int16_t next = st.next_of(i);
     if (st.transit[i].day == t) {
-      if (prev < 0) {
-        st.slot_head[c][slot] = next;
-      } else {
-        st.next_of(prev) = next;
-      }
-      if (st.slot_tail[c][slot] == i) st.slot_tail[c][slot] = prev;
+      transit_unlink(st, c, slot, prev, i);
       st.next_of(i) = -1;
       if (due_head < 0) due_head = i; else st.next_of(due_tail) = i;
       due_tail = i;
@@ -168,12 +178,7 @@ RR_HD_INLINE void receive_arrivals(const ModelSpec& spec, std::int32_t t, PathSt
     typename State::Transit& tr = st.transit[i];
     const std::int16_t next = st.next_of(i);
     if (tr.day == t) {
-      if (prev < 0) {
-        st.slot_head[State::kAtSea][slot] = next;
-      } else {
-        st.next_of(prev) = next;
-      }
-      if (st.slot_tail[State::kAtSea][slot] == i) st.slot_tail[State::kAtSea][slot] = prev;
+      transit_unlink(st, State::kAtSea, slot, prev, i);
       const int m = tr.material, l = tr.lane;
       const double tonnes = tr.tonnes;
       st.pool[tr.bucket][m][l] += tonnes;
