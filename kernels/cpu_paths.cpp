@@ -23,7 +23,7 @@ namespace {
 // store of a lane loop stays inside one cache line: a member that breaks this (16 bytes of
 // flags, say) shifted the arrays after it and cost about 17% of the run in one build.
 using CpuState = PathState<kPathLanes, FullCapacity>;
-static_assert(offsetof(CpuState, plant_outage_until) % 64 == 0 &&
+static_assert(offsetof(CpuState, plant_run_from) % 64 == 0 &&
                   offsetof(CpuState, inventory) % 64 == 0 && offsetof(CpuState, pool) % 64 == 0 &&
                   offsetof(CpuState, month_supply) % 64 == 0,
               "a member of PathState breaks the 64-byte alignment of the lane arrays after it");

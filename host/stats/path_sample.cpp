@@ -25,9 +25,9 @@ struct SampleRecorder {
     o.interdiction[path] = st.interdiction[l];
     for (int s = 0; s < S; ++s) o.cover_days[path * S + s] = st.cover_days[s][l];
     for (int p = 0; p < P; ++p) {
-      o.plant_start_day[path * P + p] = st.plant_start[p][l];
+      o.plant_start_day[path * P + p] = static_cast<std::int32_t>(st.plant_start[p][l]);
       o.plant_ramp_days[path * P + p] = st.plant_ramp_days[p][l];
-      o.plant_cancelled[path * P + p] = st.plant_cancelled[p][l] ? 1 : 0;
+      o.plant_cancelled[path * P + p] = st.plant_cancelled(p, l) ? 1 : 0;
     }
     for (int s = 0; s < S; ++s) {
       for (int m = 0; m < M; ++m) {

@@ -186,11 +186,11 @@ class PathModel {
     if (spec_.importance_sampling) weigh_paths(paths, st);
     for (int l = 0; l < W; ++l) {
       for (int p = 0; p < spec_.n_plants; ++p) {
-        if (st.plant_cancelled[p][l]) {
+        if (st.plant_cancelled(p, l)) {
           count(layout_.plant_cancelled + p, st, l);
         } else {
           count(layout_.plant_start + static_cast<std::uint64_t>(p) * (layout_.K + 2) +
-                    plant_start_bin(st.plant_start[p][l]), st, l);
+                    plant_start_bin(static_cast<std::int32_t>(st.plant_start[p][l])), st, l);
         }
       }
     }
@@ -198,8 +198,8 @@ class PathModel {
     for (int p = 0; p < spec_.n_plants; ++p) {
       std::int32_t first = kNeverDay, ramped = -kNeverDay;
       for (int l = 0; l < W; ++l) {
-        if (st.plant_cancelled[p][l]) continue;
-        const std::int32_t start = st.plant_start[p][l];
+        if (st.plant_cancelled(p, l)) continue;
+        const std::int32_t start = static_cast<std::int32_t>(st.plant_start[p][l]);
         first = start < first ? start : first;
         // From day start - 1 + ceil(ramp), age + 1 >= ramp, so (age + 1) / ramp >= 1.
         const double ramp = st.plant_ramp_days[p][l];
@@ -223,15 +223,14 @@ class PathModel {
 
     for (int p = 0; p < spec_.n_plants; ++p) {
       const PlantSpec& pl = spec_.plants[p];
-      st.plant_cancelled[p][l] =
-          bernoulli(pl.cancel_probability, seed_, path, Purpose::kPlantCancel, p, 0) ? 1 : 0;
-      st.weight[l] *= st.plant_cancelled[p][l] ? pl.weight_if_cancelled : pl.weight_if_built;
+      const bool cancelled = bernoulli(pl.cancel_probability, seed_, path, Purpose::kPlantCancel, p, 0);
+      st.weight[l] *= cancelled ? pl.weight_if_cancelled : pl.weight_if_built;
       const double delay = sample(pl.delay_months, seed_, path, Purpose::kPlantDelay, p, 0);
       if (pl.delay_tilted) st.weight[l] *= density_ratio(pl.delay_months_untilted, pl.delay_months, delay);
       st.plant_start[p][l] = round_days(pl.planned_start_day + delay * days_per_month);
       st.plant_ramp_days[p][l] =
           sample(pl.ramp_months, seed_, path, Purpose::kPlantRamp, p, 0) * days_per_month;
-      st.plant_outage_until[p][l] = 0;
+      st.plant_run_from[p][l] = cancelled ? static_cast<double>(kNeverDay) : st.plant_start[p][l];
     }
 
     for (int m = 0; m < M; ++m) {
@@ -523,14 +522,14 @@ class PathModel {
       }
     }
 
+    const double day = t;
     for (int p = 0; p < spec_.n_plants; ++p) {
       if (t < st.plant_first_day[p]) continue;  // no lane runs it yet
       const PlantSpec& pl = spec_.plants[p];
       LaneFlag running[W];
       int any = 0;
       for (int l = 0; l < W; ++l) {
-        running[l] = (st.plant_cancelled[p][l] == 0) & (t >= st.plant_start[p][l]) &
-                     (t >= st.plant_outage_until[p][l]);
+        running[l] = day >= st.plant_run_from[p][l];
         any |= running[l];
       }
       if (!any) continue;
@@ -538,7 +537,7 @@ class PathModel {
       first_uniform_lanes<W, Simd>(seed_, paths, Purpose::kPlantOutage, p, step, u);
       for (int l = 0; l < W; ++l) {
         if (running[l] && u[l] < pl.outage_probability_per_month) {
-          st.plant_outage_until[p][l] =
+          st.plant_run_from[p][l] =  // after its start: the outage's end
               t + round_days(sample(pl.outage_days, seed_, paths[l],
                                     Purpose::kPlantOutageDays, p, step));
         }

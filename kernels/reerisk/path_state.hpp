@@ -81,10 +81,15 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   /// ModelSpec::eligible, refreshed when the regime changes).
   LaneFlag eligible[kBuckets][Cap::kSegments][W];
 
-  LaneFlag plant_cancelled[Cap::kPlants][W];
-  std::int32_t plant_start[Cap::kPlants][W];
+  /// Per plant, in doubles, so that the day's tests and the plant's age are double lanes like
+  /// the fractions they select (in AVX2, 32-bit day tests had to be widened to the doubles'
+  /// masks, and the age converted): its start day, and the first day it may run now (its
+  /// start, the end of an outage, or kNeverDay when it is cancelled). Days are whole numbers,
+  /// exact in a double.
+  double plant_start[Cap::kPlants][W];
+  double plant_run_from[Cap::kPlants][W];
   double plant_ramp_days[Cap::kPlants][W];
-  std::int32_t plant_outage_until[Cap::kPlants][W];
+  RR_HD_INLINE bool plant_cancelled(int p, int l) const { return plant_run_from[p][l] == kNeverDay; }
   /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
   /// (kNeverDay when none ever does), and the first day from which every one of them is past
   /// its ramp, so that its ramp fraction is exactly 1 and needs no division.

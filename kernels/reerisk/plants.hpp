@@ -14,16 +14,16 @@ namespace rr {
 
 RR_KERNEL_CODE_BEGIN
 
-/// Ramp-and-cap output fraction of a plant @p age_days after its start (docs/model.md §6):
-/// linear from 0 to 1 over @p ramp_days, evaluated at the end of the day (so the start day
-/// delivers 1/ramp_days), 1 at once for a zero ramp, capped at @p first_year_cap for the
-/// first 365 days. 0 before the start. Written as selects, so it vectorises over lanes.
-RR_HD_INLINE double plant_output_fraction(std::int32_t age_days, double ramp_days,
-                                          double first_year_cap) {
+/// Ramp-and-cap output fraction of a plant @p age_days (a whole number) after its start
+/// (docs/model.md §6): linear from 0 to 1 over @p ramp_days, evaluated at the end of the day
+/// (so the start day delivers 1/ramp_days), 1 at once for a zero ramp, capped at
+/// @p first_year_cap for the first 365 days. 0 before the start. Written as selects, so it
+/// vectorises over lanes.
+RR_HD_INLINE double plant_output_fraction(double age_days, double ramp_days, double first_year_cap) {
   const double ramped = (age_days + 1.0) / (ramp_days > 0.0 ? ramp_days : 1.0);
   double f = ramp_days > 0.0 ? (ramped > 1.0 ? 1.0 : ramped) : 1.0;
-  f = age_days < 365 && f > first_year_cap ? first_year_cap : f;
-  return age_days < 0 ? 0.0 : f;
+  f = age_days < 365.0 && f > first_year_cap ? first_year_cap : f;
+  return age_days < 0.0 ? 0.0 : f;
 }
 
 /// Fills @p fraction[p][lane] with plant p's output fraction on day @p t: 0 when it is
@@ -32,18 +32,17 @@ RR_HD_INLINE double plant_output_fraction(std::int32_t age_days, double ramp_day
 template <int W, class Cap>
 RR_HD_INLINE void plant_fractions_today(const ModelSpec& spec, std::int32_t t,
                                         const PathState<W, Cap>& st, double (*fraction)[W]) {
+  const double day = t;
   for (int p = 0; p < spec.n_plants; ++p) {
     if (t < st.plant_first_day[p]) continue;
     const double cap = spec.plants[p].first_year_cap;
     const bool ramped = t >= st.plant_ramped_day[p];
     RR_SIMD_LANES
     for (int l = 0; l < W; ++l) {
-      const LaneFlag running = (st.plant_cancelled[p][l] == 0) & (t >= st.plant_start[p][l]) &
-                               (t >= st.plant_outage_until[p][l]);
-      const std::int32_t age = t - st.plant_start[p][l];
-      const double f = ramped ? (age < 365 && 1.0 > cap ? cap : 1.0)
+      const double age = day - st.plant_start[p][l];
+      const double f = ramped ? (age < 365.0 && 1.0 > cap ? cap : 1.0)
                               : plant_output_fraction(age, st.plant_ramp_days[p][l], cap);
-      fraction[p][l] = running ? f : 0.0;
+      fraction[p][l] = day >= st.plant_run_from[p][l] ? f : 0.0;
     }
   }
 }
