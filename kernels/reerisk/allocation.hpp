@@ -44,16 +44,16 @@ RR_HD_INLINE AllocationOrder make_allocation_order(Allocation rule, const std::i
 /// arithmetic a one-lane call would do, in the same order, so a lane's result does not depend
 /// on W; the lanes run without branches, so the CPU compiler keeps them in SIMD registers.
 /// @param eligibility per segment: never, always, or by regime (then @p eligible says, per lane)
-/// @param eligible    [segment][lane] 0 or 1, read only for kEligibleByRegime segments
+/// @param eligible    [segment][lane] 0 or 1 (any integer type), read only for kEligibleByRegime segments
 /// @param need        tonnes each segment wants (>= 0); each entry is reduced by what that
 ///                    segment gets, so the caller can serve the rest from another source
 ///                    without recomputing it
 /// @param available   tonnes to share, per lane (nothing where it is not > 0)
 /// @param given       receives each segment's share (added to)
 /// @param handed      receives the tonnes handed out per lane, never more than available
-template <int W>
+template <int W, class Flag>
 RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t* eligibility,
-                                 const std::int32_t* eligible, double* need,
+                                 const Flag* eligible, double* need,
                                  const double* available, double* given, double* handed) {
   double left[W];  // >= 0, which the shares below rely on; handed holds the start until the end
   RR_SIMD_LANES
@@ -86,7 +86,7 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
           left[l] -= g;
         }
       } else {
-        const std::int32_t* ok = eligible + taker * W;
+        const Flag* ok = eligible + taker * W;
         RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
           const double g = ok[l] ? (n[l] <= left[l] ? n[l] : left[l]) : 0.0;
@@ -114,7 +114,7 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
           for (int l = 0; l < W; ++l) total[l] += n[l];
         }
       } else {
-        const std::int32_t* ok = eligible + i * W;
+        const Flag* ok = eligible + i * W;
         if (first) {
           RR_SIMD_LANES
           for (int l = 0; l < W; ++l) total[l] = ok[l] ? n[l] : 0.0;
@@ -153,7 +153,7 @@ RR_HD_INLINE void allocate_lanes(const AllocationOrder& order, const std::int8_t
           n[l] -= g;
         }
       } else {
-        const std::int32_t* ok = eligible + i * W;
+        const Flag* ok = eligible + i * W;
         RR_SIMD_LANES
         for (int l = 0; l < W; ++l) {
           const double g = ok[l] ? n[l] * f[l] : 0.0;
@@ -177,7 +177,7 @@ RR_HD_INLINE double allocate(const AllocationOrder& order, double* need, const b
     eligibility[i] = eligible[i] ? kAlwaysEligible : kNeverEligible;
   }
   double handed;
-  allocate_lanes<1>(order, eligibility, nullptr, need, &available, given, &handed);
+  allocate_lanes<1, std::int32_t>(order, eligibility, nullptr, need, &available, given, &handed);
   return handed;
 }
 

@@ -586,8 +586,8 @@ class PathModel {
         double* demanded = st.demanded[m][s];
         const double* inventory = st.inventory[m][s];
         double* at_close = st.inventory_at_close[m][s];
-        const std::int32_t* first_line_stop = st.first_line_stop[m][s];
-        std::int32_t* disruption_from = st.disruption_from[m][s];
+        const LaneDay<W>* first_line_stop = st.first_line_stop[m][s];
+        LaneDay<W>* disruption_from = st.disruption_from[m][s];
         double got[W];
         std::uint64_t lane_kg[W], lane_fill[W];
         std::uint64_t kg = 0, fill = 0;
@@ -688,12 +688,12 @@ class PathModel {
       LaneFlag was_short[W] = {}, was_stopped[W] = {};  // importance sampling only
       for (int s = 0; s < S; ++s) {
         double* shortfall = st.shortfall[m][s];
-        std::int32_t* stockout_days = st.stockout_days[m][s];
-        std::int32_t* first_stockout = st.first_stockout[m][s];
-        LaneFlag* in_stockout = st.in_stockout[m][s];
-        std::int32_t* line_stop_days = st.line_stop_days[m][s];
-        std::int32_t* first_line_stop = st.first_line_stop[m][s];
-        LaneFlag* in_line_stop = st.in_line_stop[m][s];
+        LaneDay<W>* stockout_days = st.stockout_days[m][s];
+        LaneDay<W>* first_stockout = st.first_stockout[m][s];
+        LaneBit<W>* in_stockout = st.in_stockout[m][s];
+        LaneDay<W>* line_stop_days = st.line_stop_days[m][s];
+        LaneDay<W>* first_line_stop = st.first_line_stop[m][s];
+        LaneBit<W>* in_line_stop = st.in_line_stop[m][s];
         std::int32_t* spell_from = st.stop_spell_from[m][s];
         double* consumed = st.consumed[m][s];
         double* demanded = st.demanded[m][s];

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "reerisk/capacity.hpp"
 #include "reerisk/model_spec.hpp"
@@ -40,6 +41,16 @@ RR_HD_INLINE constexpr int transit_slots(int W) { return W > 1 ? 512 : 16; }
 /// A per-lane yes/no in the vectorised day loop: 0 or 1. (GCC does not vectorise loops that mix
 /// bool arrays with doubles, so lane flags are 32-bit integers.)
 using LaneFlag = std::int32_t;
+/// A day, or a count of days, of one lane's spell bookkeeping, and its yes/no flags: with many
+/// lanes 32-bit integers (the width the SIMD loops work in), in one GPU thread (W = 1) the
+/// narrowest types that hold them (a day is < kMaxHorizonDays < 2^16), which halve and quarter
+/// the bytes its local memory holds and its day loop reads. The values are the same.
+template <int W>
+using LaneDay = std::conditional_t<(W > 1), std::int32_t, std::uint16_t>;
+template <int W>
+using LaneBit = std::conditional_t<(W > 1), LaneFlag, std::uint8_t>;
+static_assert(kMaxHorizonDays <= 0xffff, "LaneDay<1> holds every day of a horizon and the horizon itself");
+
 /// Whether some lane passed a test of doubles (an "any" reduction over the lanes): as wide as a
 /// double, so that the SIMD comparison's mask reduces without being packed to 32-bit lanes
 /// (several shuffles per vector on AVX2).
@@ -79,7 +90,7 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   double interdiction[W];
   /// Whether segment s may take from bucket b under the lane's current regime (a copy of
   /// ModelSpec::eligible, refreshed when the regime changes).
-  LaneFlag eligible[kBuckets][Cap::kSegments][W];
+  LaneBit<W> eligible[kBuckets][Cap::kSegments][W];
 
   /// Per plant, in doubles, so that the day's tests and the plant's age are double lanes like
   /// the fractions they select (in AVX2, 32-bit day tests had to be widened to the doubles'
@@ -99,9 +110,9 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   // Per (material, segment): [m][s][lane], so each material's loops are contiguous.
   double cover_days[Cap::kSegments][W];    ///< initial cover drawn for each segment
   double inventory[Cap::kMaterials][Cap::kSegments][W];
-  std::int32_t first_stockout[Cap::kMaterials][Cap::kSegments][W];
-  std::int32_t stockout_days[Cap::kMaterials][Cap::kSegments][W];
-  LaneFlag in_stockout[Cap::kMaterials][Cap::kSegments][W];
+  LaneDay<W> first_stockout[Cap::kMaterials][Cap::kSegments][W];
+  LaneDay<W> stockout_days[Cap::kMaterials][Cap::kSegments][W];
+  LaneBit<W> in_stockout[Cap::kMaterials][Cap::kSegments][W];
   double shortfall[Cap::kMaterials][Cap::kSegments][W];
   double consumed[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand met
   double demanded[Cap::kMaterials][Cap::kSegments][W];  ///< this month's demand
@@ -111,14 +122,14 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   /// receipts are its consumption plus the change of inventory.
   double inventory_at_close[Cap::kMaterials][Cap::kSegments][W];
   double procurement_usd[Cap::kSegments][W];  ///< receipts x price multiplier x base price
-  std::int32_t first_line_stop[Cap::kMaterials][Cap::kSegments][W];
-  std::int32_t line_stop_days[Cap::kMaterials][Cap::kSegments][W];
-  LaneFlag in_line_stop[Cap::kMaterials][Cap::kSegments][W];
+  LaneDay<W> first_line_stop[Cap::kMaterials][Cap::kSegments][W];
+  LaneDay<W> line_stop_days[Cap::kMaterials][Cap::kSegments][W];
+  LaneBit<W> in_line_stop[Cap::kMaterials][Cap::kSegments][W];
   /// Time to survive (docs/model.md §6 "Time to survive, time to recover"): the first day of
   /// the run of months whose receipts fell short of their demand that the open month would
   /// continue (the open month's first day when the last closed month's receipts met its
   /// demand). Frozen at the first line stop, which it then dates.
-  std::int32_t disruption_from[Cap::kMaterials][Cap::kSegments][W];
+  LaneDay<W> disruption_from[Cap::kMaterials][Cap::kSegments][W];
   /// First day of the line-stop spell in progress; -1 between spells.
   std::int32_t stop_spell_from[Cap::kMaterials][Cap::kSegments][W];
   /// This month's demand response factor, in [demand_floor_share, 1] (1 without a response).
