@@ -230,7 +230,7 @@ class PathModel {
       st.plant_start[p][l] = round_days(pl.planned_start_day + delay * days_per_month);
       st.plant_ramp_days[p][l] =
           sample(pl.ramp_months, seed_, path, Purpose::kPlantRamp, p, 0) * days_per_month;
-      st.plant_run_from[p][l] = cancelled ? static_cast<double>(kNeverDay) : st.plant_start[p][l];
+      st.plant_run_from[p][l] = cancelled ? PlantDay<W>(kNeverDay) : st.plant_start[p][l];
     }
 
     for (int m = 0; m < M; ++m) {

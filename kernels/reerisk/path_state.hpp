@@ -50,6 +50,9 @@ using LaneDay = std::conditional_t<(W > 1), std::int32_t, std::uint16_t>;
 template <int W>
 using LaneBit = std::conditional_t<(W > 1), LaneFlag, std::uint8_t>;
 static_assert(kMaxHorizonDays <= 0xffff, "LaneDay<1> holds every day of a horizon and the horizon itself");
+/// A plant's start or run-from day (PathState::plant_start).
+template <int W>
+using PlantDay = std::conditional_t<(W > 1), double, std::int32_t>;
 
 /// Whether some lane passed a test of doubles (an "any" reduction over the lanes): as wide as a
 /// double, so that the SIMD comparison's mask reduces without being packed to 32-bit lanes
@@ -92,13 +95,13 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   /// ModelSpec::eligible, refreshed when the regime changes).
   LaneBit<W> eligible[kBuckets][Cap::kSegments][W];
 
-  /// Per plant, in doubles, so that the day's tests and the plant's age are double lanes like
-  /// the fractions they select (in AVX2, 32-bit day tests had to be widened to the doubles'
-  /// masks, and the age converted): its start day, and the first day it may run now (its
-  /// start, the end of an outage, or kNeverDay when it is cancelled). Days are whole numbers,
-  /// exact in a double.
-  double plant_start[Cap::kPlants][W];
-  double plant_run_from[Cap::kPlants][W];
+  /// Per plant: its start day, and the first day it may run now (its start, the end of an
+  /// outage, or kNeverDay when it is cancelled). With many lanes in doubles, so that the day's
+  /// tests and the plant's age are double lanes like the fractions they select (in AVX2,
+  /// 32-bit day tests had to be widened to the doubles' masks, and the age converted); days
+  /// are whole numbers, exact in a double, so one GPU thread keeps them in half the bytes.
+  PlantDay<W> plant_start[Cap::kPlants][W];
+  PlantDay<W> plant_run_from[Cap::kPlants][W];
   double plant_ramp_days[Cap::kPlants][W];
   RR_HD_INLINE bool plant_cancelled(int p, int l) const { return plant_run_from[p][l] == kNeverDay; }
   /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
