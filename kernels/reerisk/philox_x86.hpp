@@ -56,6 +56,24 @@ RR_KERNEL_CODE_BEGIN
 
 #if RR_HAVE_X86_PHILOX
 
+/// The ten rounds' keys of Philox4x32-10 for a seed (the key after each of Random123's bumps),
+/// as 64-bit words. They are the same for every group of lanes, so the lane loops below read
+/// them from memory, where a broadcast is one load, rather than bumping them in general
+/// registers and broadcasting them from there, a shuffle each, for every group and round.
+struct PhiloxRoundKeys {
+  std::uint64_t a[10], b[10];
+  explicit PhiloxRoundKeys(std::uint64_t seed) {
+    auto k0 = static_cast<std::uint32_t>(seed);
+    auto k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+      a[r] = k0;
+      b[r] = k1;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+  }
+};
+
 /// philox_lanes<W> with SSE2, two lanes per register: every x86-64 CPU has it, so the baseline
 /// copy of the model uses it. W must be even.
 template <int W>
@@ -65,8 +83,7 @@ __attribute__((target("sse2"))) inline void philox_lanes_sse2(std::uint64_t seed
                                                                std::uint32_t word3,
                                                                std::uint32_t (&out)[4][W]) {
   static_assert(W % 2 == 0, "two lanes per SSE2 register");
-  const auto k0 = static_cast<std::uint32_t>(seed);
-  const auto k1 = static_cast<std::uint32_t>(seed >> 32);
+  const PhiloxRoundKeys key(seed);
   const __m128i m0 = _mm_set1_epi64x(0xD2511F53u), m1 = _mm_set1_epi64x(0xCD9E8D57u);
   const __m128i low = _mm_set1_epi64x(0xffffffffu);
   for (int l = 0; l < W; l += 2) {
@@ -76,15 +93,14 @@ __attribute__((target("sse2"))) inline void philox_lanes_sse2(std::uint64_t seed
                                    _mm_set_epi64x(l + 1, l));
     __m128i x0 = _mm_and_si128(path, low), x1 = _mm_srli_epi64(path, 32);
     __m128i x2 = _mm_set1_epi64x(word2), x3 = _mm_set1_epi64x(word3);
-    std::uint32_t a = k0, b = k1;
     for (int r = 0; r < 10; ++r) {
       const __m128i p0 = _mm_mul_epu32(x0, m0), p1 = _mm_mul_epu32(x2, m1);
-      x0 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p1, 32), x1), _mm_set1_epi64x(a));
-      x2 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p0, 32), x3), _mm_set1_epi64x(b));
+      x0 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p1, 32), x1),
+                         _mm_set1_epi64x(static_cast<long long>(key.a[r])));
+      x2 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p0, 32), x3),
+                         _mm_set1_epi64x(static_cast<long long>(key.b[r])));
       x1 = p1;
       x3 = p0;
-      a += 0x9E3779B9u;
-      b += 0xBB67AE85u;
     }
     const __m128i x[4] = {x0, x1, x2, x3};
     for (int w = 0; w < 4; ++w) {  // the two low words side by side
@@ -102,8 +118,7 @@ __attribute__((target("avx2"))) inline void philox_lanes_avx2(std::uint64_t seed
                                                                std::uint32_t word3,
                                                                std::uint32_t (&out)[4][W]) {
   static_assert(W % 4 == 0, "four lanes per AVX2 register");
-  const auto k0 = static_cast<std::uint32_t>(seed);
-  const auto k1 = static_cast<std::uint32_t>(seed >> 32);
+  const PhiloxRoundKeys key(seed);
   const __m256i m0 = _mm256_set1_epi64x(0xD2511F53u), m1 = _mm256_set1_epi64x(0xCD9E8D57u);
   const __m256i low = _mm256_set1_epi64x(0xffffffffu);
   const __m256i evens = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);  // the low words first
@@ -114,17 +129,14 @@ __attribute__((target("avx2"))) inline void philox_lanes_avx2(std::uint64_t seed
                                       _mm256_setr_epi64x(l, l + 1, l + 2, l + 3));
     __m256i x0 = _mm256_and_si256(path, low), x1 = _mm256_srli_epi64(path, 32);
     __m256i x2 = _mm256_set1_epi64x(word2), x3 = _mm256_set1_epi64x(word3);
-    std::uint32_t a = k0, b = k1;
-    for (int r = 0; r < 10; ++r) {  // Random123's _philox4x32round, then its key bump
+    for (int r = 0; r < 10; ++r) {  // Random123's _philox4x32round with round r's key
       const __m256i p0 = _mm256_mul_epu32(x0, m0), p1 = _mm256_mul_epu32(x2, m1);
       x0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
-                            _mm256_set1_epi64x(a));
+                            _mm256_set1_epi64x(static_cast<long long>(key.a[r])));
       x2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3),
-                            _mm256_set1_epi64x(b));
+                            _mm256_set1_epi64x(static_cast<long long>(key.b[r])));
       x1 = p1;  // its low word; the high word is never read
       x3 = p0;
-      a += 0x9E3779B9u;
-      b += 0xBB67AE85u;
     }
     const __m256i x[4] = {x0, x1, x2, x3};
     for (int w = 0; w < 4; ++w) {
@@ -150,8 +162,7 @@ __attribute__((target("avx512f"))) inline void philox_lanes_avx512(std::uint64_t
                                                                     std::uint32_t word3,
                                                                     std::uint32_t (&out)[4][W]) {
   static_assert(W % 8 == 0, "eight lanes per AVX-512 register");
-  const auto k0 = static_cast<std::uint32_t>(seed);
-  const auto k1 = static_cast<std::uint32_t>(seed >> 32);
+  const PhiloxRoundKeys key(seed);
   const __m512i m0 = _mm512_set1_epi64(0xD2511F53u), m1 = _mm512_set1_epi64(0xCD9E8D57u);
   const __m512i low = _mm512_set1_epi64(0xffffffffu);
   for (int l = 0; l < W; l += 8) {
@@ -162,16 +173,15 @@ __attribute__((target("avx512f"))) inline void philox_lanes_avx512(std::uint64_t
                                                         l + 6, l + 7));
     __m512i x0 = _mm512_and_si512(path, low), x1 = _mm512_srli_epi64(path, 32);
     __m512i x2 = _mm512_set1_epi64(word2), x3 = _mm512_set1_epi64(word3);
-    std::uint32_t a = k0, b = k1;
     for (int r = 0; r < 10; ++r) {
       const __m512i p0 = _mm512_mul_epu32(x0, m0), p1 = _mm512_mul_epu32(x2, m1);
       // 0x96: the three-way exclusive or
-      x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, _mm512_set1_epi64(a), 0x96);
-      x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, _mm512_set1_epi64(b), 0x96);
+      x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1,
+                                     _mm512_set1_epi64(static_cast<long long>(key.a[r])), 0x96);
+      x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3,
+                                     _mm512_set1_epi64(static_cast<long long>(key.b[r])), 0x96);
       x1 = p1;
       x3 = p0;
-      a += 0x9E3779B9u;
-      b += 0xBB67AE85u;
     }
     const __m512i x[4] = {x0, x1, x2, x3};
     for (int w = 0; w < 4; ++w) {
