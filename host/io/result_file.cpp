@@ -312,6 +312,12 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
     months[k] = spec.month_start_day[k];
     month_dates[k] = iso_date(sc.start_day + spec.month_start_day[k]);
   }
+  std::vector<std::int32_t> quarters(L.Q);
+  std::vector<std::string> quarter_dates(L.Q);
+  for (int q = 0; q < L.Q; ++q) {
+    quarters[q] = months[q * kMonthsPerQuarter];
+    quarter_dates[q] = month_dates[q * kMonthsPerQuarter];
+  }
   std::vector<std::string> segs, mats, regs, plants;
   for (const auto& x : sc.segments) segs.push_back(x.name);
   for (const auto& x : sc.materials) mats.push_back(x.name);
@@ -367,6 +373,11 @@ void write_coordinates(GroupWriter& g, const Scenario& sc, const ModelSpec& spec
   g.scale("month", H5T_NATIVE_INT32, months, "day", "day index t of each month start");
   g.string_dataset("month_date", month_dates, "month", "calendar date of each month start");
   g.time_coordinate("month_time", "month", months, sc.start, "date of each month start");
+  g.label("quarter", "quarter_date");
+  g.scale("quarter", H5T_NATIVE_INT32, quarters, "day",
+          "day index t of each quarter's start: months 3q, 3q+1 and 3q+2 of the run");
+  g.string_dataset("quarter_date", quarter_dates, "quarter", "calendar date of each quarter's start");
+  g.time_coordinate("quarter_time", "quarter", quarters, sc.start, "date of each quarter's start");
   g.string_scale("segment", segs, "consumer segment");
   g.string_scale("material", mats, "material");
   g.string_scale("regime", regs, "control regime state");
@@ -694,6 +705,19 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
                  L.plant_start, L.P * (K + 2), "paths",
                  "paths by plant start month",
                  "actual start month of non-cancelled plants");
+  g.dataset("plant_output_t_mean", H5T_NATIVE_DOUBLE, dims({"quarter", "plant"}),
+            month_material(&Summary::plant_output_mean_t), "t",
+            "mean output of each plant per quarter of the run, all its materials",
+            "nameplate x the day's output fraction (start, ramp, first-year cap, outages, "
+            "cancellation) summed over the quarter's days; mean of per-path totals rounded to whole kg");
+  g.dataset("plant_output_t_quantile", H5T_NATIVE_DOUBLE, dims({"quarter", "plant", "quantile"}),
+            month_material_quantile(&Summary::plant_output_quantile_t), "t",
+            "quantiles of each plant's output per quarter",
+            "upper edge of the tonnage bin holding the quantile (conservative)");
+  counts_dataset(g, points, "plant_output_count", dims({"quarter", "plant", "tonne_bin"}),
+                 L.plant_output_hist, static_cast<std::uint64_t>(L.Q) * L.P * kTonneSlots, "paths",
+                 "paths by a plant's output in the quarter (log-spaced bins)",
+                 "number of paths whose quarter's output falls in each tonnage bin");
 }
 
 void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,

@@ -296,6 +296,18 @@ Summary summarize(const Scenario& sc, const ModelSpec& spec, const std::vector<s
     const std::uint64_t* h = &tally[L.plant_start + static_cast<std::uint64_t>(p) * (L.K + 2)];
     out.plant_start_month.emplace_back(h, h + L.K + 2);
   }
+  out.plant_output_mean_t.assign(L.Q, std::vector<double>(L.P, 0.0));
+  out.plant_output_quantile_t.assign(L.Q, std::vector<std::vector<double>>(L.P, std::vector<double>(4)));
+  for (int q = 0; q < L.Q; ++q) {
+    for (int p = 0; p < L.P; ++p) {
+      const std::uint64_t qp = static_cast<std::uint64_t>(q) * L.P + p;
+      out.plant_output_mean_t[q][p] = n ? counts[L.plant_output_sum + qp] / kSumUnitsPerTonne / n : 0.0;
+      for (int i = 0; i < 4; ++i) {
+        out.plant_output_quantile_t[q][p][i] = tonne_bin_upper_edge(static_cast<int>(
+            counts.quantile(L.plant_output_hist + qp * kTonneSlots, kTonneSlots, kQuantileLevels[i])));
+      }
+    }
+  }
   return out;
 }
 

@@ -107,6 +107,10 @@ struct Summary {
   std::vector<std::vector<double>> delivered_mean_t;
   std::vector<std::uint64_t> plant_cancelled;         ///< per plant
   std::vector<std::vector<std::uint64_t>> plant_start_month;  ///< [plant][K+2]
+  /// Each plant's output per quarter of the run (all its materials, tonnes): mean and
+  /// quantiles over paths.
+  std::vector<std::vector<double>> plant_output_mean_t;                 ///< [quarter][plant]
+  std::vector<std::vector<std::vector<double>>> plant_output_quantile_t;  ///< [quarter][plant][q]
 };
 
 /// The CostSummary of a histogram over the USD bins and its per-bin sums (kUSD).

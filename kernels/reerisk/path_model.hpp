@@ -231,6 +231,7 @@ class PathModel {
       st.plant_ramp_days[p][l] =
           sample(pl.ramp_months, seed_, path, Purpose::kPlantRamp, p, 0) * days_per_month;
       st.plant_run_from[p][l] = cancelled ? PlantDay<W>(kNeverDay) : st.plant_start[p][l];
+      st.plant_quarter_days[p][l] = 0.0;
     }
 
     for (int m = 0; m < M; ++m) {
@@ -624,6 +625,30 @@ class PathModel {
         add(fill_at, fill);
       }
     }
+    if (month % kMonthsPerQuarter == kMonthsPerQuarter - 1 || month + 1 == spec_.n_months) {
+      close_quarter(month / kMonthsPerQuarter, st);
+    }
+  }
+
+  /// Bins each plant's output over quarter @p q (all its materials) and starts the next.
+  RR_HD void close_quarter(std::int32_t q, State& st) const {
+    for (int p = 0; p < spec_.n_plants; ++p) {
+      double nameplate = 0.0;  // t/day, all materials
+      for (int m = 0; m < spec_.n_materials; ++m) nameplate += spec_.plants[p].output_t_per_day[m];
+      const std::uint64_t qp = static_cast<std::uint64_t>(q) * layout_.P + p;
+      double tonnes[W];
+      int bin_of[W];
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) {
+        tonnes[l] = st.plant_quarter_days[p][l] * nameplate;
+        st.plant_quarter_days[p][l] = 0.0;
+      }
+      tonne_bins_lanes<W>(tonnes, bin_of);
+      for (int l = 0; l < W; ++l) {
+        count(layout_.plant_output_hist + qp * kTonneSlots + bin_of[l], st, l);
+        add_sum(layout_.plant_output_sum + qp, to_sum_units(tonnes[l]), st, l);
+      }
+    }
   }
 
   /// Arrivals, offtake, pool allocation, stockpile, consumption for day @p t (§1 order).
@@ -638,6 +663,11 @@ class PathModel {
     // Output fraction of each plant today (plants.hpp).
     double plant_fraction[Cap::kPlants][W];
     plant_fractions_today(spec_, t, st, plant_fraction);
+    for (int p = 0; p < spec_.n_plants; ++p) {
+      if (t < st.plant_first_day[p]) continue;  // no lane runs it yet (fraction not set)
+      RR_SIMD_LANES
+      for (int l = 0; l < W; ++l) st.plant_quarter_days[p][l] += plant_fraction[p][l];
+    }
 
     for (int m = 0; m < M; ++m) {
       double* inventory = &st.inventory[m][0][0];  // [segment][lane]

@@ -104,6 +104,10 @@ struct alignas(W > 1 ? 64 : alignof(double)) PathState {
   PlantDay<W> plant_run_from[Cap::kPlants][W];
   double plant_ramp_days[Cap::kPlants][W];
   RR_HD_INLINE bool plant_cancelled(int p, int l) const { return plant_run_from[p][l] == kNeverDay; }
+  /// Each plant's output this quarter in days at nameplate: the sum of its daily output
+  /// fractions, which times its nameplate (all materials) is the quarter's tonnes
+  /// (PathModel::close_quarter).
+  double plant_quarter_days[Cap::kPlants][W];
   /// Over the block's lanes where the plant is not cancelled: the first day any of them runs
   /// (kNeverDay when none ever does), and the first day from which every one of them is past
   /// its ramp, so that its ramp fraction is exactly 1 and needs no division.

@@ -44,6 +44,13 @@ constexpr double kUsdPerSumUnit = 1e3;
 /// they are added, so means are exact sums of integers (error below 0.5 kg per path).
 constexpr double kSumUnitsPerTonne = 1000.0;
 
+/// Plant output is tallied per quarter of the run: kMonthsPerQuarter model months from month 0
+/// (the last quarter may be shorter), the period producers report in.
+constexpr int kMonthsPerQuarter = 3;
+RR_HD_INLINE constexpr std::int32_t quarters_of(std::int32_t months) {
+  return (months + kMonthsPerQuarter - 1) / kMonthsPerQuarter;
+}
+
 /// Offsets of every counter block in the flat tally. Pure arithmetic on the scenario's
 /// dimensions, identical on host and device.
 struct TallyLayout {
@@ -53,6 +60,7 @@ struct TallyLayout {
   std::int32_t P = 0;  ///< plants
   std::int32_t R = 0;  ///< regimes
   std::int32_t K = 0;  ///< months
+  std::int32_t Q = 0;  ///< quarters of the run (quarters_of(K))
 
   // Per segment x material blocks, each laid out [s][m][...]
   std::uint64_t first_stockout = 0;   ///< [s][m][H+1]: first stockout day; slot H = never
@@ -88,6 +96,8 @@ struct TallyLayout {
   std::uint64_t shipped_sum = 0;      ///< [K][m]: kg
   std::uint64_t plant_start = 0;      ///< [p][K+2]: [0] before day 0, [1+k] month k, [K+1] never in horizon
   std::uint64_t plant_cancelled = 0;  ///< [p]
+  std::uint64_t plant_output_hist = 0;  ///< [Q][p][kTonneSlots]: a plant's output per path in quarter q, all materials
+  std::uint64_t plant_output_sum = 0;   ///< [Q][p]: kg
   std::uint64_t paths = 0;            ///< [1]: paths simulated
   std::uint64_t overflow = 0;         ///< [1]: paths whose transit list overflowed
   // Importance sampling only (ModelSpec::importance_sampling; empty otherwise).
@@ -104,7 +114,7 @@ struct TallyLayout {
   /// Layout for a scenario's dimensions.
   RR_HD explicit TallyLayout(const ModelSpec& spec)
       : H(spec.horizon_days), M(spec.n_materials), S(spec.n_segments), P(spec.n_plants),
-        R(spec.n_regimes), K(spec.n_months) {
+        R(spec.n_regimes), K(spec.n_months), Q(quarters_of(spec.n_months)) {
     const std::uint64_t sm = static_cast<std::uint64_t>(S) * M;
     std::uint64_t at = 0;
     first_stockout = at;   at += sm * (H + 1);
@@ -138,6 +148,8 @@ struct TallyLayout {
     shipped_sum = at;      at += static_cast<std::uint64_t>(K) * M;
     plant_start = at;      at += static_cast<std::uint64_t>(P) * (K + 2);
     plant_cancelled = at;  at += P;
+    plant_output_hist = at; at += static_cast<std::uint64_t>(Q) * P * kTonneSlots;
+    plant_output_sum = at;  at += static_cast<std::uint64_t>(Q) * P;
     paths = at;            at += 1;
     overflow = at;         at += 1;
     counters = at;

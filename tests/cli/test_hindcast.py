@@ -39,6 +39,8 @@ EXPECTED_FAILURES = {
     "dy_tb_exports_t[Tb, 2025-05]": "licences_keep_their_request_month_terms",
     "dy_tb_exports_t[Dy, 2025-06]": "licences_keep_their_request_month_terms",
     "first_auto_stoppage_days[all, 2025-05-26]": "segments_are_aggregates_not_first_plants",
+    "lynas_dy_tb_output_t[Dy+Tb, 2025-07]": "plant_ramps_are_greenfield_estimates",
+    "lynas_dy_tb_output_t[Dy+Tb, 2025-10]": "plant_ramps_are_greenfield_estimates",
 }
 
 

@@ -221,6 +221,51 @@ TEST(MechanismTest, ScheduledEventsAndCancellationsAndOutages) {
   EXPECT_EQ(first_stockout_on(l, t, 0, 0, 25), 100u);
 }
 
+// Plant output per quarter of the run (docs/model.md §6 "Plants"): from 1 January, 200 days
+// make quarters of 90, 91 and 19 days. A running plant of 1 t/day of X and 2 of Y makes 3 t a
+// day in each; one starting on day 0 with a 12-month (365-day) ramp capped at 0.5 makes
+// (a + 1) / 365 t on day a, 90 x 91 / 2 / 365 t in the first quarter; a cancelled one nothing.
+TEST(MechanismTest, PlantOutputIsTalliedPerQuarterOfTheRun) {
+  const std::string text =
+      "[run]\nstart = \"2026-01-01\"\nhorizon_days = 200\n\n"
+      "[[material]]\nname = \"X\"\nchina_baseline_t_per_year = 0\n\n"
+      "[[material]]\nname = \"Y\"\nchina_baseline_t_per_year = 0\n\n"
+      "[[regime]]\nname = \"open\"\nthrottle = { X = 1.0, Y = 1.0 }\n\n"
+      "[[plant]]\nname = \"running\"\nplanned_start = \"2020-01-01\"\n"
+      "output_t_per_year = { X = 365, Y = 730 }\n\n"
+      "[[plant]]\nname = \"ramping\"\nplanned_start = \"2026-01-01\"\noutput_t_per_year = { X = 365 }\n"
+      "ramp_months = 12\nfirst_year_cap = 0.5\n\n"
+      "[[plant]]\nname = \"gone\"\nplanned_start = \"2020-01-01\"\noutput_t_per_year = { Y = 365 }\n"
+      "cancel_probability = 1.0\n\n"
+      "[[segment]]\nname = \"seg\"\ndemand_t_per_year = { X = 365, Y = 365 }\ncover_days = 25\n"
+      "target_cover_days = 60\n";
+  const auto l = load(text);
+  const TallyLayout& L = l.layout;
+  ASSERT_EQ(L.K, 7);
+  ASSERT_EQ(L.Q, 3);
+  const std::uint64_t paths = 24;
+  const auto t = run_cpu(*l.spec, 2, paths);
+  const auto kg = [&](int q, int p) { return t[L.plant_output_sum + static_cast<std::uint64_t>(q) * L.P + p]; };
+  const auto in_bin = [&](int q, int p, double tonnes) {
+    return t[L.plant_output_hist + (static_cast<std::uint64_t>(q) * L.P + p) * kTonneSlots + tonne_bin(tonnes)];
+  };
+  const double quarter_days[3] = {90, 91, 19};
+  for (int q = 0; q < 3; ++q) {
+    EXPECT_EQ(kg(q, 0), paths * static_cast<std::uint64_t>(quarter_days[q] * 3 * 1000)) << q;
+    EXPECT_EQ(in_bin(q, 0, quarter_days[q] * 3), paths) << q;
+    EXPECT_EQ(kg(q, 2), 0u) << q;
+    EXPECT_EQ(in_bin(q, 2, 0.0), paths) << q;
+  }
+  const double ramp_q0 = 90.0 * 91.0 / 2.0 / 365.0;  // 11.219 t
+  EXPECT_EQ(kg(0, 1), paths * static_cast<std::uint64_t>(std::llround(ramp_q0 * 1000)));
+  EXPECT_EQ(in_bin(0, 1, ramp_q0), paths);
+  // Below the cap until day 181 ((181 + 1) / 365 < 0.5), 0.5 from day 182.
+  const Summary s = summarize(l.scenario, *l.spec, t);
+  EXPECT_NEAR(s.plant_output_mean_t[0][1], ramp_q0, 5e-4);
+  EXPECT_NEAR(s.plant_output_mean_t[1][1], (181.0 * 182.0 / 2.0) / 365.0 - ramp_q0, 5e-4);
+  EXPECT_NEAR(s.plant_output_mean_t[2][1], 182.0 / 365.0 + 18 * 0.5, 5e-4);
+}
+
 TEST(MechanismTest, DemandNoiseHasMeanOne) {
   // Zero cover, no supply: every day's demand is short, so the total shortfall is the total
   // demand, 365 x mean factor. Its path mean has standard error cv x sqrt(365 / n) t.

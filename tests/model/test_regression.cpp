@@ -73,6 +73,12 @@ std::map<std::string, std::uint64_t> digest(const Scenario& sc, const TallyLayou
     }
   }
   for (int p = 0; p < L.P; ++p) d["cancelled." + std::to_string(p)] = t[L.plant_cancelled + p];
+  for (int q : {0, 4, 8}) {
+    for (int p = 0; p < L.P; ++p) {
+      d["plant_output_kg_quarter_" + std::to_string(q) + "." + std::to_string(p)] =
+          t[L.plant_output_sum + static_cast<std::uint64_t>(q) * L.P + p];
+    }
+  }
   return d;
 }
 

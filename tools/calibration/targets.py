@@ -6,7 +6,10 @@ A target row (observed.Target) maps to one model output:
 - price_ratio_europe_china: the month's price multiplier times the pre-control Europe/China
   ratio (PRE_CONTROL_RATIO, sources.md §O5: 1.1-1.4x), so the multiplier's target is the
   observed ratio / 1.25;
-- first_auto_stoppage_days: the first-stockout day of segment AUTO_SEGMENT, material NdFeB.
+- first_auto_stoppage_days: the first-stockout day of segment AUTO_SEGMENT, material NdFeB;
+- lynas_dy_tb_output_t: the output of the plant PLANT_OUTPUTS names in a quarter of the run
+  (plant_output_*: three model months from run.start, all of the plant's materials, which
+  must be those of the row).
 Quantities in NOT_MODELLED are known but have no model output (each with the reason); rows of
 the reference window are levels, never compared.
 
@@ -30,7 +33,9 @@ from observed import ObservedError
 PRE_CONTROL_RATIO = (1.25, 0.15)  # Europe/China Dy and Tb price ratio before April 2025 [S35]
 AUTO_SEGMENT = "west_auto"
 EXPORTS = {"magnet_exports_t", "dy_tb_exports_t"}
-MODELLED = EXPORTS | {"price_ratio_europe_china", "first_auto_stoppage_days"}
+# A producer's reported output: the scenario's plant and the materials the row counts.
+PLANT_OUTPUTS = {"lynas_dy_tb_output_t": ("Lynas Malaysia HRE circuit", {"Dy", "Tb"})}
+MODELLED = EXPORTS | {"price_ratio_europe_china", "first_auto_stoppage_days"} | set(PLANT_OUTPUTS)
 NOT_MODELLED = {
     "magnet_exports_t_per_month_mean": "a pre-control level (the baseline input), not an outcome",
     "licence_approval_share": "counts applications, not tonnes; the model's approval share is "
@@ -38,7 +43,6 @@ NOT_MODELLED = {
     "dy_tb_exports_change_y": "a calendar-year change; needs January-March 2025, before the "
                               "hindcast starts",
     "dy_receipts_change_y": "Japan's receipts: the model has no destinations within a channel",
-    "lynas_dy_tb_output_t": "plant output is not a model output yet",
 }
 KNOWN = MODELLED | set(NOT_MODELLED)
 LEVEL = 0.95
@@ -50,13 +54,16 @@ class ScenarioInfo:
     horizon_days: int
     materials: list
     segments: list
+    plants: dict = dataclasses.field(default_factory=dict)  # name -> materials it makes
 
     @classmethod
     def from_config(cls, config: dict) -> "ScenarioInfo":
         run = config["run"]
         start = run["start"] if isinstance(run["start"], dt.date) else dt.date.fromisoformat(run["start"])
+        plants = {p["name"]: {m for m, t in p.get("output_t_per_year", {}).items() if t > 0}
+                  for p in config.get("plant", [])}
         return cls(start, int(run["horizon_days"]), [m["name"] for m in config["material"]],
-                   [s["name"] for s in config["segment"]])
+                   [s["name"] for s in config["segment"]], plants)
 
     @property
     def end(self) -> dt.date:
@@ -115,6 +122,21 @@ def check_against_scenario(targets, info: ScenarioInfo):
         elif t.quantity == "first_auto_stoppage_days":
             if AUTO_SEGMENT not in info.segments or "NdFeB" not in info.materials:
                 errors.append(f"{where} needs segment \"{AUTO_SEGMENT}\" and material \"NdFeB\"")
+        elif t.quantity in PLANT_OUTPUTS:
+            plant, materials = PLANT_OUTPUTS[t.quantity]
+            k = info.month_index(t.start)
+            last = calendar.monthrange(t.end.year, t.end.month)[1]
+            if (t.start.day != 1 or t.end.day != last or info.month_index(t.end) != k + 2
+                    or k % 3):
+                errors.append(f"{where}: the period must be three calendar months (first to "
+                              "last day) starting in a quarter of the run (months 3q from "
+                              f"run.start {info.start})")
+            if plant not in info.plants:
+                errors.append(f"{where} needs plant \"{plant}\" in the scenario")
+            elif not info.plants[plant] <= materials:
+                errors.append(f"{where}: plant \"{plant}\" makes "
+                              + ", ".join(sorted(info.plants[plant]))
+                              + "; its output counts only " + ", ".join(sorted(materials)))
     if errors:
         raise ObservedError("\n".join(errors))
 
@@ -145,19 +167,29 @@ def _quantile_edge(counts, upper, q):
     return float(upper[min(int(np.searchsorted(cdf, q, side="left")), len(upper) - 1)])
 
 
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _tonnage_prediction(t, ds, counts, mean, note) -> Prediction:
+    """A per-path tonnage binned on the tonne bins (@p counts), with its mean @p mean."""
+    counts = counts.values.astype(float)
+    lower, upper = ds.tonne_bin_lower.values, ds.tonne_bin_upper.values
+    mid = np.where(lower > 0, np.sqrt(lower * np.maximum(upper, lower)), upper / 2)
+    mean = float(mean)
+    n = counts.sum()
+    spread = math.sqrt(max(float((counts * mid ** 2).sum() / n) - mean ** 2, 0.0))
+    lo, hi = _interval_from_counts(counts, lower, upper)
+    return Prediction(t, t.value, t.uncertainty, mean, spread, lo, hi, note)
+
+
 def predict(t, ds, info: ScenarioInfo) -> Prediction:
     """The model's prediction for target row @p t from result dataset @p ds (one point)."""
     if t.quantity in EXPORTS:
         k, m = info.month_index(t.start), model_material(t)
-        counts = ds.china_shipped_count.isel(month=k).sel(material=m).values.astype(float)
-        lower, upper = ds.tonne_bin_lower.values, ds.tonne_bin_upper.values
-        mid = np.where(lower > 0, np.sqrt(lower * np.maximum(upper, lower)), upper / 2)
-        mean = float(ds.china_shipped_t_mean.isel(month=k).sel(material=m))
-        n = counts.sum()
-        spread = math.sqrt(max(float((counts * mid ** 2).sum() / n) - mean ** 2, 0.0))
-        lo, hi = _interval_from_counts(counts, lower, upper)
         note = "partial month: the model's month starts on run.start" if k == 0 and info.start.day != 1 else ""
-        return Prediction(t, t.value, t.uncertainty, mean, spread, lo, hi, note)
+        return _tonnage_prediction(t, ds, ds.china_shipped_count.isel(month=k).sel(material=m),
+                                   ds.china_shipped_t_mean.isel(month=k).sel(material=m), note)
     if t.quantity == "price_ratio_europe_china":
         k = info.month_index(t.start)
         counts = ds.price_multiplier_count.isel(month=k).sel(material=t.material).values.astype(float)
@@ -185,4 +217,10 @@ def predict(t, ds, info: ScenarioInfo) -> Prediction:
         spread = (min(day(0.84), H) - min(day(0.16), H)) / 2
         return Prediction(t, observed, t.uncertainty, min(day(0.5), H), spread, day(q_lo),
                           day(q_hi), f"segment {AUTO_SEGMENT}: days from run.start")
+    if t.quantity in PLANT_OUTPUTS:
+        plant, _ = PLANT_OUTPUTS[t.quantity]
+        q = info.month_index(t.start) // 3
+        note = f"{plant}: the run's quarter from {_text(ds.quarter_date.values[q])}"
+        return _tonnage_prediction(t, ds, ds.plant_output_count.isel(quarter=q).sel(plant=plant),
+                                   ds.plant_output_t_mean.isel(quarter=q).sel(plant=plant), note)
     raise KeyError(t.quantity)
