@@ -630,8 +630,9 @@ class PathModel {
     }
   }
 
-  /// Bins each plant's output over quarter @p q (all its materials) and starts the next.
-  RR_HD void close_quarter(std::int32_t q, State& st) const {
+  /// Bins each plant's output over quarter @p q (all its materials) and starts the next. Out of
+  /// line on the GPU (four times a year), where inlined it made the day loop spill.
+  RR_HD_COLD void close_quarter(std::int32_t q, State& st) const {
     for (int p = 0; p < spec_.n_plants; ++p) {
       double nameplate = 0.0;  // t/day, all materials
       for (int m = 0; m < spec_.n_materials; ++m) nameplate += spec_.plants[p].output_t_per_day[m];
