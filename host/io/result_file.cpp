@@ -676,15 +676,33 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
       return v;
     });
   };
-  g.dataset("china_shipped_t_mean", H5T_NATIVE_DOUBLE, dims({"month", "material"}),
-            month_material(&Summary::china_shipped_mean_t), "t",
-            "mean licensed exports from China per month",
-            "tonnes leaving China under licence (tranches on their export day), before seizure, "
-            "without smuggling; mean of per-path monthly totals rounded to whole kg");
-  g.dataset("china_shipped_t_quantile", H5T_NATIVE_DOUBLE, dims({"month", "material", "quantile"}),
-            month_material_quantile(&Summary::china_shipped_quantile_t), "t",
-            "quantiles of licensed exports from China per month",
-            "upper edge of the tonnage bin holding the quantile (conservative)");
+  // A per-path tonnage binned per (period, entity): its mean, quantiles and histogram.
+  const auto tonnage_outputs = [&](const std::string& name, const std::vector<std::string>& period_entity,
+                                   auto mean_member, auto quantile_member, std::uint64_t hist,
+                                   const std::string& what, const std::string& mean_how,
+                                   const std::string& each) {
+    const auto with = [&](const char* last) {
+      std::vector<std::string> d = period_entity;
+      d.push_back(last);
+      return dims(d);
+    };
+    g.dataset((name + "_t_mean").c_str(), H5T_NATIVE_DOUBLE, dims(period_entity),
+              month_material(mean_member), "t", ("mean " + what).c_str(), mean_how.c_str());
+    g.dataset((name + "_t_quantile").c_str(), H5T_NATIVE_DOUBLE, with("quantile"),
+              month_material_quantile(quantile_member), "t", ("quantiles of " + what).c_str(),
+              "upper edge of the tonnage bin holding the quantile (conservative)");
+    const auto& rows = points.front().summary.*mean_member;  // [period][entity]
+    const std::uint64_t cells = rows.empty() ? 0 : rows.size() * rows.front().size();
+    counts_dataset(g, points, (name + "_count").c_str(), with("tonne_bin"), hist, cells * kTonneSlots,
+                   "paths", ("paths by " + what + " (log-spaced bins)").c_str(),
+                   ("number of paths whose " + each + " falls in each tonnage bin").c_str());
+  };
+  tonnage_outputs("china_shipped", {"month", "material"}, &Summary::china_shipped_mean_t,
+                  &Summary::china_shipped_quantile_t, L.shipped_hist,
+                  "licensed exports from China per month",
+                  "tonnes leaving China under licence (tranches on their export day), before "
+                  "seizure, without smuggling; mean of per-path monthly totals rounded to whole kg",
+                  "month's exports");
   g.dataset("china_shipped_share_mean", H5T_NATIVE_DOUBLE, dims({"month", "material"}),
             month_material(&Summary::china_shipped_share_mean), "1",
             "mean licensed exports as a share of the pre-control monthly baseline",
@@ -693,10 +711,6 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
             month_material_quantile(&Summary::china_shipped_share_quantile), "1",
             "quantiles of licensed exports as a share of the pre-control monthly baseline",
             "china_shipped_t_quantile / (china_baseline_t_per_year / 12)");
-  counts_dataset(g, points, "china_shipped_count", dims({"month", "material", "tonne_bin"}),
-                 L.shipped_hist, K * M * kTonneSlots, "paths",
-                 "paths by licensed exports in the month (log-spaced bins)",
-                 "number of paths whose month's exports fall in each tonnage bin");
   counts_dataset(g, points, "plant_cancelled", dims({"plant"}),
                  L.plant_cancelled, L.P, "paths",
                  "paths on which the plant is cancelled",
@@ -705,19 +719,13 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
                  L.plant_start, L.P * (K + 2), "paths",
                  "paths by plant start month",
                  "actual start month of non-cancelled plants");
-  g.dataset("plant_output_t_mean", H5T_NATIVE_DOUBLE, dims({"quarter", "plant"}),
-            month_material(&Summary::plant_output_mean_t), "t",
-            "mean output of each plant per quarter of the run, all its materials",
-            "nameplate x the day's output fraction (start, ramp, first-year cap, outages, "
-            "cancellation) summed over the quarter's days; mean of per-path totals rounded to whole kg");
-  g.dataset("plant_output_t_quantile", H5T_NATIVE_DOUBLE, dims({"quarter", "plant", "quantile"}),
-            month_material_quantile(&Summary::plant_output_quantile_t), "t",
-            "quantiles of each plant's output per quarter",
-            "upper edge of the tonnage bin holding the quantile (conservative)");
-  counts_dataset(g, points, "plant_output_count", dims({"quarter", "plant", "tonne_bin"}),
-                 L.plant_output_hist, static_cast<std::uint64_t>(L.Q) * L.P * kTonneSlots, "paths",
-                 "paths by a plant's output in the quarter (log-spaced bins)",
-                 "number of paths whose quarter's output falls in each tonnage bin");
+  tonnage_outputs("plant_output", {"quarter", "plant"}, &Summary::plant_output_mean_t,
+                  &Summary::plant_output_quantile_t, L.plant_output_hist,
+                  "each plant's output per quarter of the run, all its materials",
+                  "nameplate x the day's output fraction (start, ramp, first-year cap, outages, "
+                  "cancellation) summed over the quarter's days; mean of per-path totals rounded "
+                  "to whole kg",
+                  "quarter's output");
 }
 
 void write_contents(hid_t file, const Scenario& sc, const std::vector<PointResult>& points,
