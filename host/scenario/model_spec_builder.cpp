@@ -69,10 +69,10 @@ std::unique_ptr<ModelSpec> build_model_spec(const Scenario& sc) {
     RegimeSpec& rs = s.regimes[r];
     rs.licensing = rc.licensing;
     rs.defense_allowed = rc.defense_allowed;
-    rs.licence_days = rc.licence_days;
-    rs.mean_licence_days = rc.licensing ? dist_mean(rc.licence_days) : 0.0;
     rs.approval = rc.approval;
     for (int m = 0; m < s.n_materials; ++m) {
+      rs.licence_days[m] = rc.licence_days[m];
+      rs.mean_licence_days[m] = rc.licensing ? dist_mean(rc.licence_days[m]) : 0.0;
       rs.throttle[m] = rc.throttle[m];
       rs.price_premium[m] = m < static_cast<int>(rc.price_premium.size())
                                 ? rc.price_premium[m] : Dist{DistKind::kFixed, 1.0};

@@ -33,7 +33,7 @@ struct RegimeConfig {
   std::optional<double> initial_probability;
   bool defense_allowed = true;
   bool licensing = false;
-  Dist licence_days;
+  std::vector<Dist> licence_days;   ///< per material: licence_days, or licence_days_by_material's
   Dist approval{DistKind::kFixed, 1.0};
   std::vector<Dist> throttle;       ///< per material
   std::vector<Dist> price_premium;  ///< per material; fixed 1 where not given

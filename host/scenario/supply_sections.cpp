@@ -20,8 +20,8 @@ void ScenarioReader::read_regimes(Scenario& sc) {
   bool any_initial = false;
   for (const toml::table* t : list) {
     check_keys(*t, "[[regime]]", {"name", "initial_probability", "defense_allowed", "licensing",
-                                  "licence_days", "approval", "throttle", "price_premium",
-                                  "transition"});
+                                  "licence_days", "licence_days_by_material", "approval",
+                                  "throttle", "price_premium", "transition"});
     RegimeConfig r;
     r.name = name_of(*t, "regime");
     const std::string w = "regime \"" + r.name + "\"";
@@ -33,8 +33,18 @@ void ScenarioReader::read_regimes(Scenario& sc) {
     }
     r.defense_allowed = boolean(*t, "defense_allowed", w + " defense_allowed").value_or(true);
     r.licensing = boolean(*t, "licensing", w + " licensing").value_or(false);
-    r.licence_days = dist(*t, "licence_days", w + " licence_days", Support::kNonNegative,
-                          r.licensing);
+    const Dist licence_days = dist(*t, "licence_days", w + " licence_days", Support::kNonNegative,
+                                   r.licensing);
+    // A material whose licences take their own time (docs/model.md §6 "China batches").
+    r.licence_days = per_material<Dist>(*t, "licence_days_by_material",
+                                        w + " licence_days_by_material", false, licence_days,
+                                        [&](const toml::node& v, const std::string& what) {
+                                          return dist(v, what, Support::kNonNegative);
+                                        });
+    if (t->get("licence_days_by_material") && !r.licensing) {
+      fail(*t->get("licence_days_by_material"),
+           w + " gives licence_days_by_material but has no licensing; allowed: only with licensing = true");
+    }
     r.approval = dist(*t, "approval", w + " approval", Support::kUnit, r.licensing,
                       Dist{DistKind::kFixed, 1.0});
     r.throttle = per_material<Dist>(*t, "throttle", w + " throttle", true,

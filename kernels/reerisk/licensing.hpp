@@ -36,7 +36,7 @@ RR_HD_INLINE void request_china_batch(const ModelSpec& spec, int m, std::int32_t
   }
   for (int l = 0; l < W; ++l) {
     const double lead_days =
-        spec.regimes[st.regime[l]].mean_licence_days + spec.shipping_days[m];
+        spec.regimes[st.regime[l]].mean_licence_days[m] + spec.shipping_days[m];
     double use = 0.0, gap = 0.0;
     for (int s = 0; s < spec.n_segments; ++s) {
       const double daily = spec.demand_t[m][s] * st.demand_scale[m][s][l];
@@ -72,7 +72,7 @@ RR_HD_INLINE void draw_licence_normals(const ModelSpec& spec, std::uint64_t seed
   int any = 0;
   for (int l = 0; l < W; ++l) {
     const RegimeSpec& reg = spec.regimes[st.regime[l]];
-    any |= reg.licensing && reg.licence_days.kind == DistKind::kLognormal &&
+    any |= reg.licensing && reg.licence_days[m].kind == DistKind::kLognormal &&
            approval_u[l] < share[l];
   }
   if (any) first_normal_lanes<W, Simd>(seed, paths, purpose, m, step, z);
@@ -159,10 +159,10 @@ RR_HD_INLINE double license_lots(const ModelSpec& spec, std::uint64_t seed, Path
   double approved = 0.0;
   for (int i = 0; i < lots; ++i) {
     if (!(lot.uniform() < q)) {
-      skip_sample(reg.licence_days, days);  // lot i + 1 keeps draw i + 1, uncomputed here
+      skip_sample(reg.licence_days[m], days);  // lot i + 1 keeps draw i + 1, uncomputed here
       continue;
     }
-    const std::int32_t wait = round_days(sample(reg.licence_days, days));
+    const std::int32_t wait = round_days(sample(reg.licence_days[m], days));
     seed_exports(spec, st, l, day + wait, m, share, true);
     approved += share;
   }
@@ -202,7 +202,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
   int any = 0;
   for (int l = 0; l < W; ++l) {
     const RegimeSpec& reg = spec.regimes[st.regime[l]];
-    const DistKind kind = reg.licence_days.kind;
+    const DistKind kind = reg.licence_days[m].kind;
     by_lanes[l] = reg.licensing && (kind == DistKind::kLognormal || kind == DistKind::kFixed);
     if (reg.licensing && !by_lanes[l]) {
       amount[l] = license_lots(spec, seed, st, l, paths[l], day, m, step, reg, q[l], amount[l],
@@ -217,7 +217,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
   for (int l = 0; l < W; ++l) {
     share[l] = amount[l] / lots;
     approved[l] = 0.0;
-    const Dist& days = spec.regimes[st.regime[l]].licence_days;  // read for by_lanes only
+    const Dist& days = spec.regimes[st.regime[l]].licence_days[m];  // read for by_lanes only
     median[l] = days.p0;
     sigma[l] = days.p1;
     lognormal[l] = days.kind == DistKind::kLognormal;
@@ -251,7 +251,7 @@ RR_HD_INLINE void license_lots_lanes(const ModelSpec& spec, std::uint64_t seed,
     const int n_approved = list_flagged<W, Simd>(lot_approved, approved_lane);
     for (int k = 0; k < n_approved; ++k) {
       const int l = approved_lane[k];
-      const Dist& licence_days = spec.regimes[st.regime[l]].licence_days;
+      const Dist& licence_days = spec.regimes[st.regime[l]].licence_days[m];
       const std::int32_t days =
           settled[l] ? wait[l] : round_days(lognormal_at(licence_days, z[l]));
       seed_exports(spec, st, l, day + days, m, share[l], true);
@@ -285,7 +285,7 @@ RR_HD_INLINE bool pre_start_batch_may_reach_day0(const ModelSpec& spec, std::uin
   int any_lognormal = 0;
   for (int l = 0; l < W; ++l) {
     const RegimeSpec& reg = spec.regimes[st.regime[l]];
-    const Dist& days = reg.licence_days;
+    const Dist& days = reg.licence_days[m];
     const bool by_word = reg.licensing && days.kind == DistKind::kLognormal;
     lognormal[l] = by_word ? 1 : 0;
     any_lognormal |= by_word;
@@ -334,7 +334,7 @@ RR_HD_INLINE bool pre_start_batch_may_reach_day0(const ModelSpec& spec, std::uin
   for (int r = 0; r < spec.n_regimes; ++r) {
     if (!approved_any[r]) continue;
     const double z = normal_quantile(r123::u01fixedpt<double>(top[r]));
-    const double most_days = lognormal_at(spec.regimes[r].licence_days, z) * (1.0 + 1e-6) + 1.0;
+    const double most_days = lognormal_at(spec.regimes[r].licence_days[m], z) * (1.0 + 1e-6) + 1.0;
     if (!(most_days + landed < 0.0)) return true;  // also for a NaN
   }
   return false;

@@ -43,10 +43,12 @@ struct AllocationOrder {
 struct RegimeSpec {
   bool licensing = false;
   bool defense_allowed = true;
-  Dist licence_days;                         ///< licence lead time, days
+  /// Licence lead time of each material, days: the regime's, or the material's own where the
+  /// scenario gives one (licence_days_by_material).
+  Dist licence_days[kMaxMaterials];
   /// Mean licence lead time in days (0 without licensing), set by the host from licence_days:
   /// buyers order for it (docs/model.md §6 "Flows that answer orders").
-  double mean_licence_days = 0.0;
+  double mean_licence_days[kMaxMaterials] = {};
   Dist approval;                             ///< q, drawn once per regime episode
   Dist throttle[kMaxMaterials];              ///< share of the baseline flow requested
   /// Licensing-friction price factor per material, drawn per episode; fixed 1 (none) unless

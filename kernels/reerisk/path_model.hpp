@@ -335,7 +335,7 @@ class PathModel {
             std::int32_t licence = 0;
             if (reg.licensing) {
               if (approval_u[l] < q[l]) {
-                licence = licence_lead_days(seed_, reg.licence_days, licence_z[l], path,
+                licence = licence_lead_days(seed_, reg.licence_days[m], licence_z[l], path,
                                             Purpose::kPipelineLicenceDays, m, step);
               } else {
                 approved[l] = 0.0;
@@ -476,7 +476,7 @@ class PathModel {
         licence[m][l] = 0;
         if (reg.licensing && spec_.licence_lots[m] <= 1 && asked[m]) {  // lots: licensed above
           if (approval_u[m][l] < st.approval_share[l]) {
-            licence[m][l] = licence_lead_days(seed_, reg.licence_days, licence_z[m][l], path,
+            licence[m][l] = licence_lead_days(seed_, reg.licence_days[m], licence_z[m][l], path,
                                               Purpose::kLicenceDays, m, step);
           } else {
             approved[m][l] = 0.0;

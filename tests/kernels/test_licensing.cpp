@@ -85,10 +85,10 @@ TEST(PreStartBatchTest, AMonthIsRuledOutOnlyWhenNoLotCanStillBeInTransitOnDayZer
   spec->shipments_per_month[0] = 4;  // the last tranche leaves 21 days after the licence
   spec->n_regimes = 4;
   for (int r = 0; r < 3; ++r) spec->regimes[r].licensing = true;
-  spec->regimes[0].licence_days = lognormal(63, 0.5);
-  spec->regimes[1].licence_days = lognormal(90, 0.9);
-  spec->regimes[2].licence_days.kind = DistKind::kFixed;
-  spec->regimes[2].licence_days.p0 = 200.4;
+  spec->regimes[0].licence_days[0] = lognormal(63, 0.5);
+  spec->regimes[1].licence_days[0] = lognormal(90, 0.9);
+  spec->regimes[2].licence_days[0].kind = DistKind::kFixed;
+  spec->regimes[2].licence_days[0].p0 = 200.4;
   spec->regimes[3].licensing = false;
   const std::uint64_t seed = 2026;
   const Purpose approval = Purpose::kPipelineApproval, licence = Purpose::kPipelineLicenceDays;
@@ -117,10 +117,10 @@ TEST(PreStartBatchTest, AMonthIsRuledOutOnlyWhenNoLotCanStillBeInTransitOnDayZer
             Stream days(seed, paths[l], licence, 0, step);
             for (int i = 0; i < lots; ++i) {
               if (!(lot.uniform() < q[l])) {
-                skip_sample(reg.licence_days, days);
+                skip_sample(reg.licence_days[0], days);
                 continue;
               }
-              const std::int32_t wait = round_days(sample(reg.licence_days, days));
+              const std::int32_t wait = round_days(sample(reg.licence_days[0], days));
               lands = lands || day + wait + 21 + 45 >= 0;
             }
           }

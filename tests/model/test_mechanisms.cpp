@@ -266,6 +266,36 @@ TEST(MechanismTest, PlantOutputIsTalliedPerQuarterOfTheRun) {
   EXPECT_NEAR(s.plant_output_mean_t[2][1], 182.0 / 365.0 + 18 * 0.5, 5e-4);
 }
 
+// A material's own licence time (licence_days_by_material): from 1 January each month's
+// batch, 365 / 12 t, is licensed and leaves China 10 days after its request for X and 40 days
+// after for Y. X leaves on days 10, 41, 69 and 100, in its own month; Y on days 40, 71 and 99,
+// a month late, and its April batch (day 130) after the horizon.
+TEST(MechanismTest, AMaterialsOwnLicenceTimeTakesPrecedence) {
+  const std::string text =
+      "[run]\nstart = \"2026-01-01\"\nhorizon_days = 120\n\n"
+      "[[material]]\nname = \"X\"\nchina_baseline_t_per_year = 365\nshipping_days = 0\n\n"
+      "[[material]]\nname = \"Y\"\nchina_baseline_t_per_year = 365\nshipping_days = 0\n\n"
+      "[[regime]]\nname = \"lic\"\nlicensing = true\nlicence_days = 10\n"
+      "licence_days_by_material = { Y = 40 }\napproval = 1.0\nthrottle = { X = 1.0, Y = 1.0 }\n\n"
+      "[[segment]]\nname = \"seg\"\ndemand_t_per_year = { X = 365, Y = 365 }\ncover_days = 200\n"
+      "target_cover_days = 60\n";
+  const auto l = load(text);
+  EXPECT_EQ(l.spec->regimes[0].licence_days[0].p0, 10.0);
+  EXPECT_EQ(l.spec->regimes[0].licence_days[1].p0, 40.0);
+  EXPECT_EQ(l.spec->regimes[0].mean_licence_days[0], 10.0);
+  EXPECT_EQ(l.spec->regimes[0].mean_licence_days[1], 40.0);
+  ASSERT_EQ(l.layout.K, 4);
+  const std::uint64_t paths = 8;
+  const auto t = run_cpu(*l.spec, 3, paths);
+  const auto kg = [&](int k, int m) {
+    return t[l.layout.shipped_sum + static_cast<std::uint64_t>(k) * l.layout.M + m] / paths;
+  };
+  const std::uint64_t batch = 30417;  // 365 / 12 t in whole kg
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(kg(k, 0), batch) << k;
+  EXPECT_EQ(kg(0, 1), 0u);
+  for (int k = 1; k < 4; ++k) EXPECT_EQ(kg(k, 1), batch) << k;
+}
+
 TEST(MechanismTest, DemandNoiseHasMeanOne) {
   // Zero cover, no supply: every day's demand is short, so the total shortfall is the total
   // demand, 365 x mean factor. Its path mean has standard error cv x sqrt(365 / n) t.

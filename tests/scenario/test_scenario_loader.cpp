@@ -150,6 +150,27 @@ TEST(ScenarioLoaderTest, ShipmentsAndPricePremiums) {
                  {"no licensing", "licensing = true"});
 }
 
+TEST(ScenarioLoaderTest, LicenceDaysByMaterial) {
+  const Scenario sc = load_scenario_text(
+      edit("transition = { truce = 0.98, escalated = 0.02 }",
+           "transition = { truce = 0.98, escalated = 0.02 }\nlicence_days_by_material = { Tb = 90 }"),
+      "test.toml");
+  ASSERT_EQ(sc.regimes[0].licence_days.size(), 2u);
+  EXPECT_EQ(sc.regimes[0].licence_days[0].kind, DistKind::kLognormal);  // Dy: the regime's
+  EXPECT_EQ(sc.regimes[0].licence_days[1].p0, 90.0);                    // Tb: its own
+  expect_refused(edit("transition = { truce = 0.98, escalated = 0.02 }",
+                      "transition = { truce = 0.98, escalated = 0.02 }\n"
+                      "licence_days_by_material = { Sm = 90 } #BAD"),
+                 {"unknown material \"Sm\"", "known: \"Dy\", \"Tb\""});
+  expect_refused(edit("transition = { truce = 0.98, escalated = 0.02 }",
+                      "transition = { truce = 0.98, escalated = 0.02 }\n"
+                      "licence_days_by_material = { Tb = -1 } #BAD"),
+                 {"licence_days_by_material.Tb"});
+  expect_refused(edit("throttle = { Dy = 0.05, Tb = 0.05 }",
+                      "throttle = { Dy = 0.05, Tb = 0.05 }\nlicence_days_by_material = { Dy = 9 } #BAD"),
+                 {"no licensing", "licensing = true"});
+}
+
 TEST(ScenarioLoaderTest, LineStopFillIsAShare) {
   for (const char* bad : {"1.2", "-0.1"}) {
     expect_refused(edit("target_cover_days = 90",

@@ -141,9 +141,12 @@ def simulate(scenario, n_paths, seed):
     defense_ok = np.array([r.get("defense_allowed", True) for r in regs])
     throttle = [[sampler(r["throttle"][m["name"]]) for m in mats] for r in regs]
     approval = [sampler(r.get("approval", 1.0)) for r in regs]
-    licence = [sampler(r.get("licence_days", 0.0)) for r in regs]
+    # each material's licence time: its own (licence_days_by_material) or the regime's
+    def licence_days(r, m):
+        return r.get("licence_days_by_material", {}).get(mats[m]["name"], r.get("licence_days", 0.0))
+    licence = [[sampler(licence_days(r, m)) for m in range(M)] for r in regs]
     # the lead time buyers order for: mean licence days (licensing regimes) plus shipping
-    lead_days = np.array([[(dist_mean(r.get("licence_days", 0.0)) if r.get("licensing", False) else 0.0)
+    lead_days = np.array([[(dist_mean(licence_days(r, m)) if r.get("licensing", False) else 0.0)
                            + shipping[m] for m in range(M)] for r in regs])
     premium = [[sampler(r.get("price_premium", {}).get(m["name"], 1.0)) for m in mats] for r in regs]
     events = sorted(((parse_date(e["date"]) - start).days, reg_ix[e["to"]], e.get("probability", 1.0))
@@ -258,7 +261,7 @@ def simulate(scenario, n_paths, seed):
                 for r in range(R):
                     sel = state == r
                     if sel.any() and licensing[r]:
-                        days[sel] = licence[r](rng, sel.sum())
+                        days[sel] = licence[r][m](rng, sel.sum())
                 got = np.where(lic[:, 0] & ~ok, 0.0, share)
                 licensed = month_day + np.where(lic[:, 0], np.floor(days + 0.5).astype(int), 0)
                 col = np.zeros((P, M))
