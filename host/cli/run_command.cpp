@@ -233,7 +233,15 @@ int run_run_command(const RunCommandOptions& o) {
           return widest_horizon_halfwidth(spec, tally) < w;
         };
       }
-      RunResult r = run_paths(*points[i].spec, backend, ro);
+      RunResult r;
+      try {
+        r = run_paths(*points[i].spec, backend, ro);
+      } catch (const TransitOverflow& e) {
+        if (points.size() == 1) throw;
+        // Which point: a sweep's range may reach lead times its other points do not.
+        throw TransitOverflow("sweep point " + std::to_string(i) + " of " +
+                              std::to_string(points.size()) + " (from 0): " + e.what());
+      }
       if (const char* fail = std::getenv("REERISK_TEST_FAIL_RANK");
           fail && mpi && std::atoi(fail) == ProcessGroup::rank()) {
         // Fault injection for the MPI failure test (tests/cli/test_mpi.py).

@@ -118,7 +118,7 @@ RunResult run_paths(const ModelSpec& spec, const BackendSelection& backend,
 
 void check_transit_overflow(std::uint64_t overflowed) {
   if (overflowed == 0) return;
-  throw std::runtime_error(
+  throw TransitOverflow(
       std::to_string(overflowed) + " path(s) had more than " + std::to_string(kMaxPending) +
       " batches in transit at once, so their results would be wrong; shorten lead times or "
       "rebuild with a larger rr::kMaxPending");

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,8 +65,14 @@ struct RunResult {
   double path_days_per_second = 0.0;
 };
 
-/// Throws std::runtime_error when @p overflowed paths (a tally's `overflow` count) had more
-/// batches in transit than a path holds: their results would be wrong.
+/// Paths held more batches in transit than a path may (kMaxPending): their results would be
+/// wrong, so the run stops.
+struct TransitOverflow : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Throws TransitOverflow when @p overflowed paths (a tally's `overflow` count) had more
+/// batches in transit than a path holds.
 void check_transit_overflow(std::uint64_t overflowed);
 
 /// Simulates paths [first_path, first_path + n_paths) of @p spec.

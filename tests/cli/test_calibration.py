@@ -87,6 +87,23 @@ class BadInputTest(unittest.TestCase):
         self.assertIn(f"observed.csv:{header + 1}: missing column(s) window", r.stderr)
 
 
+    def test_a_design_point_that_overflows_the_batches_in_transit_is_named(self):
+        # 16 licence lots of each material a month hold more than 128 batches in transit.
+        scenario = os.path.join(self.tmp.name, "many-lots.toml")
+        with open(scenario, "w") as f:
+            f.write(f'extends = "{HINDCAST}"\n')
+            for m in ("NdFeB", "Dy", "Tb"):
+                f.write(f'\n[[material]]\nname = "{m}"\nlicence_lots = 16\n')
+        out = os.path.join(self.tmp.name, "out.toml")
+        r = run(scenario, "--observed", OBSERVED, "-o", out, "--points", "4", "--paths", "50",
+                "--param", "regime.april_controls.licence_days.median=20:150")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("sweep point 0 of 4", r.stderr)
+        self.assertIn("batches in transit", r.stderr)
+        self.assertRegex(r.stderr, r"design point 0: regime.april_controls.licence_days.median = [0-9.]+")
+        self.assertFalse(os.path.exists(out))
+
+
 class CalibrationTest(unittest.TestCase):
     def test_a_small_calibration_writes_a_fragment_that_extends_and_runs(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -140,7 +141,16 @@ def run_sweep(args, params, points, workdir):
     r = engine(args, "run", sweep, "--paths", str(args.paths), "--seed", str(args.seed),
                "-o", out, "--force")
     if r.returncode != 0:
-        raise InputError(r.stderr.strip())
+        message = r.stderr.strip()
+        # A point whose lead times overflow the batches in transit: name its parameters, so
+        # that the range can be narrowed.
+        m = re.search(r"sweep point (\d+) of", message)
+        if m and int(m.group(1)) < len(points):
+            k = int(m.group(1))
+            values = ", ".join(f"{', '.join(p.keys)} = {points[k, j]:.6g}" for j, p in enumerate(params))
+            message += (f"\ndesign point {k}: {values}; narrow the --param ranges that lengthen "
+                        "lead times (licence days, lots, shipping)")
+        raise InputError(message)
     return out
 
 
