@@ -660,14 +660,15 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
                  L.price_hist, K * M * kPriceSlots, "paths",
                  "paths by monthly price multiplier bin",
                  "bin b > 0 covers (cap^((b-1)/100), cap^(b/100)]");
-  const auto month_material = [&](auto member) {
+  // A Summary member [period][entity] (or [period][entity][quantile]), each point's flattened.
+  const auto period_entity_rows = [&](auto member) {
     return stack(points, [&, member](const PointResult& p) {
       std::vector<double> v;
       for (const auto& row : p.summary.*member) v.insert(v.end(), row.begin(), row.end());
       return v;
     });
   };
-  const auto month_material_quantile = [&](auto member) {
+  const auto period_entity_quantile_rows = [&](auto member) {
     return stack(points, [&, member](const PointResult& p) {
       std::vector<double> v;
       for (const auto& row : p.summary.*member) {
@@ -687,9 +688,9 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
       return dims(d);
     };
     g.dataset((name + "_t_mean").c_str(), H5T_NATIVE_DOUBLE, dims(period_entity),
-              month_material(mean_member), "t", ("mean " + what).c_str(), mean_how.c_str());
+              period_entity_rows(mean_member), "t", ("mean " + what).c_str(), mean_how.c_str());
     g.dataset((name + "_t_quantile").c_str(), H5T_NATIVE_DOUBLE, with("quantile"),
-              month_material_quantile(quantile_member), "t", ("quantiles of " + what).c_str(),
+              period_entity_quantile_rows(quantile_member), "t", ("quantiles of " + what).c_str(),
               "upper edge of the tonnage bin holding the quantile (conservative)");
     const auto& rows = points.front().summary.*mean_member;  // [period][entity]
     const std::uint64_t cells = rows.empty() ? 0 : rows.size() * rows.front().size();
@@ -704,11 +705,11 @@ void write_system_outputs(GroupWriter& g, const std::vector<PointResult>& points
                   "seizure, without smuggling; mean of per-path monthly totals rounded to whole kg",
                   "month's exports");
   g.dataset("china_shipped_share_mean", H5T_NATIVE_DOUBLE, dims({"month", "material"}),
-            month_material(&Summary::china_shipped_share_mean), "1",
+            period_entity_rows(&Summary::china_shipped_share_mean), "1",
             "mean licensed exports as a share of the pre-control monthly baseline",
             "china_shipped_t_mean / (china_baseline_t_per_year / 12)");
   g.dataset("china_shipped_share_quantile", H5T_NATIVE_DOUBLE, dims({"month", "material", "quantile"}),
-            month_material_quantile(&Summary::china_shipped_share_quantile), "1",
+            period_entity_quantile_rows(&Summary::china_shipped_share_quantile), "1",
             "quantiles of licensed exports as a share of the pre-control monthly baseline",
             "china_shipped_t_quantile / (china_baseline_t_per_year / 12)");
   counts_dataset(g, points, "plant_cancelled", dims({"plant"}),

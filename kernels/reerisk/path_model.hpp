@@ -661,14 +661,9 @@ class PathModel {
     float demand_factor[Cap::kSegments][W];
     draw_demand_factors(paths, t, demand_factor);
 
-    // Output fraction of each plant today (plants.hpp).
+    // Output fraction of each plant today, added to its quarter's output (plants.hpp).
     double plant_fraction[Cap::kPlants][W];
     plant_fractions_today(spec_, t, st, plant_fraction);
-    for (int p = 0; p < spec_.n_plants; ++p) {
-      if (t < st.plant_first_day[p]) continue;  // no lane runs it yet (fraction not set)
-      RR_SIMD_LANES
-      for (int l = 0; l < W; ++l) st.plant_quarter_days[p][l] += plant_fraction[p][l];
-    }
 
     for (int m = 0; m < M; ++m) {
       double* inventory = &st.inventory[m][0][0];  // [segment][lane]

@@ -27,11 +27,12 @@ RR_HD_INLINE double plant_output_fraction(double age_days, double ramp_days, dou
 }
 
 /// Fills @p fraction[p][lane] with plant p's output fraction on day @p t: 0 when it is
-/// cancelled, not started or in an outage. Not computed for a plant before plant_first_day,
-/// where no lane reads it.
+/// cancelled, not started or in an outage, and adds it to the plant's days at nameplate this
+/// quarter (PathState::plant_quarter_days). Not computed for a plant before plant_first_day,
+/// where no lane reads it (and its output is 0).
 template <int W, class Cap>
 RR_HD_INLINE void plant_fractions_today(const ModelSpec& spec, std::int32_t t,
-                                        const PathState<W, Cap>& st, double (*fraction)[W]) {
+                                        PathState<W, Cap>& st, double (*fraction)[W]) {
   const double day = t;
   for (int p = 0; p < spec.n_plants; ++p) {
     if (t < st.plant_first_day[p]) continue;
@@ -43,6 +44,7 @@ RR_HD_INLINE void plant_fractions_today(const ModelSpec& spec, std::int32_t t,
       const double f = ramped ? (age < 365.0 && 1.0 > cap ? cap : 1.0)
                               : plant_output_fraction(age, st.plant_ramp_days[p][l], cap);
       fraction[p][l] = day >= st.plant_run_from[p][l] ? f : 0.0;
+      st.plant_quarter_days[p][l] += fraction[p][l];
     }
   }
 }

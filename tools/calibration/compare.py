@@ -25,9 +25,8 @@ def scenario_info_of(result_path: str):
     import tomllib
     with h5py.File(result_path, "r") as f:
         text = f["scenario_text"][()]
-        text = text.decode() if isinstance(text, bytes) else str(text)
-        group = f.attrs["scenarios"]
-        group = group.decode() if isinstance(group, bytes) else group
+        text = tg.text_of(text)
+        group = tg.text_of(f.attrs["scenarios"])
     return tg.ScenarioInfo.from_config(tomllib.loads(text)), group
 
 

@@ -167,7 +167,8 @@ def _quantile_edge(counts, upper, q):
     return float(upper[min(int(np.searchsorted(cdf, q, side="left")), len(upper) - 1)])
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
+    """An HDF5 string (bytes or str) as str."""
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
@@ -220,7 +221,7 @@ def predict(t, ds, info: ScenarioInfo) -> Prediction:
     if t.quantity in PLANT_OUTPUTS:
         plant, _ = PLANT_OUTPUTS[t.quantity]
         q = info.month_index(t.start) // 3
-        note = f"{plant}: the run's quarter from {_text(ds.quarter_date.values[q])}"
+        note = f"{plant}: the run's quarter from {text_of(ds.quarter_date.values[q])}"
         return _tonnage_prediction(t, ds, ds.plant_output_count.isel(quarter=q).sel(plant=plant),
                                    ds.plant_output_t_mean.isel(quarter=q).sel(plant=plant), note)
     raise KeyError(t.quantity)
